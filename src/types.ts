@@ -1,0 +1,91 @@
+/**
+ * The vocabulary every layer shares: positions, findings, Kubernetes objects as the engine sees
+ * them. Nothing here knows about GitHub, the CLI or the file system.
+ */
+
+export type Level = 'failure' | 'warning' | 'notice';
+export type Locale = 'en' | 'ru';
+
+/** A range in a file; lines and columns are 1-based, as editors and GitHub annotations count. */
+export interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A range in a named file; `path` is relative to the reviewed repository's root, with `/`. */
+export interface Location extends Span {
+  path: string;
+}
+
+/** One key or index step into a YAML/JSON value. */
+export type PathSegment = string | number;
+export type ValuePath = readonly PathSegment[];
+
+/** What a fixer needs to act on a finding; opaque to reporters. */
+export interface FixHint {
+  /** The fixer that knows how to apply it (usually the rule id). */
+  kind: string;
+  /** Free data the fixer understands (values path, chart, environment...). Never a secret value. */
+  data?: Record<string, unknown>;
+}
+
+export interface Finding extends Location {
+  ruleId: string;
+  level: Level;
+  message: string;
+  /** Stable id of the message within the rule (e.g. `missingLimits`). */
+  messageId: string;
+  /** Short title of the rule, for annotation titles. */
+  title: string;
+  fix?: FixHint;
+}
+
+/** Where a Kubernetes object the engine reviews came from. */
+export type ObjectOrigin =
+  /** A plain manifest file (outside any chart) or a static-parsed chart template. */
+  | { type: 'manifest'; file: string; docIndex: number; chart?: string }
+  /** Synthesised from a service chart's merged values, the way its library chart renders them. */
+  | { type: 'values'; chart: string; environment: string; library: string }
+  /** Rendered by a real `helm template` (tests, or `--render`). */
+  | { type: 'rendered'; chart: string; environment: string; template: string };
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/**
+ * A Kubernetes object with its raw body and a way to point at any part of it in the file a person
+ * edits. `locate` returns the nearest existing location for a path that may not exist (the parent
+ * key of a missing field), so that every finding lands on a line someone can change.
+ */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  /** The whole object as parsed (or synthesised), plain JSON-like data. */
+  raw: Record<string, unknown>;
+  origin: ObjectOrigin;
+  locate(path: ValuePath): Location;
+}
+
+/** A problem with an input file itself (malformed YAML, too large, binary...). */
+export interface FileProblem extends Location {
+  code:
+    | 'yaml-syntax'
+    | 'yaml-duplicate-key'
+    | 'yaml-alias-bomb'
+    | 'file-too-large'
+    | 'binary-file'
+    | 'not-utf8'
+    | 'chart-missing-chart-yaml'
+    | 'chart-invalid'
+    | 'unknown-kind'
+    | 'config-invalid'
+    | 'read-error';
+  message: string;
+}
