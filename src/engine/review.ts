@@ -1,0 +1,175 @@
+/**
+ * The review: configuration, model, rules, findings. Levels, waivers, localisation, ordering and
+ * de-duplication live here so that every rule stays a pure check.
+ */
+import { CONFIG_PATH, parseConfig, type LoadedConfig } from '../config/load.ts';
+import { defaultConfig, type BplusConfig } from '../config/schema.ts';
+import { loadRepository, type RepositoryModel } from '../model/repository.ts';
+import { matchesAny } from '../model/glob.ts';
+import type { RepositorySource } from '../source/types.ts';
+import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
+import type { ReviewOptions, ReviewResult, RuleSummary } from './api.ts';
+import { configRule, coreRules, exceptionRule, inputRule } from './core-rules.ts';
+import { loadRules } from './registry.ts';
+import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
+
+export const EXCEPTION_ANNOTATION_PREFIX = 'bplus.io/exception-';
+
+export async function reviewRepository(source: RepositorySource, options: ReviewOptions = {}): Promise<ReviewResult> {
+  const started = performance.now();
+  const loadedConfig = await readConfig(source, options);
+  const model = await loadRepository(source, loadedConfig.config);
+  const rules = await loadRules();
+  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en');
+  const kept = options.onlyPaths ? findings.filter((f) => options.onlyPaths!.has(f.path)) : findings;
+  return { findings: kept, summary: summarize(model, rules, kept, performance.now() - started) };
+}
+
+async function readConfig(source: RepositorySource, options: ReviewOptions): Promise<LoadedConfig> {
+  if (options.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH);
+  const listed = await source.list();
+  if (!listed.some((f) => f.path === CONFIG_PATH)) return { config: defaultConfig, problems: [] };
+  try {
+    return parseConfig((await source.read(CONFIG_PATH)).toString('utf8'), CONFIG_PATH);
+  } catch (error) {
+    const at = { path: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return { config: defaultConfig, problems: [{ ...at, code: 'read-error', message: `configuration could not be read: ${(error as Error).message}` }] };
+  }
+}
+
+/** The level a rule runs at under this configuration, or `off`. */
+export function effectiveLevel(rule: Rule, config: BplusConfig): Level | 'off' {
+  const configured = config.rules[rule.meta.id];
+  if (configured) return configured;
+  if (rule.meta.pack === 'recommended' && !config.recommended) return 'off';
+  return rule.meta.level;
+}
+
+export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedConfig: LoadedConfig, locale: Locale): Finding[] {
+  const config = model.config;
+  const findings: Finding[] = [];
+  const emit = (rule: Rule, level: Level, messageId: string, data: Record<string, string | number> | undefined, at: Location, fix?: Finding['fix']): void => {
+    const template = rule.meta.messages[messageId];
+    if (!template) throw new Error(`rule ${rule.meta.id} reported unknown message id "${messageId}"`);
+    findings.push({
+      ...at,
+      ruleId: rule.meta.id,
+      level,
+      messageId,
+      title: rule.meta.title[locale],
+      message: formatMessage(template[locale], data),
+      ...(fix ? { fix } : {}),
+    });
+  };
+
+  for (const problem of model.problems) {
+    emit(inputRule, problem.code === 'unknown-kind' ? 'notice' : 'failure', 'problem', { message: problem.message }, problem);
+  }
+  for (const problem of loadedConfig.problems) emit(configRule, 'failure', 'problem', { message: problem.message }, problem);
+  const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
+
+  const byKind = new Map<string, K8sObject[]>();
+  for (const object of model.objects) {
+    const list = byKind.get(object.kind) ?? [];
+    list.push(object);
+    byKind.set(object.kind, list);
+  }
+  for (const rule of rules) {
+    const level = effectiveLevel(rule, config);
+    if (level === 'off') continue;
+    const context: RuleContext = {
+      model,
+      config,
+      objects: (...kinds) => (kinds.length === 0 ? model.objects : kinds.flatMap((k) => byKind.get(k) ?? [])),
+      report: (report: Report) => {
+        const at = report.at ?? report.object?.locate(report.path ?? []);
+        if (!at) throw new Error(`rule ${rule.meta.id} reported "${report.messageId}" without a location`);
+        if (report.object && waivedByAnnotation(rule, report.object, emit)) return;
+        if (waivers.some((w) => w.rule === rule.meta.id && w.applies(at.path, report.object))) return;
+        emit(rule, level, report.messageId, report.data, at, report.fix);
+      },
+    };
+    rule.check(context);
+  }
+  return dedupe(findings).sort(compareFindings);
+}
+
+/** `bplus.io/exception-<rule>: "<reason>"` on the object or its pod template. */
+function waivedByAnnotation(
+  rule: Rule,
+  object: K8sObject,
+  emit: (rule: Rule, level: Level, messageId: string, data: Record<string, string | number>, at: Location) => void,
+): boolean {
+  const key = `${EXCEPTION_ANNOTATION_PREFIX}${rule.meta.id}`;
+  const podAnnotations = (object.raw as { spec?: { template?: { metadata?: { annotations?: Record<string, unknown> } } } }).spec?.template?.metadata?.annotations;
+  const onObject = object.metadata.annotations[key];
+  const onPod = podAnnotations?.[key];
+  const reason = onObject ?? (onPod === undefined ? undefined : String(onPod));
+  if (reason === undefined) return false;
+  if (reason.trim()) return true;
+  const path = onObject !== undefined ? ['metadata', 'annotations', key] : ['spec', 'template', 'metadata', 'annotations', key];
+  emit(exceptionRule, 'failure', 'annotation', { rule: rule.meta.id }, object.locate(path));
+  return false;
+}
+
+interface Waiver {
+  rule: string;
+  applies(path: string, object?: K8sObject): boolean;
+}
+
+function configuredWaivers(config: BplusConfig, loaded: LoadedConfig, reportMissingReason: (rule: string, at: Location) => void): Waiver[] {
+  const waivers: Waiver[] = [];
+  config.exceptions.forEach((entry, index) => {
+    if (!entry.reason.trim()) {
+      reportMissingReason(entry.rule, loaded.locateConfig?.(['exceptions', index, 'reason']) ?? { path: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 });
+      return;
+    }
+    waivers.push({
+      rule: entry.rule,
+      applies: (path, object) =>
+        (entry.path === undefined || matchesAny(path, [entry.path])) &&
+        (entry.object === undefined || (object !== undefined && (entry.object === object.metadata.name || entry.object === `${object.kind}/${object.metadata.name}`))),
+    });
+  });
+  return waivers;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}\u0000${f.path}\u0000${f.line}\u0000${f.column}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+function summarize(model: RepositoryModel, rules: readonly Rule[], findings: Finding[], durationMs: number) {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  const ruleSummaries: RuleSummary[] = [...coreRules, ...rules]
+    .filter((r) => r.meta.pack !== 'core' || counts.has(r.meta.id))
+    .map((r) => ({
+      ruleId: r.meta.id,
+      title: r.meta.title.en,
+      level: effectiveLevel(r, model.config),
+      count: counts.get(r.meta.id) ?? 0,
+      docsUrl: docsUrl(r.meta.id),
+    }));
+  return {
+    files: model.files.length,
+    yamlFiles: model.yamlFiles.size,
+    charts: model.charts.length,
+    serviceCharts: model.charts.filter((c) => c.role === 'service').length,
+    environments: model.config.production.environments,
+    failures: findings.filter((f) => f.level === 'failure').length,
+    warnings: findings.filter((f) => f.level === 'warning').length,
+    notices: findings.filter((f) => f.level === 'notice').length,
+    rules: ruleSummaries,
+    durationMs: Math.round(durationMs),
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The repository model: every file the review needs, read once, lazily, in parallel; charts with
+ * their roles and layered values; Kubernetes objects from manifests, statically parsed templates
+ * and the values of service charts. Bad files become problems; the rest is still modelled.
+ */
+import path from 'node:path/posix';
+import type { BplusConfig } from '../config/schema.ts';
+import type { RepositorySource, SourceEntry } from '../source/types.ts';
+import type { FileProblem, K8sObject } from '../types.ts';
+import type { YamlDocument } from '../yaml/parse.ts';
+import { describeChart, findChartFiles, findChartsWithoutChartYaml, type Chart } from './charts.ts';
+import { decodeYamlFile, isYamlPath, tooLarge, type YamlFile } from './files.ts';
+import { matchesAny } from './glob.ts';
+import { KNOWN_KINDS, objectFromDocument, isK8sDocument } from './objects.ts';
+import { objectsFromValues } from './values-objects.ts';
+import { LayeredValues } from './values.ts';
+import { CONFIG_PATH } from '../config/load.ts';
+
+export interface ServiceValues {
+  chart: Chart;
+  environment: string;
+  values: LayeredValues;
+}
+
+export interface RepositoryModel {
+  source: string;
+  config: BplusConfig;
+  files: SourceEntry[];
+  yamlFiles: Map<string, YamlFile>;
+  charts: Chart[];
+  /** Merged values of every service chart, per reviewed (production) environment. */
+  serviceValues: ServiceValues[];
+  /** Every object: manifests, statically parsed chart templates, values-derived objects. */
+  objects: K8sObject[];
+  problems: FileProblem[];
+}
+
+/** How many files are read at once; keeps memory flat and a remote source's requests bounded. */
+const READ_CONCURRENCY = 32;
+
+export async function loadRepository(source: RepositorySource, config: BplusConfig): Promise<RepositoryModel> {
+  const listed = await source.list();
+  const files = listed.filter((f) => !matchesAny(f.path, config.ignore));
+  const problems: FileProblem[] = [];
+  const yamlFiles = new Map<string, YamlFile>();
+
+  const chartFiles = findChartFiles(files.map((f) => f.path));
+  const chartDirs = new Set(chartFiles.map((f) => path.dirname(f)));
+  const vendored = (p: string): boolean => /(^|\/)charts\/[^/]+\/charts\//.test(p) || isUnderVendoredChart(p, chartDirs);
+
+  const toRead = files.filter((f) => isYamlPath(f.path) && f.path !== CONFIG_PATH && !vendored(f.path));
+  await forEachLimited(toRead, READ_CONCURRENCY, async (entry) => {
+    if (entry.size !== undefined && entry.size > config.limits.maxFileBytes) {
+      problems.push(tooLarge(entry.path, entry.size, config.limits.maxFileBytes));
+      return;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await source.read(entry.path);
+    } catch (error) {
+      problems.push({ path: entry.path, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'read-error', message: `${entry.path} could not be read: ${(error as Error).message}` });
+      return;
+    }
+    if (bytes.length > config.limits.maxFileBytes) {
+      problems.push(tooLarge(entry.path, bytes.length, config.limits.maxFileBytes));
+      return;
+    }
+    const outcome = decodeYamlFile(entry.path, bytes, { templates: isTemplatePath(entry.path, chartDirs) });
+    if (!outcome.ok) {
+      problems.push(outcome.problem);
+      return;
+    }
+    yamlFiles.set(entry.path, outcome.file);
+  });
+
+  const charts: Chart[] = [];
+  for (const chartFile of chartFiles) {
+    const parsed = yamlFiles.get(chartFile);
+    const doc = parsed?.parsed.docs[0];
+    const chart = describeChart(chartFile, doc, files.map((f) => f.path), config.libraries);
+    if (parsed && !doc && parsed.parsed.problems.length === 0) {
+      problems.push({ path: chartFile, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'chart-invalid', message: `${chartFile} is empty: a chart needs at least apiVersion, name and version` });
+    }
+    charts.push(chart);
+  }
+  for (const dir of findChartsWithoutChartYaml(files.map((f) => f.path), chartDirs)) {
+    const values = files.find((f) => f.path === `${dir}/values.yaml` || f.path === `${dir}/values.yml`);
+    problems.push({
+      path: values?.path ?? `${dir}/templates`,
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      code: 'chart-missing-chart-yaml',
+      message: `${dir} has templates and values but no Chart.yaml: Helm cannot render it, so it was not reviewed as a chart`,
+    });
+  }
+
+  const objects: K8sObject[] = [];
+  const chartOf = (file: string): Chart | undefined =>
+    charts.filter((c) => c.dir === '.' || file.startsWith(`${c.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0];
+  for (const [file, yaml] of yamlFiles) {
+    for (const p of yaml.parsed.problems) problems.push({ ...p, path: file });
+    const chart = chartOf(file);
+    if (chart && !isTemplateOf(file, chart)) continue; // Chart.yaml, values files, schemas: not objects
+    if (chart?.role === 'library') continue; // named templates only; they render through services
+    yaml.parsed.docs.forEach((doc) => {
+      const object = objectFromDocument(file, doc, { type: 'manifest', file, docIndex: doc.index, chart: chart?.dir });
+      if (!object) return;
+      if (!KNOWN_KINDS.has(object.kind)) problems.push(unknownKind(file, doc, object.kind, object.apiVersion));
+      objects.push(object);
+    });
+  }
+
+  const serviceValues: ServiceValues[] = [];
+  for (const chart of charts.filter((c) => c.role === 'service')) {
+    for (const environment of config.production.environments) {
+      const layers = [chart.valuesFile, chart.environmentFiles.get(environment)]
+        .filter((p): p is string => p !== undefined)
+        .map((p) => ({ path: p, doc: firstMapping(yamlFiles.get(p)) }));
+      const values = new LayeredValues(layers);
+      serviceValues.push({ chart, environment, values });
+      objects.push(...objectsFromValues(chart, environment, values, config));
+    }
+  }
+
+  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems };
+}
+
+function firstMapping(file: YamlFile | undefined): YamlDocument | undefined {
+  return file?.parsed.docs.find((d) => isK8sDocument(d.value) || (d.value !== null && typeof d.value === 'object'));
+}
+
+function isTemplateOf(file: string, chart: Chart): boolean {
+  const prefix = chart.dir === '.' ? '' : `${chart.dir}/`;
+  return file.startsWith(`${prefix}templates/`);
+}
+
+function isTemplatePath(file: string, chartDirs: ReadonlySet<string>): boolean {
+  const m = /^(?:(.*)\/)?templates\//.exec(file);
+  return m !== null && chartDirs.has(m[1] ?? '.');
+}
+
+function isUnderVendoredChart(file: string, chartDirs: ReadonlySet<string>): boolean {
+  for (const dir of chartDirs) {
+    const prefix = dir === '.' ? 'charts/' : `${dir}/charts/`;
+    if (file.startsWith(prefix) && file.slice(prefix.length).includes('/')) return true;
+  }
+  return false;
+}
+
+function unknownKind(file: string, doc: YamlDocument, kind: string, apiVersion: string): FileProblem {
+  return {
+    path: file,
+    ...doc.locate(['kind']),
+    code: 'unknown-kind',
+    message: `kind ${kind} (${apiVersion}) is not known to bplus: it is kept for connectivity and naming, but no rule checks its contents`,
+  };
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}

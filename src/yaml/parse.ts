@@ -1,0 +1,221 @@
+/**
+ * Fast YAML parsing that keeps a position for every key and value (js-yaml plus its event
+ * listener), handles multi-document files document by document (a broken document does not hide
+ * the others), treats Helm template actions as opaque strings, and turns every way a file can be
+ * bad into a problem with a line instead of an exception.
+ */
+import yaml from 'js-yaml';
+import type { Span, ValuePath } from '../types.ts';
+import { createPositionRecorder, toPosTree, type PosNode } from './positions.ts';
+import { LineIndex } from './line-index.ts';
+import { maskTemplateActions, restoreTemplateActions, type MaskedText } from './template-mask.ts';
+
+export interface YamlDocument {
+  index: number;
+  value: unknown;
+  /** Span of the whole document's content. */
+  span: Span;
+  /** Nearest existing location of `path`: the key itself, or its closest existing parent. */
+  locate(path: ValuePath): Span;
+  /** Whether `path` exists in this document (keys, not merged values). */
+  has(path: ValuePath): boolean;
+}
+
+export interface YamlProblem extends Span {
+  code: 'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-alias-bomb';
+  message: string;
+}
+
+export interface ParsedYaml {
+  docs: YamlDocument[];
+  problems: YamlProblem[];
+  lines: LineIndex;
+}
+
+export interface ParseOptions {
+  /** Mask Helm template actions (`{{ ... }}`) so that templates and templated values parse. */
+  templates?: boolean;
+  /** Upper bound on the nodes a document may expand to through aliases. */
+  maxExpandedNodes?: number;
+}
+
+const DEFAULT_MAX_EXPANDED_NODES = 200_000;
+const DOCUMENT_SEPARATOR = /^(---|\.\.\.)(?=[ \t]|$)/gm;
+
+export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml {
+  const lines = new LineIndex(text);
+  const masked: MaskedText | undefined =
+    options.templates || text.includes('{{') ? maskTemplateActions(text) : undefined;
+  const source = masked ? masked.text : text;
+  const docs: YamlDocument[] = [];
+  const problems: YamlProblem[] = [];
+  for (const chunk of splitDocuments(source)) {
+    parseChunk(source, chunk, lines, masked, options, docs, problems);
+  }
+  return { docs, problems, lines };
+}
+
+interface Chunk {
+  start: number;
+  end: number;
+}
+
+/** Splits at `---`/`...` lines so that each document is parsed (and can fail) on its own. */
+function splitDocuments(text: string): Chunk[] {
+  const chunks: Chunk[] = [];
+  let start = 0;
+  DOCUMENT_SEPARATOR.lastIndex = 0;
+  for (let m = DOCUMENT_SEPARATOR.exec(text); m; m = DOCUMENT_SEPARATOR.exec(text)) {
+    if (m.index > start || chunks.length > 0) chunks.push({ start, end: m.index });
+    // Content may follow `--- ` on the same line (`--- !tag` or `--- {a: 1}`): keep it.
+    start = m.index + 3;
+  }
+  chunks.push({ start, end: text.length });
+  return chunks.filter((c) => /\S/.test(stripComments(text.slice(c.start, c.end))));
+}
+
+function stripComments(chunk: string): string {
+  return chunk.replace(/(^|\s)#.*$/gm, '');
+}
+
+function parseChunk(
+  source: string,
+  chunk: Chunk,
+  lines: LineIndex,
+  masked: MaskedText | undefined,
+  options: ParseOptions,
+  docs: YamlDocument[],
+  problems: YamlProblem[],
+): void {
+  const body = source.slice(chunk.start, chunk.end);
+  const recorder = createPositionRecorder();
+  let value: unknown;
+  try {
+    value = yaml.load(body, { listener: recorder.listener as never, json: false });
+  } catch (error) {
+    problems.push(toProblem(error, chunk.start, body.trimEnd().length, lines));
+    return;
+  }
+  if (value === undefined || value === null) return;
+  // Aliases are the only way a small text becomes a huge value; without `*` there are none.
+  const limit = options.maxExpandedNodes ?? DEFAULT_MAX_EXPANDED_NODES;
+  if (body.includes('*') && expandedSize(value, limit) === Infinity) {
+    const at = lines.span(chunk.start + (body.length - body.trimStart().length), chunk.start + body.trimEnd().length);
+    problems.push({
+      ...at,
+      endLine: at.line,
+      endColumn: at.column,
+      code: 'yaml-alias-bomb',
+      message: `this document expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`,
+    });
+    return;
+  }
+  if (masked) value = restoreTemplateActions(value, masked);
+  const rootRaw = recorder.roots[0];
+  const root = rootRaw ? offsetTree(toPosTree(rootRaw, body), chunk.start) : undefined;
+  const docSpan = root ? lines.span(root.start, root.end) : lines.span(chunk.start, chunk.end);
+  docs.push(makeDocument(docs.length, value, root, docSpan, lines));
+}
+
+function offsetTree(node: PosNode, by: number): PosNode {
+  if (by === 0) return node;
+  node.start += by;
+  node.end += by;
+  if (node.entries) {
+    for (const entry of node.entries.values()) {
+      // Merge keys share one key/value node: shift each node once.
+      if (!shifted.has(entry.key)) offsetTree(entry.key, by), shifted.add(entry.key);
+      if (!shifted.has(entry.value)) offsetTree(entry.value, by), shifted.add(entry.value);
+    }
+  }
+  if (node.items) for (const item of node.items) offsetTree(item, by);
+  return node;
+}
+const shifted = new WeakSet<PosNode>();
+
+function makeDocument(index: number, value: unknown, root: PosNode | undefined, span: Span, lines: LineIndex): YamlDocument {
+  const resolve = (path: ValuePath): { node: PosNode; key?: PosNode; complete: boolean } | undefined => {
+    if (!root) return undefined;
+    let node = root;
+    let key: PosNode | undefined;
+    for (const segment of path) {
+      if (typeof segment === 'number' && node.items) {
+        const item = node.items[segment];
+        if (!item) return { node, key, complete: false };
+        node = item;
+        key = undefined;
+      } else if (node.entries) {
+        const entry = node.entries.get(String(segment));
+        if (!entry) return { node, key, complete: false };
+        node = entry.value;
+        key = entry.key;
+      } else {
+        return { node, key, complete: false };
+      }
+    }
+    return { node, key, complete: true };
+  };
+  return {
+    index,
+    value,
+    span,
+    has: (path) => resolve(path)?.complete ?? false,
+    locate(path) {
+      const found = resolve(path);
+      if (!found) return span;
+      const { node, key } = found;
+      const isScalar = !node.entries && !node.items;
+      if (key) return lines.span(key.start, isScalar ? node.end : key.end);
+      if (node === root) return firstLineOf(node, lines);
+      return isScalar ? lines.span(node.start, node.end) : firstLineOf(node, lines);
+    },
+  };
+}
+
+/** A collection spans many lines; an annotation should mark where it starts. */
+function firstLineOf(node: PosNode, lines: LineIndex): Span {
+  const span = lines.span(node.start, node.end);
+  return { line: span.line, column: span.column, endLine: span.line, endColumn: lines.lineEndColumn(span.line) };
+}
+
+function toProblem(error: unknown, base: number, bodyLength: number, lines: LineIndex): YamlProblem {
+  const e = error as { reason?: string; message?: string; mark?: { position?: number } };
+  const reason = e.reason ?? e.message ?? String(error);
+  // An error "at the end of the stream" belongs to the document's last line, not the next `---`.
+  const position = base + Math.min(e.mark?.position ?? 0, Math.max(0, bodyLength - 1));
+  const at = lines.span(position, position);
+  const duplicate = /duplicated mapping key/.test(reason);
+  return {
+    ...at,
+    endColumn: Math.max(at.column, lines.lineEndColumn(at.line)),
+    code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+    message: duplicate
+      ? `duplicate key: ${reason}. YAML parsers disagree on which value wins; keep one`
+      : `YAML syntax error: ${reason}`,
+  };
+}
+
+/**
+ * Counts the nodes a value would have if every alias were copied out, memoised by identity so
+ * that the count itself stays linear. Returns Infinity past `limit`.
+ */
+function expandedSize(value: unknown, limit: number): number {
+  const memo = new Map<object, number>();
+  const visit = (v: unknown, depth: number): number => {
+    if (v === null || typeof v !== 'object') return 1;
+    if (depth > 1000) return Infinity;
+    const cached = memo.get(v);
+    if (cached !== undefined) return cached;
+    memo.set(v, Infinity); // a cycle counts as unbounded
+    let total = 1;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    for (const child of children) {
+      total += visit(child, depth + 1);
+      if (total > limit) break;
+    }
+    const size = total > limit ? Infinity : total;
+    memo.set(v, size);
+    return size;
+  };
+  return visit(value, 0);
+}

@@ -1,0 +1,70 @@
+/**
+ * Helm templates and templated values contain Go template actions (`{{ .Values.x }}`) that are not
+ * YAML. We replace each action by a placeholder of exactly the same length, so every offset (and
+ * so every line and column) stays true, parse, then put the original text back into the strings.
+ *
+ * - an action alone on its line (`{{- if .Values.x }}`, `{{- end }}`) becomes a comment;
+ * - an action inside a line becomes a plain-scalar placeholder: a private-use character, the
+ *   action's number, then filler. Private-use characters are printable in YAML and never appear
+ *   in real manifests, so restoring cannot touch anything else.
+ */
+
+export interface MaskedText {
+  text: string;
+  actions: string[];
+}
+
+const ACTION = /\{\{-?[\s\S]*?-?\}\}/g;
+const MARK = '\uE000';
+const FILL = '\uE001';
+const PLACEHOLDER = /\uE000(\d+)\uE001*/g;
+
+export function maskTemplateActions(text: string): MaskedText {
+  const actions: string[] = [];
+  const masked = text.replace(ACTION, (action: string, offset: number) => {
+    if (action.includes('\n')) {
+      // Multi-line actions (comments, long pipelines) become blank lines of the same shape.
+      return action.replace(/[^\n]/g, ' ');
+    }
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    const before = text.slice(lineStart, offset);
+    const afterEnd = text.indexOf('\n', offset + action.length);
+    const after = text.slice(offset + action.length, afterEnd === -1 ? text.length : afterEnd);
+    if (/^\s*$/.test(before) && /^\s*$/.test(after)) return '#' + ' '.repeat(action.length - 1);
+    const id = String(actions.length);
+    actions.push(action);
+    return MARK + id + FILL.repeat(Math.max(0, action.length - id.length - 1));
+  });
+  return { text: masked, actions };
+}
+
+/** Puts the original action text back into every string of a parsed value (in place, returns it). */
+export function restoreTemplateActions(value: unknown, masked: MaskedText): unknown {
+  if (masked.actions.length === 0) return value;
+  const restoreString = (s: string): string =>
+    s.includes(MARK) ? s.replace(PLACEHOLDER, (_m, id: string) => masked.actions[Number(id)] ?? '') : s;
+  const seen = new Set<object>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return restoreString(v);
+    if (!v || typeof v !== 'object' || seen.has(v)) return v;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
+      return v;
+    }
+    const record = v as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const restoredKey = restoreString(key);
+      const child = walk(record[key]);
+      if (restoredKey !== key) delete record[key];
+      record[restoredKey] = child;
+    }
+    return v;
+  };
+  return walk(value);
+}
+
+/** True when a string still carries a template action (a value Helm fills in at render time). */
+export function isTemplated(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('{{');
+}
