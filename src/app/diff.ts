@@ -1,0 +1,96 @@
+/**
+ * Which lines of the head commit a pull request shows in its diff, from the `patch` hunks that
+ * `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` returns.
+ */
+
+/** A pull request's changed files as the reviewer needs them. */
+export interface PullRequestDiff {
+  /** Per head path, the head-side line numbers the diff shows (added lines and hunk context). */
+  visibleLines: Map<string, Set<number>>;
+  /** Per head path, the lines the pull request added or modified ("+" lines only). */
+  addedLines: Map<string, Set<number>>;
+  /** Head paths of every file the pull request touches (added, modified, renamed). */
+  changedPaths: Set<string>;
+  /** Paths the pull request deletes (nothing to annotate there). */
+  removedPaths: Set<string>;
+  /**
+   * False when GitHub did not give the whole diff: more than 3,000 files, or a file whose patch
+   * GitHub omits because it is too large. Then "changed" cannot be trusted to be complete.
+   */
+  complete: boolean;
+}
+
+/** The fields of one `pulls.listFiles` entry the reviewer reads. */
+export interface ChangedFile {
+  filename: string;
+  status: string;
+  patch?: string;
+  previous_filename?: string;
+  changes?: number;
+}
+
+/** GitHub stops listing a pull request's files here, whatever the pagination says. */
+export const MAX_LISTED_FILES = 3000;
+
+const HUNK_HEADER = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
+
+/** Parses the hunks of one file's patch into head-side line sets. */
+export function parsePatch(patch: string): { visible: Set<number>; added: Set<number> } {
+  const visible = new Set<number>();
+  const added = new Set<number>();
+  let line = 0;
+  for (const text of patch.split('\n')) {
+    const header = HUNK_HEADER.exec(text);
+    if (header) {
+      line = Number(header[1]);
+      continue;
+    }
+    if (line === 0) continue;
+    const marker = text[0];
+    if (marker === '+') {
+      visible.add(line);
+      added.add(line);
+      line++;
+    } else if (marker === ' ' || text === '') {
+      // An empty line inside a hunk is a context line whose leading space was trimmed.
+      visible.add(line);
+      line++;
+    }
+    // "-" lines exist only on the base side; "\ No newline at end of file" is not a line.
+  }
+  return { visible, added };
+}
+
+export function diffFromFiles(files: readonly ChangedFile[]): PullRequestDiff {
+  const diff: PullRequestDiff = {
+    visibleLines: new Map(),
+    addedLines: new Map(),
+    changedPaths: new Set(),
+    removedPaths: new Set(),
+    complete: files.length < MAX_LISTED_FILES,
+  };
+  for (const file of files) {
+    if (file.status === 'removed') {
+      diff.removedPaths.add(file.filename);
+      continue;
+    }
+    diff.changedPaths.add(file.filename);
+    if (file.patch === undefined) {
+      // Binary files and renames without edits have no patch; a large text diff has none either.
+      if ((file.changes ?? 0) > 0 && file.status !== 'renamed') diff.complete = false;
+      continue;
+    }
+    const { visible, added } = parsePatch(file.patch);
+    diff.visibleLines.set(file.filename, visible);
+    diff.addedLines.set(file.filename, added);
+  }
+  return diff;
+}
+
+/** Whether a finding spanning `line`..`endLine` in `path` overlaps what the diff shows. */
+export function isInDiff(diff: PullRequestDiff, path: string, line: number, endLine: number): boolean {
+  const lines = diff.visibleLines.get(path);
+  if (!lines) return false;
+  for (let l = line; l <= Math.max(line, endLine); l++) if (lines.has(l)) return true;
+  return false;
+}

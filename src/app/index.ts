@@ -1,0 +1,50 @@
+/**
+ * The Probot app: every pull request's head commit reviewed as the check run
+ * "Balance+ platform rules". Handlers only pick the target out of the payload; the review itself
+ * lives in review-pull-request.ts.
+ */
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import { reviewRepository } from '../engine/review.ts';
+import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from './review-pull-request.ts';
+import { targetFromCheckRun, targetFromCheckSuite, targetFromPullRequest } from './targets.ts';
+
+export const PULL_REQUEST_EVENTS = [
+  'pull_request.opened',
+  'pull_request.synchronize',
+  'pull_request.reopened',
+  'pull_request.ready_for_review',
+] as const;
+
+/** Leaves time to complete the run before a 60 s serverless limit cuts the function off. */
+const DEFAULT_TIMEOUT_MS = 50_000;
+
+export function createApp(overrides: Partial<ReviewDeps> = {}): ApplicationFunction {
+  const deps: ReviewDeps = {
+    review: reviewRepository,
+    appId: Number(process.env.APP_ID) || undefined,
+    timeoutMs: Number(process.env.BPLUS_REVIEW_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS,
+    ...overrides,
+  };
+  return (app: Probot) => {
+    app.on([...PULL_REQUEST_EVENTS], async (context) => {
+      await reviewPullRequest(environmentOf(context), targetFromPullRequest(context.payload), deps);
+    });
+    app.on('check_suite.rerequested', async (context) => {
+      await reviewPullRequest(environmentOf(context), targetFromCheckSuite(context.payload), deps);
+    });
+    app.on('check_run.rerequested', async (context) => {
+      const target = targetFromCheckRun(context.payload, deps.appId);
+      if (target) await reviewPullRequest(environmentOf(context), target, deps);
+    });
+  };
+}
+
+function environmentOf(context: Context): ReviewEnvironment {
+  return {
+    octokit: context.octokit,
+    log: context.log,
+    loadConfig: () => context.config<Record<string, unknown>>('bplus.yml'),
+  };
+}
+
+export default createApp();

@@ -1,0 +1,138 @@
+/**
+ * One review, end to end: check run in progress → read the pull request and its head commit →
+ * engine → completed check run. Whatever goes wrong after the run exists, the run is completed
+ * (neutral, with the reason): a check that silently stays "in progress" blocks nobody and tells
+ * nobody anything.
+ */
+import type { Logger } from 'probot';
+import type { ReviewOptions, ReviewResult } from '../engine/api.ts';
+import type { RepositorySource } from '../source/types.ts';
+import { GitHubSource } from '../source/github.ts';
+import {
+  buildCheckRunReport,
+  buildIncompleteReport,
+  type CheckRunReport,
+} from '../report/check-run.ts';
+import { diffFromFiles, MAX_LISTED_FILES, type ChangedFile, type PullRequestDiff } from './diff.ts';
+import { appliedConfig, validateEditedConfig } from './config.ts';
+import { completeCheckRun, findCheckRun, startCheckRun, type GitHubApi } from './checks.ts';
+import type { ReviewTarget } from './targets.ts';
+
+export type ReviewFunction = (source: RepositorySource, options?: ReviewOptions) => Promise<ReviewResult>;
+
+export interface ReviewDeps {
+  /** The engine; injected so handler tests do not depend on its verdicts. */
+  review: ReviewFunction;
+  /** Our GitHub App id, to tell our check runs from other apps' runs of the same name. */
+  appId?: number;
+  /**
+   * Complete the run as neutral when the review takes longer than this: a serverless platform
+   * would otherwise kill the function and leave the run "in progress" forever.
+   */
+  timeoutMs: number;
+}
+
+/** What a handler hands over from Probot's context. */
+export interface ReviewEnvironment {
+  octokit: GitHubApi;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** `context.config('bplus.yml')`: the default branch's configuration, `_extends` resolved. */
+  loadConfig: () => Promise<Record<string, unknown> | null>;
+}
+
+export async function reviewPullRequest(
+  env: ReviewEnvironment,
+  target: ReviewTarget,
+  deps: ReviewDeps,
+): Promise<CheckRunReport> {
+  const existing = target.checkRunId
+    ? { id: target.checkRunId, status: 'completed' }
+    : await findCheckRun(env.octokit, target, deps.appId);
+  const run = await startCheckRun(env.octokit, target, existing);
+  let report: CheckRunReport;
+  try {
+    report = await withTimeout(produceReport(env, target, deps), deps.timeoutMs);
+  } catch (error) {
+    env.log.error({ err: error, target }, 'review could not complete');
+    report = buildIncompleteReport(describeError(error), {
+      repository: `${target.owner}/${target.repo}`,
+      headSha: target.headSha,
+    });
+  }
+  await completeCheckRun(env.octokit, run, report);
+  env.log.info({ target, conclusion: report.conclusion, checkRun: run.id }, 'check run completed');
+  return report;
+}
+
+async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps: ReviewDeps): Promise<CheckRunReport> {
+  let observedHead: string | undefined;
+  const pullNumber = target.pullNumber;
+  const [config, diff] = await Promise.all([
+    env.loadConfig().then(appliedConfig),
+    pullNumber === undefined ? undefined : readDiff(env.octokit, target, pullNumber),
+  ]);
+  const source = new GitHubSource(env.octokit, {
+    owner: target.owner,
+    repo: target.repo,
+    commit: target.headSha,
+    // The contents queries read the pull request's head as well: "did it move?" costs nothing.
+    ...(pullNumber === undefined ? {} : { pullRequest: { number: pullNumber, onHead: (sha) => (observedHead = sha) } }),
+  });
+  const result = await deps.review(source, { configText: config.configText, configPath: config.configPath });
+  const configFindings = diff ? await validateEditedConfig(source, diff.changedPaths) : [];
+  const findings = [...result.findings, ...configFindings].sort(byLocation);
+  // Re-read the head only if no contents query did it (a review that read no file).
+  const head =
+    pullNumber === undefined ? undefined : (observedHead ?? (await readHead(env.octokit, target, pullNumber)));
+  return buildCheckRunReport(
+    { findings, summary: result.summary },
+    {
+      repository: `${target.owner}/${target.repo}`,
+      headSha: target.headSha,
+      diff,
+      failOn: config.failOn,
+      neutral: config.neutral,
+      supersededBy: head && head !== target.headSha ? head : undefined,
+    },
+  );
+}
+
+/** The pull request's files with their patches: 100 a page, GitHub lists at most 3,000. */
+async function readDiff(octokit: GitHubApi, target: ReviewTarget, pullNumber: number): Promise<PullRequestDiff> {
+  const files: ChangedFile[] = [];
+  for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
+    owner: target.owner,
+    repo: target.repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  })) {
+    files.push(...(page.data as ChangedFile[]));
+    if (files.length >= MAX_LISTED_FILES) break;
+  }
+  return diffFromFiles(files);
+}
+
+async function readHead(octokit: GitHubApi, target: ReviewTarget, pullNumber: number): Promise<string> {
+  const { data } = await octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: pullNumber });
+  return data.head.sha;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the review did not finish within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const status = (error as { status?: number }).status;
+    return status ? `GitHub API answered ${status}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+function byLocation(a: { path: string; line: number }, b: { path: string; line: number }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
+}

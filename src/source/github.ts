@@ -1,0 +1,267 @@
+/**
+ * A RepositorySource over one commit of a GitHub repository (a pull request's head), read through
+ * the API with a number of requests that does not grow with the number of files:
+ *
+ * - listing: one `GET /repos/{o}/{r}/git/trees/{sha}?recursive=1`. When GitHub truncates it (over
+ *   100,000 entries or 7 MB), the tree is walked level by level, re-trying `recursive` per subtree.
+ * - contents: GraphQL, up to 100 blobs per query by alias (`object(expression: "sha:path")`). The
+ *   first `read()` prefetches every file the engine is likely to want (YAML, templates, JSON under
+ *   the size cap) together with what was asked, so a repository of 300 files costs 3 queries sent
+ *   in parallel. Later `read()`s issued in the same tick are coalesced into one query.
+ * - fall back to `GET /repos/{o}/{r}/git/blobs/{sha}` (exact bytes, up to 100 MB) only for files
+ *   over the size cap, binary files, and blobs GraphQL truncated or could not decode as UTF-8.
+ *
+ * Measured against `git.getBlob` per file (bench/app.ts): 300 files at 50 ms latency take 3
+ * parallel queries instead of 300 requests, which secondary rate limits would also throttle.
+ */
+import type { Octokit } from '@octokit/core';
+import type { RepositorySource, SourceEntry } from './types.ts';
+
+export type GitHubClient = Pick<Octokit, 'request' | 'graphql'>;
+
+export interface GitHubSourceOptions {
+  owner: string;
+  repo: string;
+  /** The commit to read (a full SHA: a branch name could move while the engine reads). */
+  commit: string;
+  /**
+   * When set, every contents query also reads this pull request's current head, so the caller
+   * learns whether the pull request moved on during the review without a request of its own.
+   */
+  pullRequest?: { number: number; onHead: (headSha: string) => void };
+  /** Files over this size are read through the blobs API only if asked for. Default 1 MB. */
+  maxInlineBytes?: number;
+  /** Blobs per GraphQL query (GitHub allows at most 500,000 nodes; 100 keeps responses small). */
+  batchSize?: number;
+  /** Which files to fetch ahead on the first read. Default: YAML, templates, JSON, Chart.lock. */
+  prefetch?: (entry: SourceEntry) => boolean;
+}
+
+interface TreeEntry {
+  path: string;
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  sha: string;
+  size?: number;
+}
+
+interface BlobNode {
+  text: string | null;
+  byteSize: number;
+  isBinary: boolean | null;
+  isTruncated: boolean;
+}
+
+const ONE_MEGABYTE = 1024 * 1024;
+/** A GraphQL response is held in memory whole: keep one query's blobs under this many bytes. */
+const MAX_QUERY_BYTES = 8 * ONE_MEGABYTE;
+const SYMLINK_MODE = '120000';
+
+export function isLikelyReviewed(entry: SourceEntry): boolean {
+  return /\.(ya?ml|tpl|json)$/i.test(entry.path) || /(^|\/)(Chart\.lock|\.helmignore)$/.test(entry.path);
+}
+
+export class GitHubSource implements RepositorySource {
+  readonly name: string;
+  private readonly options: Required<Omit<GitHubSourceOptions, 'pullRequest'>> &
+    Pick<GitHubSourceOptions, 'pullRequest'>;
+  private tree?: Promise<Map<string, TreeEntry>>;
+  private readonly contents = new Map<string, Promise<Buffer>>();
+  private pending = new Map<string, { resolve: (b: Buffer) => void; reject: (e: unknown) => void }>();
+  private flushScheduled = false;
+  private prefetched = false;
+
+  constructor(
+    private readonly client: GitHubClient,
+    options: GitHubSourceOptions,
+  ) {
+    this.options = {
+      maxInlineBytes: ONE_MEGABYTE,
+      batchSize: 100,
+      prefetch: isLikelyReviewed,
+      ...options,
+    };
+    this.name = `${options.owner}/${options.repo}@${options.commit.slice(0, 7)}`;
+  }
+
+  async list(): Promise<SourceEntry[]> {
+    const tree = await this.loadTree();
+    return [...tree.values()].map((e) => ({ path: e.path, size: e.size ?? 0 }));
+  }
+
+  async read(path: string): Promise<Buffer> {
+    const cached = this.contents.get(path);
+    if (cached) return cached;
+    const entry = (await this.loadTree()).get(path);
+    if (!entry) throw new Error(`${path}: no such file in ${this.name}`);
+    const again = this.contents.get(path);
+    if (again) return again;
+    const promise =
+      (entry.size ?? 0) > this.options.maxInlineBytes ? this.readBlob(entry) : this.enqueue(path);
+    this.contents.set(path, promise);
+    return promise;
+  }
+
+  private loadTree(): Promise<Map<string, TreeEntry>> {
+    this.tree ??= this.fetchTree().catch((error: unknown) => {
+      this.tree = undefined;
+      throw error;
+    });
+    return this.tree;
+  }
+
+  private async fetchTree(): Promise<Map<string, TreeEntry>> {
+    const files = new Map<string, TreeEntry>();
+    const add = (entry: TreeEntry, prefix: string) => {
+      // Submodules ("commit") are other repositories; symbolic links could point anywhere.
+      if (entry.type === 'blob' && entry.mode !== SYMLINK_MODE) {
+        files.set(prefix + entry.path, { ...entry, path: prefix + entry.path });
+      }
+    };
+    const walk = async (sha: string, prefix: string): Promise<void> => {
+      const recursive = await this.getTree(sha, true);
+      if (!recursive.truncated) {
+        for (const entry of recursive.tree) add(entry, prefix);
+        return;
+      }
+      // Too big for one response: take this level alone and descend into each subtree.
+      const level = await this.getTree(sha, false);
+      const subtrees: Promise<void>[] = [];
+      for (const entry of level.tree) {
+        if (entry.type === 'tree') subtrees.push(walk(entry.sha, `${prefix}${entry.path}/`));
+        else add(entry, prefix);
+      }
+      await Promise.all(subtrees);
+    };
+    await walk(this.options.commit, '');
+    return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  private async getTree(sha: string, recursive: boolean) {
+    const { data } = await this.client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+      owner: this.options.owner,
+      repo: this.options.repo,
+      tree_sha: sha,
+      ...(recursive ? { recursive: '1' } : {}),
+    });
+    return data as { tree: TreeEntry[]; truncated: boolean };
+  }
+
+  /** Queues a path for the next GraphQL query; all reads of this tick share that query. */
+  private enqueue(path: string): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      this.pending.set(path, { resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const requested = this.pending;
+    this.pending = new Map();
+    const tree = await this.loadTree();
+    const wanted = new Map<string, TreeEntry>();
+    for (const path of requested.keys()) wanted.set(path, tree.get(path)!);
+    if (!this.prefetched) {
+      // The engine will read most of these next: one round of queries instead of one per file.
+      this.prefetched = true;
+      for (const entry of tree.values()) {
+        const small = (entry.size ?? 0) <= this.options.maxInlineBytes;
+        if (small && !this.contents.has(entry.path) && this.options.prefetch({ path: entry.path, size: entry.size })) {
+          wanted.set(entry.path, entry);
+        }
+      }
+    }
+    const batches = this.batch([...wanted.values()]);
+    await Promise.all(
+      batches.map(async (batch) => {
+        let blobs: Map<string, BlobNode | null>;
+        try {
+          blobs = await this.queryBlobs(batch);
+        } catch (error) {
+          for (const entry of batch) requested.get(entry.path)?.reject(error);
+          return;
+        }
+        for (const entry of batch) {
+          const waiter = requested.get(entry.path);
+          const blob = blobs.get(entry.path);
+          const text = usableText(blob);
+          if (text !== undefined) {
+            const bytes = Buffer.from(text, 'utf8');
+            if (waiter) waiter.resolve(bytes);
+            else this.contents.set(entry.path, Promise.resolve(bytes));
+          } else if (waiter) {
+            // Binary, truncated or not UTF-8: the blobs API gives the exact bytes.
+            this.readBlob(entry).then(waiter.resolve, waiter.reject);
+          }
+        }
+      }),
+    );
+  }
+
+  /** Splits into queries of at most `batchSize` blobs and MAX_QUERY_BYTES. */
+  private batch(entries: TreeEntry[]): TreeEntry[][] {
+    const batches: TreeEntry[][] = [];
+    let current: TreeEntry[] = [];
+    let bytes = 0;
+    for (const entry of entries) {
+      const size = entry.size ?? 0;
+      if (current.length > 0 && (current.length >= this.options.batchSize || bytes + size > MAX_QUERY_BYTES)) {
+        batches.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(entry);
+      bytes += size;
+    }
+    if (current.length > 0) batches.push(current);
+    return batches;
+  }
+
+  private async queryBlobs(entries: TreeEntry[]): Promise<Map<string, BlobNode | null>> {
+    const variables: Record<string, unknown> = { owner: this.options.owner, repo: this.options.repo };
+    const declarations = ['$owner: String!', '$repo: String!'];
+    const fields: string[] = [];
+    entries.forEach((entry, i) => {
+      declarations.push(`$e${i}: String!`);
+      // Expressions travel as variables: paths need no escaping inside the query text.
+      variables[`e${i}`] = `${this.options.commit}:${entry.path}`;
+      fields.push(`f${i}: object(expression: $e${i}) { ... on Blob { text byteSize isBinary isTruncated } }`);
+    });
+    const watch = this.options.pullRequest;
+    if (watch) {
+      declarations.push('$pr: Int!');
+      variables.pr = watch.number;
+      fields.push('pullRequest(number: $pr) { headRefOid }');
+    }
+    const query = `query bplusBlobs(${declarations.join(', ')}) { repository(owner: $owner, name: $repo) { ${fields.join(' ')} } }`;
+    const data = await this.client.graphql<{ repository: Record<string, unknown> | null }>(query, variables);
+    const repository = data.repository ?? {};
+    const head = (repository.pullRequest as { headRefOid?: string } | null | undefined)?.headRefOid;
+    if (watch && head) watch.onHead(head);
+    const blobs = new Map<string, BlobNode | null>();
+    entries.forEach((entry, i) => blobs.set(entry.path, (repository[`f${i}`] as BlobNode | null) ?? null));
+    return blobs;
+  }
+
+  private async readBlob(entry: TreeEntry): Promise<Buffer> {
+    const { data } = await this.client.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+      owner: this.options.owner,
+      repo: this.options.repo,
+      file_sha: entry.sha,
+    });
+    const blob = data as { content: string; encoding: string };
+    return Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8');
+  }
+}
+
+/** GraphQL's text when it is the whole file, decoded without loss; otherwise undefined. */
+function usableText(blob: BlobNode | null | undefined): string | undefined {
+  if (!blob || blob.isBinary || blob.isTruncated || blob.text === null) return undefined;
+  // A byte count that differs means GitHub replaced invalid UTF-8: the engine must see the bytes.
+  if (Buffer.byteLength(blob.text, 'utf8') !== blob.byteSize) return undefined;
+  return blob.text;
+}
