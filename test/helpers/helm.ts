@@ -1,0 +1,246 @@
+/**
+ * Runs the real Helm (extracted by scripts/extract-helm.ts) for fixture tests: `helm dependency
+ * build` of file:// dependencies and `helm template`, fully offline, with Helm's cache, config and
+ * data homes in a private temp directory so nothing reads or writes the user's ~/.config/helm.
+ */
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { ensureHelm } from '../../scripts/extract-helm.ts';
+
+export interface HelmTemplateOptions {
+  /** Values files, applied in order (later wins); relative paths are resolved against the chart dir. */
+  valuesFiles?: string[];
+  /** Release name; Helm's `template` default is `release-name`. */
+  releaseName?: string;
+  /** `--namespace`, i.e. `.Release.Namespace`. */
+  namespace?: string;
+}
+
+export interface RenderChartOptions extends HelmTemplateOptions {
+  /**
+   * Copy the chart (and its file:// dependencies, keeping their relative layout) to a temp dir
+   * before `helm dependency build`, so the source tree never gets `charts/` or `Chart.lock`.
+   * Default: copy when the chart has dependencies and does not already live under the OS temp dir.
+   */
+  copy?: boolean;
+}
+
+/** Helm exited non-zero (or could not start); carries the command and everything Helm printed. */
+export class HelmError extends Error {
+  constructor(
+    message: string,
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+    this.name = 'HelmError';
+  }
+}
+
+interface ChartDependency {
+  name?: string;
+  version?: string;
+  repository?: string;
+}
+
+interface ChartYaml {
+  name?: string;
+  type?: string;
+  dependencies?: ChartDependency[];
+}
+
+let helmHome: Promise<string> | undefined;
+
+/** One private HELM_*_HOME root per test process (removed on exit). */
+function privateHelmHome(): Promise<string> {
+  helmHome ??= (async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bplus-helm-home-'));
+    await Promise.all(['cache', 'config', 'data'].map((d) => mkdir(path.join(dir, d), { recursive: true })));
+    process.once('exit', () => {
+      // Synchronous: the process is going away.
+      rmSync(dir, { recursive: true, force: true });
+    });
+    return dir;
+  })();
+  return helmHome;
+}
+
+async function helmBinary(): Promise<string> {
+  const fromSetup = process.env.BPLUS_HELM;
+  if (fromSetup) {
+    const s = await stat(fromSetup).catch(() => undefined);
+    if (s?.isFile()) return fromSetup;
+  }
+  return ensureHelm();
+}
+
+/** Runs `helm <args>` and resolves with stdout; rejects with a HelmError that quotes stderr. */
+export async function runHelm(args: readonly string[], cwd?: string): Promise<string> {
+  const [bin, home] = await Promise.all([helmBinary(), privateHelmHome()]);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    HELM_CACHE_HOME: path.join(home, 'cache'),
+    HELM_CONFIG_HOME: path.join(home, 'config'),
+    HELM_DATA_HOME: path.join(home, 'data'),
+    // No cluster is ever contacted by `template`; make sure no kubeconfig is picked up either.
+    KUBECONFIG: path.join(home, 'no-kubeconfig'),
+    HELM_NO_PLUGINS: '1',
+  };
+  return new Promise((resolve, reject) => {
+    execFile(
+      bin,
+      [...args],
+      { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) {
+          resolve(stdout);
+          return;
+        }
+        const code = typeof error.code === 'number' ? error.code : null;
+        const detail = stderr.trim() || error.message;
+        reject(
+          new HelmError(
+            `helm ${args.join(' ')} failed (exit ${code ?? error.code ?? 'unknown'}${error.killed ? ', killed' : ''}):\n${detail}`,
+            args,
+            code,
+            stdout,
+            stderr,
+          ),
+        );
+      },
+    );
+  });
+}
+
+async function readChartYaml(chartDir: string): Promise<ChartYaml> {
+  const file = path.join(chartDir, 'Chart.yaml');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${chartDir} is not a Helm chart: cannot read Chart.yaml (${(err as Error).message})`);
+  }
+  const parsed = yaml.load(text);
+  if (!parsed || typeof parsed !== 'object') throw new Error(`${file}: not a YAML mapping`);
+  return parsed as ChartYaml;
+}
+
+/** The absolute directories of a chart's file:// dependencies (recursively). */
+async function fileDependencies(chartDir: string, seen = new Set<string>()): Promise<string[]> {
+  const chart = await readChartYaml(chartDir);
+  const out: string[] = [];
+  for (const dep of chart.dependencies ?? []) {
+    const repo = dep.repository ?? '';
+    if (!repo.startsWith('file://')) continue;
+    const dir = path.resolve(chartDir, repo.slice('file://'.length));
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    out.push(dir, ...(await fileDependencies(dir, seen)));
+  }
+  return out;
+}
+
+function commonAncestor(dirs: readonly string[]): string {
+  const split = dirs.map((d) => path.resolve(d).split(path.sep));
+  const first = split[0] ?? [];
+  let n = first.length;
+  for (const parts of split) {
+    let i = 0;
+    while (i < n && i < parts.length && parts[i] === first[i]) i++;
+    n = i;
+  }
+  return first.slice(0, n).join(path.sep) || path.sep;
+}
+
+function isUnder(dir: string, root: string): boolean {
+  const rel = path.relative(root, dir);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/**
+ * Copies a chart and its file:// dependencies into a fresh temp dir, preserving their relative
+ * layout (so `repository: file://../library/x` still resolves); skips previously built `charts/`
+ * and `Chart.lock`. Returns the copied chart's directory and a cleanup function.
+ */
+export async function copyChart(chartDir: string): Promise<{ chartDir: string; cleanup: () => Promise<void> }> {
+  const source = path.resolve(chartDir);
+  const deps = await fileDependencies(source);
+  const root = commonAncestor([source, ...deps]);
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'bplus-chart-'));
+  for (const dir of [source, ...deps]) {
+    const target = path.join(tmp, path.relative(root, dir));
+    await cp(dir, target, {
+      recursive: true,
+      filter: (src) => {
+        const rel = path.relative(dir, src);
+        return rel !== 'Chart.lock' && rel !== 'charts' && !rel.startsWith(`charts${path.sep}`);
+      },
+    });
+  }
+  return {
+    chartDir: path.join(tmp, path.relative(root, source)),
+    cleanup: () => rm(tmp, { recursive: true, force: true }),
+  };
+}
+
+/** `helm dependency build` (offline: file:// repositories only, no repository refresh). */
+export async function helmDependencyBuild(chartDir: string): Promise<void> {
+  const chart = await readChartYaml(chartDir);
+  if (!chart.dependencies?.length) return;
+  const remote = chart.dependencies.filter((d) => d.repository && !d.repository.startsWith('file://'));
+  if (remote.length > 0) {
+    throw new Error(
+      `${chartDir}: dependencies ${remote.map((d) => `${d.name ?? '?'} (${d.repository ?? ''})`).join(', ')} are not file:// ones; tests stay offline`,
+    );
+  }
+  await runHelm(['dependency', 'build', '--skip-refresh', chartDir], chartDir);
+}
+
+/**
+ * `helm template` of a chart whose dependencies are already in place. Returns the multi-document
+ * YAML exactly as Helm prints it.
+ */
+export async function helmTemplate(chartDir: string, options: HelmTemplateOptions = {}): Promise<string> {
+  const dir = path.resolve(chartDir);
+  const args = ['template', options.releaseName ?? 'release-name', dir];
+  for (const file of options.valuesFiles ?? []) args.push('--values', path.resolve(dir, file));
+  if (options.namespace) args.push('--namespace', options.namespace);
+  return runHelm(args, dir);
+}
+
+/**
+ * Renders a chart as CI would: (copy if needed), `helm dependency build`, `helm template`.
+ * Values files given relative are resolved against the original chart directory.
+ */
+export async function renderChart(chartDir: string, options: RenderChartOptions = {}): Promise<string> {
+  const source = path.resolve(chartDir);
+  const chart = await readChartYaml(source);
+  const hasDeps = (chart.dependencies?.length ?? 0) > 0;
+  const copy = options.copy ?? (hasDeps && !isUnder(source, path.resolve(os.tmpdir())));
+  const valuesFiles = (options.valuesFiles ?? []).map((f) => path.resolve(source, f));
+  if (!copy) {
+    await helmDependencyBuild(source);
+    return helmTemplate(source, { ...options, valuesFiles });
+  }
+  const copied = await copyChart(source);
+  try {
+    await helmDependencyBuild(copied.chartDir);
+    return await helmTemplate(copied.chartDir, { ...options, valuesFiles });
+  } finally {
+    await copied.cleanup();
+  }
+}
+
+/** Parses Helm's multi-document output into objects, dropping empty documents. */
+export function parseManifests(text: string): Array<Record<string, unknown>> {
+  return yaml
+    .loadAll(text)
+    .filter((doc): doc is Record<string, unknown> => doc !== null && typeof doc === 'object' && !Array.isArray(doc));
+}
