@@ -1,0 +1,132 @@
+/**
+ * `bplus`: the engine on a local checkout. Exit codes: 0 no failure, 1 failures, 2 usage or
+ * configuration errors. Every error is a message on stderr, never a stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { LocalSource } from '../source/local.ts';
+import { reviewRepository } from '../engine/review.ts';
+import { loadRules } from '../engine/registry.ts';
+import { formatJson } from '../report/json.ts';
+import { formatSarif } from '../report/sarif.ts';
+import { formatText } from '../report/text.ts';
+import { formatRulesText } from './rules-text.ts';
+import { changedFilesSince } from './git.ts';
+import type { Locale } from '../types.ts';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const USAGE = `Usage:
+  bplus check [DIR] [--config FILE] [--format text|json|sarif] [--locale en|ru] [--changed-since REF]
+  bplus fix [DIR] [--rule ID ...] [--cert FILE] [--dry-run]
+  bplus seal SECRET.yaml --cert CERT.pem [--scope strict|namespace-wide|cluster-wide] [--namespace NS] [--merge-into FILE] [--in-place] [-o OUT]
+  bplus netpol [DIR] [--format text|json|mermaid]
+  bplus rules [--locale en|ru]
+
+Exit codes: 0 no failure, 1 failures found, 2 usage or configuration error.`;
+
+export class UsageError extends Error {}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await check(rest, io);
+      case 'fix':
+        return await (await import('./fix-command.ts')).runFixCommand(rest, io);
+      case 'seal':
+        return await (await import('../seal/cli.ts')).runSealCommand(rest, defaultFileIO(io));
+      case 'netpol':
+        return await (await import('./netpol-command.ts')).runNetpolCommand(rest, io);
+      case 'rules':
+        return await rules(rest, io);
+      case '--version':
+      case 'version':
+        io.stdout(`${packageVersion()}\n`);
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr(`bplus: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    io.stderr(`bplus: ${(error as Error).message ?? String(error)}\n`);
+    return 2;
+  }
+}
+
+async function check(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      locale: { type: 'string', default: 'en' },
+      'changed-since': { type: 'string' },
+    },
+  });
+  if (positionals.length > 1) throw new UsageError(`check takes one directory, got ${positionals.length}`);
+  const dir = positionals[0] ?? '.';
+  const format = oneOf(values.format!, ['text', 'json', 'sarif'] as const, '--format');
+  const locale = oneOf(values.locale!, ['en', 'ru'] as const, '--locale') as Locale;
+  let configText: string | undefined;
+  if (values.config !== undefined) {
+    configText = await readFile(values.config, 'utf8').catch((error: Error) => {
+      throw new UsageError(`--config ${values.config}: ${error.message}`);
+    });
+  }
+  const onlyPaths = values['changed-since'] === undefined ? undefined : new Set(await changedFilesSince(dir, values['changed-since']));
+  const result = await reviewRepository(new LocalSource(dir), { locale, configText, configPath: values.config, onlyPaths });
+  if (format === 'json') io.stdout(formatJson(result));
+  else if (format === 'sarif') io.stdout(formatSarif(result, await loadRules(), packageVersion()));
+  else io.stdout(formatText(result, locale));
+  if (result.findings.some((f) => f.ruleId === 'config' && f.level === 'failure')) return 2;
+  return result.summary.failures > 0 ? 1 : 0;
+}
+
+async function rules(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({ args, options: { locale: { type: 'string', default: 'en' } } });
+  const locale = oneOf(values.locale!, ['en', 'ru'] as const, '--locale');
+  io.stdout(formatRulesText(await loadRules(), locale));
+  return 0;
+}
+
+export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+export function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+function defaultFileIO(io: CliIO) {
+  return {
+    ...io,
+    readFile: (p: string) => readFile(p, 'utf8'),
+    writeFile: async (p: string, s: string) => {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(p, s);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import rule from '../../rules/TR-K8S-3.ts';
+import { ruleTester, serviceChart } from './rule-tester.ts';
+
+const fullResources = `resources:
+  requests:
+    cpu: 250m
+    memory: 256Mi
+  limits:
+    cpu: "1"
+    memory: 512Mi
+`;
+
+const deployment = (resources: string, extra = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: balance-plus
+spec:
+  template:
+    spec:
+${extra}      containers:
+        - name: web
+          image: web:1.0.0
+${resources}`;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'values with requests and limits', files: serviceChart('orchestrator', 'python-fastapi-service', fullResources) },
+    { name: 'limits in values.yaml, requests from the prod overlay', files: serviceChart('orchestrator', 'python-fastapi-service', 'resources:\n  limits: { cpu: 1, memory: 1Gi }\n', 'resources:\n  requests: { cpu: 500m, memory: 1Gi }\n') },
+    { name: 'exotic but valid quantities (.5, 5e-1, 1Ki, 1e6)', files: serviceChart('orchestrator', 'python-fastapi-service', 'resources:\n  requests: { cpu: .5, memory: 1Ki }\n  limits: { cpu: 5e-1, memory: 1e6 }\n') },
+    { name: 'manifest with full resources', files: { 'manifests/web.yaml': deployment('          resources:\n            requests: { cpu: 100m, memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n') } },
+    { name: 'manifest in another namespace is not production', files: { 'manifests/web.yaml': deployment('').replace('namespace: balance-plus', 'namespace: staging') } },
+    { name: 'templated quantity is left to render time', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/web.yaml': deployment('          resources:\n            requests: { cpu: "{{ .Values.cpu }}", memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n') } },
+    { name: 'request equal to limit (1Gi vs 1073741824)', files: { 'manifests/web.yaml': deployment('          resources:\n            requests: { cpu: "1", memory: 1Gi }\n            limits: { cpu: 1000m, memory: "1073741824" }\n') } },
+  ],
+  invalid: [
+    {
+      name: 'no limits in values: reported on resources in the file that sets it',
+      files: serviceChart('orchestrator', 'python-fastapi-service', '# orchestrator\nimage:\n  tag: "1.0"\nresources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n'),
+      errors: [
+        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 4, message: 'limits.cpu' },
+        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 4, message: 'limits.memory' },
+      ],
+    },
+    {
+      name: 'prod overlay removes the memory limit with null: reported on that null',
+      files: serviceChart('orchestrator', 'python-fastapi-service', fullResources, 'replicaCount: 3\nresources:\n  limits:\n    memory: null\n'),
+      errors: [{ messageId: 'missing', path: 'charts/orchestrator/values-prod.yaml', line: 4, message: 'limits.memory' }],
+    },
+    {
+      name: 'no resources at all: reported on the first key of the prod overlay',
+      files: serviceChart('orchestrator', 'python-fastapi-service', 'image:\n  tag: "1.0"\n', '# prod\nreplicaCount: 3\n'),
+      errors: [{ messageId: 'missingResources', path: 'charts/orchestrator/values-prod.yaml', line: 2 }],
+    },
+    {
+      name: 'init container without requests',
+      files: serviceChart('orchestrator', 'python-fastapi-service', `${fullResources}initContainers:\n  - name: migrate\n    image: migrate:1\n    resources:\n      limits: { cpu: 200m, memory: 128Mi }\n`),
+      errors: [
+        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 11, message: 'init container "migrate" has no requests.cpu' },
+        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 11, message: 'requests.memory' },
+      ],
+    },
+    {
+      name: 'sidecar with request above limit',
+      files: serviceChart('orchestrator', 'python-fastapi-service', `${fullResources}sidecars:\n  - name: proxy\n    image: proxy:1\n    resources:\n      requests: { cpu: 500m, memory: 64Mi }\n      limits: { cpu: 200m, memory: 64Mi }\n`),
+      errors: [{ messageId: 'requestAboveLimit', path: 'charts/orchestrator/values.yaml', line: 12, message: 'cpu request 500m is above its limit 200m' }],
+    },
+    {
+      name: 'invalid quantity 1.5Gb',
+      files: serviceChart('orchestrator', 'python-fastapi-service', fullResources.replace('memory: 512Mi', 'memory: 1.5Gb')),
+      errors: [{ messageId: 'invalidQuantity', path: 'charts/orchestrator/values.yaml', line: 7, message: '"1.5Gb"' }],
+    },
+    {
+      name: 'plain manifest container without resources',
+      files: { 'manifests/web.yaml': deployment('') },
+      errors: [{ messageId: 'missingResources', path: 'manifests/web.yaml', line: 10 }],
+    },
+    {
+      name: 'CronJob container without limits',
+      files: { 'manifests/job.yaml': 'apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: nightly }\nspec:\n  schedule: "0 1 * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: job\n              image: job:1\n              resources:\n                requests: { cpu: 100m, memory: 64Mi }\n' },
+      errors: [
+        { messageId: 'missing', path: 'manifests/job.yaml', line: 13, message: 'limits.cpu' },
+        { messageId: 'missing', path: 'manifests/job.yaml', line: 13, message: 'limits.memory' },
+      ],
+    },
+  ],
+});
