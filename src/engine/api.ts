@@ -1,5 +1,4 @@
 import type { Finding, Locale } from '../types.ts';
-import type { RepositorySource } from '../source/types.ts';
 
 export interface ReviewOptions {
   locale?: Locale;

@@ -124,8 +124,11 @@ function offsetTree(node: PosNode, by: number): PosNode {
   if (node.entries) {
     for (const entry of node.entries.values()) {
       // Merge keys share one key/value node: shift each node once.
-      if (!shifted.has(entry.key)) offsetTree(entry.key, by), shifted.add(entry.key);
-      if (!shifted.has(entry.value)) offsetTree(entry.value, by), shifted.add(entry.value);
+      for (const child of [entry.key, entry.value]) {
+        if (shifted.has(child)) continue;
+        shifted.add(child);
+        offsetTree(child, by);
+      }
     }
   }
   if (node.items) for (const item of node.items) offsetTree(item, by);
