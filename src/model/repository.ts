@@ -46,7 +46,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
 
   const chartFiles = findChartFiles(files.map((f) => f.path));
   const chartDirs = new Set(chartFiles.map((f) => path.dirname(f)));
-  const vendored = (p: string): boolean => /(^|\/)charts\/[^/]+\/charts\//.test(p) || isUnderVendoredChart(p, chartDirs);
+  const vendored = (p: string): boolean => isUnderVendoredChart(p, chartDirs);
 
   const toRead = files.filter((f) => isYamlPath(f.path) && f.path !== CONFIG_PATH && !vendored(f.path));
   await forEachLimited(toRead, READ_CONCURRENCY, async (entry) => {
@@ -141,10 +141,12 @@ function isTemplatePath(file: string, chartDirs: ReadonlySet<string>): boolean {
   return m !== null && chartDirs.has(m[1] ?? '.');
 }
 
+/** `<chart>/charts/<dependency>/...`: a vendored dependency, not part of this repository's review. */
 function isUnderVendoredChart(file: string, chartDirs: ReadonlySet<string>): boolean {
-  for (const dir of chartDirs) {
-    const prefix = dir === '.' ? 'charts/' : `${dir}/charts/`;
-    if (file.startsWith(prefix) && file.slice(prefix.length).includes('/')) return true;
+  for (let at = file.indexOf('charts/'); at !== -1; at = file.indexOf('charts/', at + 1)) {
+    if (at > 0 && file[at - 1] !== '/') continue;
+    const owner = at === 0 ? '.' : file.slice(0, at - 1);
+    if (chartDirs.has(owner) && file.slice(at + 'charts/'.length).includes('/')) return true;
   }
   return false;
 }

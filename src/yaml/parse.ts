@@ -40,6 +40,12 @@ export interface ParseOptions {
 }
 
 const DEFAULT_MAX_EXPANDED_NODES = 200_000;
+
+/**
+ * YAML 1.2 core types plus merge keys, as Kubernetes and Helm read YAML: no timestamps (a date in
+ * an annotation stays a string) and no `!!binary`.
+ */
+const KUBERNETES_SCHEMA = yaml.CORE_SCHEMA.extend([(yaml as unknown as { types: { merge: yaml.Type } }).types.merge]);
 const DOCUMENT_SEPARATOR = /^(---|\.\.\.)(?=[ \t]|$)/gm;
 
 export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml {
@@ -71,11 +77,24 @@ function splitDocuments(text: string): Chunk[] {
     start = m.index + 3;
   }
   chunks.push({ start, end: text.length });
-  return chunks.filter((c) => /\S/.test(stripComments(text.slice(c.start, c.end))));
+  return chunks.filter((c) => hasContent(text, c.start, c.end));
 }
 
-function stripComments(chunk: string): string {
-  return chunk.replace(/(^|\s)#.*$/gm, '');
+/** Whether a chunk has anything but white space and comments (an empty document is no document). */
+function hasContent(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    const ch = text.charCodeAt(i);
+    if (ch === 35 /* # */) {
+      const next = text.indexOf('\n', i);
+      i = next === -1 || next > end ? end : next + 1;
+    } else if (ch === 32 || ch === 9 || ch === 10 || ch === 13) {
+      i++;
+    } else {
+      return true;
+    }
+  }
+  return false;
 }
 
 function parseChunk(
@@ -88,10 +107,9 @@ function parseChunk(
   problems: YamlProblem[],
 ): void {
   const body = source.slice(chunk.start, chunk.end);
-  const recorder = createPositionRecorder();
   let value: unknown;
   try {
-    value = yaml.load(body, { listener: recorder.listener as never, json: false });
+    value = yaml.load(body, { schema: KUBERNETES_SCHEMA });
   } catch (error) {
     problems.push(toProblem(error, chunk.start, body.trimEnd().length, lines));
     return;
@@ -111,33 +129,24 @@ function parseChunk(
     return;
   }
   if (masked) value = restoreTemplateActions(value, masked);
-  const rootRaw = recorder.roots[0];
-  const root = rootRaw ? offsetTree(toPosTree(rootRaw, body), chunk.start) : undefined;
-  const docSpan = root ? lines.span(root.start, root.end) : lines.span(chunk.start, chunk.end);
-  docs.push(makeDocument(docs.length, value, root, docSpan, lines));
-}
-
-function offsetTree(node: PosNode, by: number): PosNode {
-  if (by === 0) return node;
-  node.start += by;
-  node.end += by;
-  if (node.entries) {
-    for (const entry of node.entries.values()) {
-      // Merge keys share one key/value node: shift each node once.
-      for (const child of [entry.key, entry.value]) {
-        if (shifted.has(child)) continue;
-        shifted.add(child);
-        offsetTree(child, by);
-      }
+  // Positions are recorded only when a document is first located: most documents of a review
+  // never are, so the review costs what a plain parse costs (see BENCHMARKS.md).
+  let root: PosNode | undefined | null = null;
+  const positions = (): PosNode | undefined => {
+    if (root === null) {
+      const recorder = createPositionRecorder();
+      yaml.load(body, { schema: KUBERNETES_SCHEMA, listener: recorder.listener as never });
+      const rootRaw = recorder.roots[0];
+      root = rootRaw ? toPosTree(rootRaw, body, chunk.start) : undefined;
     }
-  }
-  if (node.items) for (const item of node.items) offsetTree(item, by);
-  return node;
+    return root;
+  };
+  docs.push(makeDocument(docs.length, value, positions, chunk, lines));
 }
-const shifted = new WeakSet<PosNode>();
 
-function makeDocument(index: number, value: unknown, root: PosNode | undefined, span: Span, lines: LineIndex): YamlDocument {
+function makeDocument(index: number, value: unknown, positions: () => PosNode | undefined, chunk: Chunk, lines: LineIndex): YamlDocument {
   const resolve = (path: ValuePath): { node: PosNode; key?: PosNode; complete: boolean } | undefined => {
+    const root = positions();
     if (!root) return undefined;
     let node = root;
     let key: PosNode | undefined;
@@ -158,18 +167,24 @@ function makeDocument(index: number, value: unknown, root: PosNode | undefined, 
     }
     return { node, key, complete: true };
   };
+  const span = (): Span => {
+    const root = positions();
+    return root ? lines.span(root.start, root.end) : lines.span(chunk.start, chunk.end);
+  };
   return {
     index,
     value,
-    span,
+    get span() {
+      return span();
+    },
     has: (path) => resolve(path)?.complete ?? false,
     locate(path) {
       const found = resolve(path);
-      if (!found) return span;
+      if (!found) return span();
       const { node, key } = found;
       const isScalar = !node.entries && !node.items;
       if (key) return lines.span(key.start, isScalar ? node.end : key.end);
-      if (node === root) return firstLineOf(node, lines);
+      if (node === positions()) return firstLineOf(node, lines);
       return isScalar ? lines.span(node.start, node.end) : firstLineOf(node, lines);
     },
   };

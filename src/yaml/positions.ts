@@ -57,10 +57,10 @@ const MERGE_KEY = '<<';
  * when it probes for one more entry at the end of a block collection; alignment by the result's
  * shape drops those.
  */
-export function toPosTree(raw: RawNode, text: string): PosNode {
+export function toPosTree(raw: RawNode, text: string, base = 0): PosNode {
   const start = skipInsignificant(text, raw.open);
   const end = Math.max(start, trimTrailing(text, raw.close));
-  const node: PosNode = { start, end };
+  const node: PosNode = { start: start + base, end: end + base };
   const value = raw.result;
   if (raw.kind === 'mapping' && value && typeof value === 'object' && !Array.isArray(value)) {
     node.entries = new Map();
@@ -69,8 +69,8 @@ export function toPosTree(raw: RawNode, text: string): PosNode {
       const keyRaw = children[i]!;
       const valueRaw = children[i + 1]!;
       const key = String(keyRaw.result);
-      const keyNode = toPosTree(keyRaw, text);
-      const valueNode = toPosTree(valueRaw, text);
+      const keyNode = toPosTree(keyRaw, text, base);
+      const valueNode = toPosTree(valueRaw, text, base);
       if (key === MERGE_KEY) {
         // Keys merged in from an alias point at the `<<` line: that is where they come from here.
         for (const merged of mergedKeys(valueRaw.result)) {
@@ -81,7 +81,7 @@ export function toPosTree(raw: RawNode, text: string): PosNode {
       node.entries.set(key, { key: keyNode, value: valueNode });
     }
   } else if (raw.kind === 'sequence' && Array.isArray(value)) {
-    node.items = raw.children.slice(0, value.length).map((child) => toPosTree(child, text));
+    node.items = raw.children.slice(0, value.length).map((child) => toPosTree(child, text, base));
   }
   return node;
 }

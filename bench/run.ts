@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: the reviewer against merely parsing the same files, in one run, on this
+ * machine. Each command runs as a fresh process (Node start-up included on both sides); the
+ * median of several runs is kept. Results go to stdout and BENCHMARKS.md.
+ */
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateRepository } from './generate.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+interface Measure {
+  ms: number;
+  peakMb: number;
+  status: number | null;
+}
+
+function measure(args: string[]): Measure {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--import', path.join(root, 'bench/peak-rss.mjs'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  const rss = /peak-rss-kb=(\d+)/.exec(child.stderr)?.[1];
+  return { ms, peakMb: rss ? Number(rss) / 1024 : NaN, status: child.status };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function repeat(args: string[]): Measure {
+  const runs = Array.from({ length: RUNS }, () => measure(args));
+  return { ms: median(runs.map((r) => r.ms)), peakMb: Math.max(...runs.map((r) => r.peakMb)), status: runs[0]!.status };
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'bplus-bench-'));
+const lines: string[] = [];
+const out = (line: string) => {
+  lines.push(line);
+  console.log(line);
+};
+try {
+  const repo = generateRepository(dir);
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  measure([path.join(root, 'dist/src/cli/run.js'), 'check', dir, '--format', 'json']); // warm the file cache
+  const parse = repeat([path.join(root, 'bench/parse-only.mjs'), dir]);
+  const cli = repeat([path.join(root, 'dist/src/cli/run.js'), 'check', dir, '--format', 'json']);
+  const ratio = cli.ms / parse.ms;
+  out(`# Benchmarks`);
+  out('');
+  out(`Measured by \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs, each a fresh process.`);
+  out('');
+  out(`## Review of a generated repository: ${repo.files} YAML files, ${(repo.bytes / 1024 / 1024).toFixed(1)} MB`);
+  out('');
+  out('| what | wall time | peak memory | target |');
+  out('|---|---|---|---|');
+  out(`| js-yaml parse of the same files (baseline) | ${parse.ms.toFixed(0)} ms | ${parse.peakMb.toFixed(0)} MB | |`);
+  out(`| \`bplus check --format json\` (exit ${cli.status}) | ${cli.ms.toFixed(0)} ms | ${cli.peakMb.toFixed(0)} MB | ≤ 2 s, ≤ 200 MB |`);
+  out(`| ratio review / parse | **${ratio.toFixed(2)}×** | | ≤ 2× |`);
+  for (const [name, file] of [['netpol', 'netpol.ts'], ['app', 'app.ts']] as const) {
+    if (!existsSync(path.join(root, 'bench', file))) continue;
+    const module = (await import(`./${file}`)) as Record<string, () => Promise<unknown>>;
+    const fn = module[name === 'netpol' ? 'benchNetpol' : 'benchApp'];
+    if (!fn) continue;
+    const result = await fn();
+    out('');
+    out(`## ${name}`);
+    out('');
+    out('```json');
+    out(JSON.stringify(result, null, 2));
+    out('```');
+  }
+  writeFileSync(path.join(root, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
