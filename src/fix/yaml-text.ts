@@ -1,0 +1,377 @@
+/**
+ * Minimal-diff edits of YAML text. The `yaml` package parses (with Helm actions masked to
+ * same-length placeholders, so offsets stay true) and tells where every node is; the edits
+ * themselves are splices of the original text:
+ *
+ * - adding keys to a block mapping inserts whole new lines after its last entry, at its
+ *   indentation: every existing line, comment and blank line stays byte for byte;
+ * - changing a scalar replaces only that scalar's characters (a trailing comment stays);
+ * - deleting a key removes the lines of that entry and nothing else.
+ *
+ * Only where the source uses a flow collection (`{}`, `[a, b]`) is a line rewritten.
+ */
+import { isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node, type Pair } from 'yaml';
+import { maskTemplateActions } from '../yaml/template-mask.ts';
+import type { PathSegment } from '../types.ts';
+
+type Json = Record<string, unknown>;
+
+export class YamlEditError extends Error {}
+
+interface ParsedText {
+  text: string;
+  docs: Document.Parsed[];
+}
+
+function parse(text: string): ParsedText {
+  const source = text.includes('{{') ? maskTemplateActions(text).text : text;
+  const docs = parseAllDocuments(source, { uniqueKeys: false }) as unknown as Document.Parsed[] | { errors: unknown[] };
+  if (!Array.isArray(docs)) return { text, docs: [] };
+  return { text, docs };
+}
+
+/** The documents that have content, as the repository model counts them (`docIndex`). */
+function contentDocs(parsed: ParsedText): Document.Parsed[] {
+  return parsed.docs.filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null && !d.contents.source));
+}
+
+function docAt(parsed: ParsedText, docIndex: number): Document.Parsed {
+  const doc = contentDocs(parsed)[docIndex];
+  if (!doc) throw new YamlEditError(`document ${docIndex + 1} not found`);
+  if (doc.errors.length > 0) throw new YamlEditError(`document ${docIndex + 1} is not valid YAML (${doc.errors[0]!.code})`);
+  return doc;
+}
+
+/** Index (among documents with content) of the document that holds `line` (1-based). */
+export function documentIndexAtLine(text: string, line: number): number | undefined {
+  const parsed = parse(text);
+  const offset = offsetOfLine(text, line);
+  const docs = contentDocs(parsed);
+  const index = docs.findIndex((d) => d.range[0] <= offset && offset < Math.max(d.range[2], d.range[0] + 1));
+  if (index >= 0) return index;
+  // The line of a `---` or a comment before a document belongs to the next document.
+  const next = docs.findIndex((d) => d.range[0] >= offset);
+  return next >= 0 ? next : undefined;
+}
+
+/** The key path whose key sits on `line` in document `docIndex` (deepest wins). */
+export function keyPathAtLine(text: string, docIndex: number, line: number): PathSegment[] | undefined {
+  const doc = docAt(parse(text), docIndex);
+  const start = offsetOfLine(text, line);
+  const end = text.indexOf('\n', start) === -1 ? text.length : text.indexOf('\n', start);
+  let found: PathSegment[] | undefined;
+  const visit = (node: unknown, path: PathSegment[]): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = keyOf(pair);
+        const keyNode = pair.key as Node | null;
+        if (keyNode?.range && keyNode.range[0] >= start && keyNode.range[0] < end) found = [...path, key];
+        visit(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const n = item as Node;
+        if (n?.range && n.range[0] >= start && n.range[0] < end && !found) found = [...path, i];
+        visit(item, [...path, i]);
+      });
+    }
+  };
+  visit(doc.contents, []);
+  return found;
+}
+
+export function hasPath(text: string, docIndex: number, path: readonly PathSegment[]): boolean {
+  const doc = docAt(parse(text), docIndex);
+  return doc.hasIn(path as PathSegment[]);
+}
+
+export interface EditResult {
+  text: string;
+  /** 1-based line of the first changed or added line. */
+  line: number;
+}
+
+/**
+ * Adds what `value` has and the document lacks under `path` (creating the parents), never
+ * changing a key that exists. Returns undefined when there is nothing to add.
+ */
+export function addMissing(text: string, docIndex: number, path: readonly PathSegment[], value: Json): EditResult | undefined {
+  const parsed = parse(text);
+  const doc = docAt(parsed, docIndex);
+  let node: unknown = doc.contents;
+  let parentKeyEnd: number | undefined;
+  let parentIndent = -1;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyOf(p) === String(segment));
+      if (!pair) return insertInto(text, node, nest(path.slice(i), value));
+      parentKeyEnd = (pair.key as Node).range?.[1];
+      parentIndent = columnOf(text, (pair.key as Node).range?.[0] ?? 0);
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (item === undefined) throw new YamlEditError(`no item ${segment} in the list at ${path.slice(0, i).join('.')}`);
+      node = item;
+      parentKeyEnd = undefined;
+    } else {
+      return fillEmpty(text, node, parentKeyEnd, parentIndent, nest(path.slice(i), value));
+    }
+  }
+  if (isMap(node)) return mergeInto(text, node, value);
+  return fillEmpty(text, node, parentKeyEnd, parentIndent, value);
+}
+
+function nest(path: readonly PathSegment[], value: Json): Json {
+  return path.reduceRight<Json>((acc, seg) => ({ [String(seg)]: acc }), value);
+}
+
+/** Several insertions into one (block) map tree, applied from the end so offsets stay valid. */
+function mergeInto(text: string, map: Node, value: Json): EditResult | undefined {
+  const splices: Array<{ at: number; end: number; text: string }> = [];
+  const collect = (node: Node, wanted: Json): void => {
+    if (!isMap(node)) return;
+    const missing: Json = {};
+    for (const [key, child] of Object.entries(wanted)) {
+      const pair = node.items.find((p) => keyOf(p) === key);
+      if (!pair) missing[key] = child;
+      else if (isRecord(child)) {
+        if (isMap(pair.value)) collect(pair.value as Node, child);
+        else {
+          const s = fillSplice(text, pair.value, (pair.key as Node).range?.[1], columnOf(text, (pair.key as Node).range?.[0] ?? 0), child);
+          if (s) splices.push(s);
+        }
+      }
+    }
+    if (Object.keys(missing).length > 0) splices.push(insertSplice(text, node, missing));
+  };
+  collect(map, value);
+  if (splices.length === 0) return undefined;
+  return applySplices(text, splices);
+}
+
+function insertInto(text: string, map: Node, value: Json): EditResult {
+  return applySplices(text, [insertSplice(text, map, value)]);
+}
+
+function insertSplice(text: string, map: Node, value: Json): { at: number; end: number; text: string } {
+  if (!isMap(map)) throw new YamlEditError('not a mapping');
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (map.flow) return flowRewrite(text, map, value);
+  const first = map.items[0];
+  const indent = first?.key && (first.key as Node).range ? columnOf(text, (first.key as Node).range![0]) : 0;
+  const end = map.range?.[1] ?? text.length;
+  let at = lineEndAfter(text, Math.max(0, end - 1));
+  // Comment lines indented deeper than this map belong to its last entry: keep them above.
+  for (;;) {
+    const lineEnd = text.indexOf('\n', at);
+    const line = text.slice(at, lineEnd === -1 ? text.length : lineEnd);
+    if (at < text.length && /^\s*#/.test(line) && columnOf(text, at + line.search(/#/)) > indent) at = lineEnd === -1 ? text.length : lineEnd + 1;
+    else break;
+  }
+  let block = renderBlock(value, indent, indentStep(text));
+  if (at === text.length && text.length > 0 && !text.endsWith('\n')) block = eol + block;
+  return { at, end: at, text: block.replace(/\n/g, eol) };
+}
+
+/** `key:` with nothing, `key: {}` / `key: null`: the value becomes a block under the key. */
+function fillEmpty(text: string, node: unknown, keyEnd: number | undefined, keyIndent: number, value: Json): EditResult {
+  const splice = fillSplice(text, node, keyEnd, keyIndent, value);
+  if (!splice) throw new YamlEditError('cannot add keys under a value that is not a mapping');
+  return applySplices(text, [splice]);
+}
+
+function fillSplice(text: string, node: unknown, keyEnd: number | undefined, keyIndent: number, value: Json) {
+  if (keyEnd === undefined) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const step = indentStep(text);
+  const block = renderBlock(value, keyIndent + step, step).replace(/\n/g, eol);
+  if (isScalar(node) && (node.value === null || node.value === undefined)) {
+    const range = (node as Node).range;
+    if (range && range[0] === range[1]) {
+      // `key:` alone: add the block on new lines; the key's own line is untouched.
+      const at = lineEndAfter(text, keyEnd);
+      return { at, end: at, text: at === text.length && !text.endsWith('\n') ? eol + block : block };
+    }
+    if (range) return { at: range[0], end: range[1], text: eol + block.replace(/\r?\n$/, '') };
+  }
+  if (isMap(node) && (node as { flow?: boolean }).flow) {
+    const range = (node as Node).range!;
+    const merged = { ...(node.toJSON() as Json), ...deepMerge(node.toJSON() as Json, value) };
+    return { at: range[0], end: range[1], text: eol + renderBlock(merged, keyIndent + step, step).replace(/\n/g, eol).replace(/\r?\n$/, '') };
+  }
+  return undefined;
+}
+
+function flowRewrite(text: string, map: Node, value: Json) {
+  const range = map.range!;
+  const merged = deepMerge((map as unknown as { toJSON(): Json }).toJSON(), value);
+  return { at: range[0], end: range[1], text: stringify(merged, { flow: true, lineWidth: 0 } as never).trim() };
+}
+
+function deepMerge(base: Json, extra: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    if (isRecord(v) && isRecord(out[k])) out[k] = deepMerge(out[k] as Json, v);
+    else if (!(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+/** Sets a scalar; adds the key (and its parents) when missing. */
+export function setScalar(text: string, docIndex: number, path: readonly PathSegment[], value: string | number | boolean): EditResult | undefined {
+  const parsed = parse(text);
+  const doc = docAt(parsed, docIndex);
+  const node = doc.getIn(path as PathSegment[], true) as Node | undefined;
+  if (node === undefined) {
+    const parent = path.slice(0, -1);
+    return addMissing(text, docIndex, parent, { [String(path[path.length - 1])]: value });
+  }
+  if (!isScalar(node) || !node.range) throw new YamlEditError(`${path.join('.')} is not a scalar`);
+  if (node.value === value) return undefined;
+  const rendered = renderScalar(value);
+  return applySplices(text, [{ at: node.range[0], end: node.range[1], text: rendered }]);
+}
+
+/** Removes a key (its whole lines). A mapping left empty becomes `{}`. */
+export function deleteKey(text: string, docIndex: number, path: readonly PathSegment[]): EditResult | undefined {
+  const parsed = parse(text);
+  const doc = docAt(parsed, docIndex);
+  const parentPath = path.slice(0, -1) as PathSegment[];
+  const parent = (parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true)) as Node | undefined;
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => keyOf(p) === String(path[path.length - 1]));
+  if (!pair) return undefined;
+  const keyRange = (pair.key as Node).range!;
+  if (parent.flow) {
+    const rest = (parent.toJSON() as Json);
+    delete rest[String(path[path.length - 1])];
+    return applySplices(text, [{ at: parent.range![0], end: parent.range![1], text: stringify(rest, { flow: true } as never).trim() }]);
+  }
+  if (parent.items.length === 1 && parentPath.length > 0) {
+    // The only entry: the parent becomes an explicit empty mapping.
+    const start = lineStart(text, keyRange[0]);
+    const grandKeyEnd = findKeyEnd(doc, parentPath);
+    if (grandKeyEnd === undefined) return undefined;
+    const valueEnd = (pair.value as Node | null)?.range?.[1] ?? keyRange[1];
+    const end = lineEndAfter(text, Math.max(start, valueEnd - 1));
+    const keyLineEnd = text.indexOf('\n', grandKeyEnd);
+    return applySplices(text, [
+      { at: start, end, text: '' },
+      { at: grandKeyEnd, end: keyLineEnd === -1 ? text.length : keyLineEnd, text: ' {}' },
+    ]);
+  }
+  const start = lineStart(text, keyRange[0]);
+  const valueEnd = (pair.value as Node | null)?.range?.[1] ?? keyRange[1];
+  const end = lineEndAfter(text, Math.max(keyRange[1], valueEnd - 1));
+  return applySplices(text, [{ at: start, end, text: '' }]);
+}
+
+/** Appends an item to a list (block or flow), creating the list when missing. */
+export function appendToList(text: string, docIndex: number, path: readonly PathSegment[], item: string): EditResult | undefined {
+  const parsed = parse(text);
+  const doc = docAt(parsed, docIndex);
+  const node = doc.getIn(path as PathSegment[], true) as Node | undefined;
+  if (node === undefined || (isScalar(node) && node.value === null)) {
+    if (node !== undefined) {
+      const keyEnd = findKeyEnd(doc, path as PathSegment[]);
+      const range = node.range!;
+      if (keyEnd !== undefined && range[0] !== range[1]) return applySplices(text, [{ at: range[0], end: range[1], text: `[${renderScalar(item)}]` }]);
+      if (keyEnd !== undefined) {
+        const indent = columnOf(text, lineStart(text, keyEnd) + (text.slice(lineStart(text, keyEnd)).search(/\S/))) + indentStep(text);
+        const at = lineEndAfter(text, keyEnd);
+        return applySplices(text, [{ at, end: at, text: `${' '.repeat(indent)}- ${renderScalar(item)}\n` }]);
+      }
+    }
+    const parent = path.slice(0, -1);
+    return addMissing(text, docIndex, parent, { [String(path[path.length - 1])]: [item] });
+  }
+  if (!isSeq(node)) throw new YamlEditError(`${path.join('.')} is not a list`);
+  const values = node.toJSON() as unknown[];
+  if (values.includes(item)) return undefined;
+  if (node.flow || node.items.length === 0) {
+    return applySplices(text, [{ at: node.range![0], end: node.range![1], text: `[${[...values, item].map((v) => renderScalar(v as string)).join(', ')}]` }]);
+  }
+  const last = node.items[node.items.length - 1] as Node;
+  const firstItem = node.items[0] as Node;
+  const dash = text.lastIndexOf('-', firstItem.range![0]);
+  const indent = columnOf(text, dash);
+  const at = lineEndAfter(text, Math.max(0, (last.range?.[1] ?? node.range![1]) - 1));
+  return applySplices(text, [{ at, end: at, text: `${' '.repeat(indent)}- ${renderScalar(item)}\n` }]);
+}
+
+function findKeyEnd(doc: Document.Parsed, path: PathSegment[]): number | undefined {
+  const parentPath = path.slice(0, -1);
+  const parent = (parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true)) as Node | undefined;
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => keyOf(p) === String(path[path.length - 1]));
+  return (pair?.key as Node | undefined)?.range?.[1];
+}
+
+export function renderScalar(value: unknown): string {
+  return stringify(value, { lineWidth: 0 } as never).trimEnd();
+}
+
+/** A block of `key: value` lines at `indent` columns. */
+export function renderBlock(value: Json, indent: number, step = 2): string {
+  const body = stringify(value, { indent: step, lineWidth: 0 } as never);
+  const pad = ' '.repeat(indent);
+  return body
+    .split('\n')
+    .filter((line, i, all) => !(i === all.length - 1 && line === ''))
+    .map((line) => (line ? pad + line : line))
+    .join('\n') + '\n';
+}
+
+function applySplices(text: string, splices: Array<{ at: number; end: number; text: string }>): EditResult {
+  let out = text;
+  const sorted = [...splices].sort((a, b) => b.at - a.at);
+  for (const s of sorted) out = out.slice(0, s.at) + s.text + out.slice(s.end);
+  const first = Math.min(...splices.map((s) => s.at));
+  return { text: out, line: lineOfOffset(out, first + (out[first] === '\n' ? 1 : 0)) };
+}
+
+function keyOf(pair: Pair): string {
+  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+}
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Offset just after the end of the line holding `offset` (after its newline). */
+function lineEndAfter(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl === -1 ? text.length : nl + 1;
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - lineStart(text, offset);
+}
+
+export function offsetOfLine(text: string, line: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl === -1) return text.length;
+    offset = nl + 1;
+  }
+  return offset;
+}
+
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** The file's indentation step: the smallest indentation of a nested key, else 2. */
+function indentStep(text: string): number {
+  let step = Infinity;
+  for (const m of text.matchAll(/^( +)[^\s#-]/gm)) step = Math.min(step, m[1]!.length);
+  return Number.isFinite(step) && step <= 8 ? step : 2;
+}
