@@ -118,7 +118,7 @@ export function addMissing(text: string, docIndex: number, path: readonly PathSe
       return fillEmpty(text, node, parentKeyEnd, parentIndent, nest(path.slice(i), value));
     }
   }
-  if (isMap(node)) return mergeInto(text, node, value);
+  if (isMap(node) && !(node.flow && node.items.length === 0)) return mergeInto(text, node, value);
   return fillEmpty(text, node, parentKeyEnd, parentIndent, value);
 }
 
@@ -136,7 +136,7 @@ function mergeInto(text: string, map: Node, value: Json): EditResult | undefined
       const pair = node.items.find((p) => keyOf(p) === key);
       if (!pair) missing[key] = child;
       else if (isRecord(child)) {
-        if (isMap(pair.value)) collect(pair.value as Node, child);
+        if (isMap(pair.value) && !(pair.value.flow && pair.value.items.length === 0)) collect(pair.value as Node, child);
         else {
           const s = fillSplice(text, pair.value, (pair.key as Node).range?.[1], columnOf(text, (pair.key as Node).range?.[0] ?? 0), child);
           if (s) splices.push(s);
@@ -193,12 +193,12 @@ function fillSplice(text: string, node: unknown, keyEnd: number | undefined, key
       const at = lineEndAfter(text, keyEnd);
       return { at, end: at, text: at === text.length && !text.endsWith('\n') ? eol + block : block };
     }
-    if (range) return { at: range[0], end: range[1], text: eol + block.replace(/\r?\n$/, '') };
+    if (range) return { at: afterColon(text, keyEnd), end: range[1], text: eol + block.replace(/\r?\n$/, '') };
   }
   if (isMap(node) && (node as { flow?: boolean }).flow) {
     const range = (node as Node).range!;
-    const merged = { ...(node.toJSON() as Json), ...deepMerge(node.toJSON() as Json, value) };
-    return { at: range[0], end: range[1], text: eol + renderBlock(merged, keyIndent + step, step).replace(/\n/g, eol).replace(/\r?\n$/, '') };
+    const merged = deepMerge(node.toJSON() as Json, value);
+    return { at: afterColon(text, keyEnd), end: range[1], text: eol + renderBlock(merged, keyIndent + step, step).replace(/\n/g, eol).replace(/\r?\n$/, '') };
   }
   return undefined;
 }
@@ -258,7 +258,7 @@ export function deleteKey(text: string, docIndex: number, path: readonly PathSeg
     const keyLineEnd = text.indexOf('\n', grandKeyEnd);
     return applySplices(text, [
       { at: start, end, text: '' },
-      { at: grandKeyEnd, end: keyLineEnd === -1 ? text.length : keyLineEnd, text: ' {}' },
+      { at: afterColon(text, grandKeyEnd), end: keyLineEnd === -1 ? text.length : keyLineEnd, text: ' {}' },
     ]);
   }
   const start = lineStart(text, keyRange[0]);
@@ -339,6 +339,12 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Just after the `:` that follows a key (which may be quoted or followed by spaces). */
+function afterColon(text: string, keyEnd: number): number {
+  const colon = text.indexOf(':', keyEnd);
+  return colon === -1 ? keyEnd : colon + 1;
+}
+
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
@@ -374,4 +380,12 @@ function indentStep(text: string): number {
   let step = Infinity;
   for (const m of text.matchAll(/^( +)[^\s#-]/gm)) step = Math.min(step, m[1]!.length);
   return Number.isFinite(step) && step <= 8 ? step : 2;
+}
+
+/** Where each document's top-level node sits (documents with content, in order). */
+export function documentContentRanges(text: string): Array<{ start: number; end: number }> {
+  return contentDocs(parse(text)).map((d) => {
+    const range = (d.contents as Node).range!;
+    return { start: range[0], end: range[2] };
+  });
 }

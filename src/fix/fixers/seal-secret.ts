@@ -7,9 +7,12 @@
  * is generated: nothing to seal here), a missing, expired or non-RSA certificate. Whatever
  * happens, the outcome says that the values were pushed in clear text and must be rotated.
  */
-import { isSealingError, sealSecretsInYaml } from '../../seal/index.ts';
+import { isSealingError, sealSecretsInYaml, type SealedSummary } from '../../seal/index.ts';
+import { documentContentRanges } from '../yaml-text.ts';
 import type { Fixer } from '../types.ts';
 import { dataOf, manifestObjectAt, str } from './common.ts';
+
+const RELEASE_NAMESPACE = /^([ \t]*namespace:[ \t]*)\{\{-?\s*\.Release\.Namespace\s*-?\}\}[ \t]*$/gm;
 
 export function rotationNote(what: string): string {
   return `${what} reached Git in clear text (it stays in the history and in every clone and fork): rotate it, change the credential where it is used and seal the new value`;
@@ -27,33 +30,46 @@ export const sealSecretFixer: Fixer = {
     const done = context.memo.get(memoKey) as { names: Set<string> } | undefined;
     if (done) return done.names.has(name) ? { status: 'covered' } : { status: 'skipped', reason: `Secret ${name} in ${file} could not be sealed with the others` };
 
-    context.note(rotationNote(`Secret ${declared ? `${declared}/` : ''}${name}`));
-    const text = await context.tree.read(file);
+        const text = await context.tree.read(file);
     if (text === undefined) return { status: 'skipped', reason: `${file} could not be read` };
-    if (text.includes('{{')) {
-      return {
-        status: 'skipped',
-        reason: `${file} is a Helm template: seal the Secret offline (bplus seal SECRET.yaml --cert CERT.pem) and replace the template by the SealedSecret; values that come from .Values must move out of the values files too`,
-      };
-    }
     const production = context.config.production.namespace;
     const namespace = declared && !declared.includes('{{') ? declared : production;
     const choice = await context.certificateFor({ namespace, environment: context.config.production.environments[0] });
+    context.note(rotationNote(`Secret ${namespace}/${name}`));
     if (!choice.ok) return { status: 'skipped', reason: `Secret ${name} was not sealed: ${choice.reason}` };
-    let result;
-    try {
-      try {
-        result = sealSecretsInYaml(text, { certificate: choice.certificate, namespace });
-      } catch (error) {
-        // Another Secret of the file names its own namespace: seal each in its own.
-        if (isSealingError(error) && error.code === 'NAMESPACE_MISMATCH') result = sealSecretsInYaml(text, { certificate: choice.certificate });
-        else throw error;
+    const result: { text: string; sealed: SealedSummary[] } = { text, sealed: [] };
+    const splices: Array<{ start: number; end: number; text: string }> = [];
+    for (const range of documentContentRanges(text)) {
+      const slice = text.slice(range.start, range.end);
+      if (!/^kind:[ \t]*["']?Secret["']?[ \t]*$/m.test(slice)) continue;
+      // A chart template's `namespace: {{ .Release.Namespace }}` is the production namespace
+      // the chart is installed in; the SealedSecret names it (strict scope binds to it).
+      const concrete = slice.replace(RELEASE_NAMESPACE, `$1${production}`);
+      if (concrete.includes('{{')) {
+        return {
+          status: 'skipped',
+          reason: `the Secret at ${file} is built by Helm template actions: seal it offline (bplus seal SECRET.yaml --cert CERT.pem) and replace the template by the SealedSecret; values that come from .Values must leave the values files too`,
+        };
       }
-    } catch (error) {
-      // The sealing module's messages name keys and documents, never values.
-      const reason = isSealingError(error) ? error.message : 'sealing failed';
-      return { status: 'skipped', reason: `Secret ${name} was not sealed: ${reason}` };
+      try {
+        let sealed;
+        try {
+          sealed = sealSecretsInYaml(concrete, { certificate: choice.certificate, namespace });
+        } catch (error) {
+          // This Secret names its own namespace: seal it in that one.
+          if (isSealingError(error) && error.code === 'NAMESPACE_MISMATCH') sealed = sealSecretsInYaml(concrete, { certificate: choice.certificate });
+          else throw error;
+        }
+        if (sealed.sealed.length === 0) continue;
+        splices.push({ ...range, text: sealed.text });
+        result.sealed.push(...sealed.sealed);
+      } catch (error) {
+        // The sealing module's messages name keys and documents, never values.
+        const reason = isSealingError(error) ? error.message : 'sealing failed';
+        return { status: 'skipped', reason: `Secret ${name} was not sealed: ${reason}` };
+      }
     }
+    for (const s of [...splices].sort((a, b) => b.start - a.start)) result.text = result.text.slice(0, s.start) + s.text + result.text.slice(s.end);
     context.memo.set(memoKey, { names: new Set(result.sealed.map((s) => s.name)) });
     if (result.sealed.length === 0) return { status: 'skipped', reason: `no plain Secret with data was found in ${file}` };
     context.tree.write(file, result.text, { sensitive: true });
