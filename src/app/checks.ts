@@ -1,17 +1,11 @@
 /**
- * The check run's life cycle through the Checks API: find or create it `in_progress`, complete it
- * with the report, and send annotations past the first 50 in further updates.
+ * The check run's life cycle through the Checks API: find ours for the commit, mark it
+ * `in_progress`, complete it with the report, send annotations past the first 50 in updates.
  */
 import type { ProbotOctokit } from 'probot';
 import { CHECK_RUN_NAME, type CheckRunReport } from '../report/check-run.ts';
 
 export type GitHubApi = InstanceType<typeof ProbotOctokit>;
-
-export interface CheckRunRef {
-  owner: string;
-  repo: string;
-  id: number;
-}
 
 /**
  * Our existing run for this commit, if any: same head SHA, our name, our app (GitHub answers
@@ -43,7 +37,7 @@ export async function startCheckRun(
   octokit: GitHubApi,
   target: { owner: string; repo: string; headSha: string },
   existing: { id: number; status: string } | undefined,
-): Promise<CheckRunRef> {
+): Promise<{ id: number; status: string }> {
   const output = {
     title: 'Reviewing…',
     summary: `Reviewing \`${target.headSha.slice(0, 7)}\` against the Balance+ platform rules.`,
@@ -60,7 +54,7 @@ export async function startCheckRun(
         output,
       });
     }
-    return { owner: target.owner, repo: target.repo, id: existing.id };
+    return { id: existing.id, status: 'in_progress' };
   }
   const { data } = await octokit.rest.checks.create({
     owner: target.owner,
@@ -72,31 +66,48 @@ export async function startCheckRun(
     started_at: new Date().toISOString(),
     output,
   });
-  return { owner: target.owner, repo: target.repo, id: data.id };
+  return { id: data.id, status: 'in_progress' };
 }
 
 /**
- * Completes the run with the first 50 annotations, then sends the rest 50 at a time: GitHub
- * appends annotations on each update. Completing first means the verdict is visible even if a
- * later batch fails.
+ * Completes the run (creating it completed when it does not exist yet) with the first 50
+ * annotations, then sends the rest 50 at a time: GitHub appends annotations on each update.
+ * The verdict goes first so that it is visible even if a later batch fails.
  */
-export async function completeCheckRun(octokit: GitHubApi, run: CheckRunRef, report: CheckRunReport): Promise<void> {
+export async function completeCheckRun(
+  octokit: GitHubApi,
+  target: { owner: string; repo: string; headSha: string },
+  runId: number | undefined,
+  report: CheckRunReport,
+): Promise<number> {
   const [first = [], ...rest] = report.annotationBatches;
-  await octokit.rest.checks.update({
-    owner: run.owner,
-    repo: run.repo,
-    check_run_id: run.id,
-    status: 'completed',
+  const completion = {
+    owner: target.owner,
+    repo: target.repo,
+    status: 'completed' as const,
     conclusion: report.conclusion,
     completed_at: new Date().toISOString(),
     output: { ...report.output, ...(first.length ? { annotations: first } : {}) },
-  });
+  };
+  let id = runId;
+  if (id === undefined) {
+    const { data } = await octokit.rest.checks.create({
+      ...completion,
+      name: CHECK_RUN_NAME,
+      head_sha: target.headSha,
+      external_id: target.headSha,
+    });
+    id = data.id;
+  } else {
+    await octokit.rest.checks.update({ ...completion, check_run_id: id });
+  }
   for (const annotations of rest) {
     await octokit.rest.checks.update({
-      owner: run.owner,
-      repo: run.repo,
-      check_run_id: run.id,
+      owner: target.owner,
+      repo: target.repo,
+      check_run_id: id,
       output: { title: report.output.title, summary: report.output.summary, annotations },
     });
   }
+  return id;
 }

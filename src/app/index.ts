@@ -17,12 +17,15 @@ export const PULL_REQUEST_EVENTS = [
 
 /** Leaves time to complete the run before a 60 s serverless limit cuts the function off. */
 const DEFAULT_TIMEOUT_MS = 50_000;
+/** Below this a review is done before a human could notice an "in progress" state. */
+const DEFAULT_IN_PROGRESS_AFTER_MS = 1_000;
 
 export function createApp(overrides: Partial<ReviewDeps> = {}): ApplicationFunction {
   const deps: ReviewDeps = {
     review: reviewRepository,
     appId: Number(process.env.APP_ID) || undefined,
     timeoutMs: Number(process.env.BPLUS_REVIEW_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS,
+    inProgressAfterMs: numberOr(process.env.BPLUS_IN_PROGRESS_AFTER_MS, DEFAULT_IN_PROGRESS_AFTER_MS),
     ...overrides,
   };
   return (app: Probot) => {
@@ -37,6 +40,11 @@ export function createApp(overrides: Partial<ReviewDeps> = {}): ApplicationFunct
       if (target) await reviewPullRequest(environmentOf(context), target, deps);
     });
   };
+}
+
+function numberOr(text: string | undefined, fallback: number): number {
+  const value = Number(text);
+  return text !== undefined && text !== '' && Number.isFinite(value) ? value : fallback;
 }
 
 function environmentOf(context: Context): ReviewEnvironment {

@@ -1,6 +1,6 @@
 /**
- * One review, end to end: check run in progress → read the pull request and its head commit →
- * engine → completed check run. Whatever goes wrong after the run exists, the run is completed
+ * One review, end to end: check run (in progress when the review is slow) → read the pull request
+ * and its head commit → engine → completed check run. Whatever goes wrong after the run exists, the run is completed
  * (neutral, with the reason): a check that silently stays "in progress" blocks nobody and tells
  * nobody anything.
  */
@@ -30,6 +30,11 @@ export interface ReviewDeps {
    * would otherwise kill the function and leave the run "in progress" forever.
    */
   timeoutMs: number;
+  /**
+   * Create the run `in_progress` only if the review has not finished after this long; a faster
+   * review creates it completed in one request. 0 creates it in progress at once.
+   */
+  inProgressAfterMs: number;
 }
 
 /** What a handler hands over from Probot's context. */
@@ -45,22 +50,25 @@ export async function reviewPullRequest(
   target: ReviewTarget,
   deps: ReviewDeps,
 ): Promise<CheckRunReport> {
-  const existing = target.checkRunId
-    ? { id: target.checkRunId, status: 'completed' }
-    : await findCheckRun(env.octokit, target, deps.appId);
-  const run = await startCheckRun(env.octokit, target, existing);
-  let report: CheckRunReport;
-  try {
-    report = await withTimeout(produceReport(env, target, deps), deps.timeoutMs);
-  } catch (error) {
+  // The lookup and the review start together: neither needs the other until the end.
+  const lookup = target.checkRunId
+    ? Promise.resolve({ id: target.checkRunId, status: 'completed' })
+    : findCheckRun(env.octokit, target, deps.appId);
+  const review = withTimeout(produceReport(env, target, deps), deps.timeoutMs).catch((error: unknown) => {
     env.log.error({ err: error, target }, 'review could not complete');
-    report = buildIncompleteReport(describeError(error), {
+    return buildIncompleteReport(describeError(error), {
       repository: `${target.owner}/${target.repo}`,
       headSha: target.headSha,
     });
-  }
-  await completeCheckRun(env.octokit, run, report);
-  env.log.info({ target, conclusion: report.conclusion, checkRun: run.id }, 'check run completed');
+  });
+  const existing = await lookup;
+  // Show "in progress" only when the review is slow enough for anyone to see it: a fast review
+  // then costs one write instead of two (Octokit spaces writes one second apart).
+  const early = await Promise.race([review, delay(deps.inProgressAfterMs).then(() => undefined)]);
+  const run = early ? existing : await startCheckRun(env.octokit, target, existing);
+  const report = early ?? (await review);
+  const id = await completeCheckRun(env.octokit, target, run?.id, report);
+  env.log.info({ target, conclusion: report.conclusion, checkRun: id }, 'check run completed');
   return report;
 }
 
@@ -123,6 +131,10 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`the review did not finish within ${Math.round(ms / 1000)} s`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function describeError(error: unknown): string {

@@ -1,0 +1,104 @@
+/**
+ * Shared pieces of the app's tests and benchmark: official webhook payloads, the fixture
+ * repository and a violating variant of it, a throwaway App key, an in-process Probot.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Probot, ProbotOctokit } from 'probot';
+import { readTree, type Tree } from './fake-github.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const FIXTURE_REPO = path.join(ROOT, 'fixtures/balance-plus');
+const VIOLATIONS = path.join(ROOT, 'fixtures/violations');
+export const OWNER = 'Codertocat';
+export const REPO = 'Hello-World';
+export const HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+export const WEBHOOK_SECRET = 'bplus-test-secret';
+export const APP_ID = 4242;
+
+const require = createRequire(import.meta.url);
+
+interface WebhookExample {
+  name: string;
+  examples: Array<Record<string, any>>;
+}
+
+/** An official example payload (`@octokit/webhooks-examples`) with an installation. */
+export function examplePayload(event: string, action: string): Record<string, any> {
+  const index = require('@octokit/webhooks-examples/api.github.com/index.json') as WebhookExample[];
+  const examples = index.find((e) => e.name === event)?.examples ?? [];
+  const example = examples.find((e) => e.action === action && e.installation) ?? examples.find((e) => e.action === action);
+  if (!example) throw new Error(`no ${event}.${action} example in @octokit/webhooks-examples`);
+  const payload = structuredClone(example);
+  payload.installation ??= { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
+  return payload;
+}
+
+/** A pull_request payload for our fake repository at HEAD_SHA. */
+export function pullRequestPayload(action = 'opened', headSha = HEAD_SHA): Record<string, any> {
+  const payload = examplePayload('pull_request', action);
+  payload.pull_request.head.sha = headSha;
+  payload.repository.owner.login = OWNER;
+  payload.repository.name = REPO;
+  return payload;
+}
+
+let key: string | undefined;
+/** A fresh RSA key: the App's JWT is signed with it; the fake API does not check it. */
+export function testPrivateKey(): string {
+  key ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return key;
+}
+
+export function fixtureTree(): Tree {
+  return readTree(FIXTURE_REPO);
+}
+
+export interface Variant {
+  name: string;
+  head: Tree;
+}
+
+/**
+ * The fixture with violations: the colleague's overlays under fixtures/violations/<name>/ when
+ * present (files copied over the compliant repository), otherwise production limits removed from
+ * api-gateway (TR-K8S-3).
+ */
+export function violatingVariants(base: Tree): Variant[] {
+  if (existsSync(VIOLATIONS)) {
+    const names = readdirSync(VIOLATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const variants = names.map((name) => {
+      const head = new Map(base);
+      for (const [file, content] of readTree(path.join(VIOLATIONS, name))) {
+        if (file !== 'expect.yaml') head.set(file, content);
+      }
+      return { name, head };
+    });
+    if (variants.length) return variants;
+  }
+  return [limitsRemoved(base)];
+}
+
+export function limitsRemoved(base: Tree): Variant {
+  const head = new Map(base);
+  const file = 'charts/api-gateway/values-prod.yaml';
+  const text = base.get(file)?.toString('utf8') ?? '';
+  head.set(file, Buffer.from(text.replace(/\n {2}limits:\n(?: {4}.*\n)+/, '\n')));
+  return { name: 'api-gateway-without-limits', head };
+}
+
+/** An in-process Probot talking to the fake API through the GHES layout. */
+export function testProbot(fakeHost: string): Probot {
+  return new Probot({
+    appId: APP_ID,
+    privateKey: testPrivateKey(),
+    secret: WEBHOOK_SECRET,
+    baseUrl: `http://${fakeHost}/api/v3`,
+    logLevel: 'fatal',
+    // Probot replaces a plain `throttle` default with its own: override after its merge.
+    Octokit: ProbotOctokit.defaults((options: any) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
+  });
+}
