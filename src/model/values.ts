@@ -66,17 +66,22 @@ export class LayeredValues {
 
   /**
    * Where to point for `path`: the key in the last file that sets it; for a missing key, its
-   * nearest existing parent, in the most specific file that has that parent; for a key missing
-   * everywhere, the first key of the most specific file.
+   * deepest existing parent, preferring the more specific file on a tie; for a key missing
+   * everywhere, the first key of the most specific file. A later file that sets a parent to
+   * `null` or to a scalar hides what earlier files have below it (Helm drops those keys).
    */
   locate(path: ValuePath): Location {
-    for (let depth = path.length; depth > 0; depth--) {
-      const prefix = path.slice(0, depth);
-      for (let i = this.layers.length - 1; i >= 0; i--) {
-        const layer = this.layers[i]!;
-        if (layer.doc?.has(prefix)) return { path: layer.path, ...layer.doc.locate(prefix) };
-      }
+    let best: { layer: ValuesLayer; depth: number } | undefined;
+    let cap = path.length;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const layer = this.layers[i]!;
+      if (!layer.doc) continue;
+      let depth = cap;
+      while (depth > 0 && !layer.doc.has(path.slice(0, depth))) depth--;
+      if (depth > 0 && (!best || depth > best.depth)) best = { layer, depth };
+      if (depth > 0 && depth < path.length && !isRecord(getPath(layer.doc.value, path.slice(0, depth)))) cap = depth;
     }
+    if (best?.layer.doc) return { path: best.layer.path, ...best.layer.doc.locate(path.slice(0, best.depth)) };
     const top = [...this.layers].reverse().find((l) => l.doc) ?? this.layers[this.layers.length - 1];
     if (top?.doc) return { path: top.path, ...top.doc.locate([]) };
     return { path: top?.path ?? 'values.yaml', line: 1, column: 1, endLine: 1, endColumn: 1 };
