@@ -76,10 +76,10 @@ export class GitHubSource implements RepositorySource {
     options: GitHubSourceOptions,
   ) {
     this.options = {
-      maxInlineBytes: ONE_MEGABYTE,
-      batchSize: 100,
-      prefetch: isLikelyReviewed,
       ...options,
+      maxInlineBytes: options.maxInlineBytes ?? ONE_MEGABYTE,
+      batchSize: options.batchSize ?? 100,
+      prefetch: options.prefetch ?? isLikelyReviewed,
     };
     this.name = `${options.owner}/${options.repo}@${options.commit.slice(0, 7)}`;
   }
@@ -160,11 +160,11 @@ export class GitHubSource implements RepositorySource {
 
   private async flush(): Promise<void> {
     this.flushScheduled = false;
-    const requested = this.pending;
+    const waiters = this.pending;
     this.pending = new Map();
     const tree = await this.loadTree();
     const wanted = new Map<string, TreeEntry>();
-    for (const path of requested.keys()) wanted.set(path, tree.get(path)!);
+    for (const path of waiters.keys()) wanted.set(path, tree.get(path)!);
     if (!this.prefetched) {
       // The engine will read most of these next: one round of queries instead of one per file.
       this.prefetched = true;
@@ -172,31 +172,33 @@ export class GitHubSource implements RepositorySource {
         const small = (entry.size ?? 0) <= this.options.maxInlineBytes;
         if (small && !this.contents.has(entry.path) && this.options.prefetch({ path: entry.path, size: entry.size })) {
           wanted.set(entry.path, entry);
+          // Registered now, so that a read while the queries are in flight waits for them.
+          const promise = new Promise<Buffer>((resolve, reject) => waiters.set(entry.path, { resolve, reject }));
+          // Nobody may ever read it: a failure must not become an unhandled rejection.
+          promise.catch(() => undefined);
+          this.contents.set(entry.path, promise);
         }
       }
     }
-    const batches = this.batch([...wanted.values()]);
     await Promise.all(
-      batches.map(async (batch) => {
+      this.batch([...wanted.values()]).map(async (batch) => {
         let blobs: Map<string, BlobNode | null>;
         try {
           blobs = await this.queryBlobs(batch);
         } catch (error) {
-          for (const entry of batch) requested.get(entry.path)?.reject(error);
+          for (const entry of batch) {
+            // Forget the failure: a later read asks again instead of failing forever.
+            this.contents.delete(entry.path);
+            waiters.get(entry.path)?.reject(error);
+          }
           return;
         }
         for (const entry of batch) {
-          const waiter = requested.get(entry.path);
-          const blob = blobs.get(entry.path);
-          const text = usableText(blob);
-          if (text !== undefined) {
-            const bytes = Buffer.from(text, 'utf8');
-            if (waiter) waiter.resolve(bytes);
-            else this.contents.set(entry.path, Promise.resolve(bytes));
-          } else if (waiter) {
-            // Binary, truncated or not UTF-8: the blobs API gives the exact bytes.
-            this.readBlob(entry).then(waiter.resolve, waiter.reject);
-          }
+          const waiter = waiters.get(entry.path)!;
+          const text = usableText(blobs.get(entry.path));
+          // Binary, truncated or not UTF-8: the blobs API gives the exact bytes.
+          if (text === undefined) this.readBlob(entry).then(waiter.resolve, waiter.reject);
+          else waiter.resolve(Buffer.from(text, 'utf8'));
         }
       }),
     );
