@@ -39,6 +39,8 @@ export default defineRule({
         const base = { role, container: ref.name };
         const fix = object.origin.type === 'values' ? { kind: 'default-resources', data: { chart: object.origin.chart, environment: object.origin.environment, container: ref.path.slice(-2).join('.') } } : undefined;
         const resources = ref.container.resources;
+        // `resources: {{ toYaml .Values.resources | nindent 12 }}` is filled in by Helm; judged where the values are.
+        if (isTemplatedValue(resources)) continue;
         if (!isRecord(resources) || (!isRecord(resources.requests) && !isRecord(resources.limits))) {
           context.report({ messageId: 'missingResources', data: base, object, path: [...ref.path, 'resources'], fix });
           continue;
