@@ -7,6 +7,7 @@
 import type { Logger } from 'probot';
 import type { ReviewOptions, ReviewResult } from '../engine/api.ts';
 import type { RepositorySource } from '../source/types.ts';
+import type { Finding } from '../types.ts';
 import { GitHubSource } from '../source/github.ts';
 import {
   buildCheckRunReport,
@@ -89,6 +90,7 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
   const result = await deps.review(source, { configText: config.configText, configPath: config.configPath });
   const configFindings = diff ? await validateEditedConfig(source, diff.changedPaths) : [];
   const findings = [...result.findings, ...configFindings].sort(byLocation);
+  const headTexts = diff ? await textsOf(source, findings, diff.changedPaths) : undefined;
   // Re-read the head only if no contents query did it (a review that read no file).
   const head =
     pullNumber === undefined ? undefined : (observedHead ?? (await readHead(env.octokit, target, pullNumber)));
@@ -101,8 +103,22 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
       failOn: config.failOn,
       neutral: config.neutral,
       supersededBy: head && head !== target.headSha ? head : undefined,
+      headTexts,
     },
   );
+}
+
+/** Texts of the changed files that have findings (already fetched for the engine). */
+async function textsOf(source: RepositorySource, findings: readonly Finding[], changed: ReadonlySet<string>) {
+  const texts = new Map<string, string>();
+  const paths = new Set(findings.map((f) => f.path).filter((p) => changed.has(p) && /\.ya?ml$/i.test(p)));
+  await Promise.all(
+    [...paths].map(async (path) => {
+      const text = await source.read(path).then((b) => b.toString('utf8'), () => undefined);
+      if (text !== undefined) texts.set(path, text);
+    }),
+  );
+  return texts;
 }
 
 /** The pull request's files with their patches: 100 a page, GitHub lists at most 3,000. */

@@ -5,7 +5,7 @@
  */
 import type { Finding, Level } from '../types.ts';
 import type { ReviewResult, RuleSummary } from '../engine/api.ts';
-import { isInDiff, type PullRequestDiff } from '../app/diff.ts';
+import { isInDiff, yamlBlockEnd, type PullRequestDiff } from '../app/diff.ts';
 
 export const CHECK_RUN_NAME = 'Balance+ platform rules';
 /** GitHub refuses more annotations in one create/update request. */
@@ -55,6 +55,8 @@ export interface ReportContext {
   supersededBy?: string;
   /** `review.neutral` (observation mode): a failing review completes as neutral. */
   neutral?: boolean;
+  /** Head texts of changed files with findings: a finding's YAML block counts as touched. */
+  headTexts?: ReadonlyMap<string, string>;
 }
 
 export function ruleDocsUrl(ruleId: string): string {
@@ -62,11 +64,17 @@ export function ruleDocsUrl(ruleId: string): string {
 }
 
 /** Findings split by whether the pull request's diff shows their lines. */
-export function splitByDiff(findings: readonly Finding[], diff: PullRequestDiff | undefined) {
+export function splitByDiff(
+  findings: readonly Finding[],
+  diff: PullRequestDiff | undefined,
+  headTexts?: ReadonlyMap<string, string>,
+) {
   const inDiff: Finding[] = [];
   const outsideDiff: Finding[] = [];
   for (const finding of findings) {
-    if (diff && isInDiff(diff, finding.path, finding.line, finding.endLine)) inDiff.push(finding);
+    const text = headTexts?.get(finding.path);
+    const blockEnd = text === undefined ? finding.endLine : yamlBlockEnd(text, finding.line);
+    if (diff && isInDiff(diff, finding.path, finding.line, finding.endLine, blockEnd)) inDiff.push(finding);
     else outsideDiff.push(finding);
   }
   return { inDiff, outsideDiff };
@@ -76,9 +84,10 @@ export function conclusionFor(
   findings: readonly Finding[],
   diff: PullRequestDiff | undefined,
   failOn: FailOn = 'all',
+  headTexts?: ReadonlyMap<string, string>,
 ): Conclusion {
   // With an incomplete diff (over 3,000 files) "changed" cannot be told apart: judge everything.
-  const judged = failOn === 'changed' && diff?.complete ? splitByDiff(findings, diff).inDiff : findings;
+  const judged = failOn === 'changed' && diff?.complete ? splitByDiff(findings, diff, headTexts).inDiff : findings;
   return judged.some((f) => f.level === 'failure') ? 'failure' : 'success';
 }
 
@@ -108,8 +117,8 @@ export function annotationBatches(findings: readonly Finding[]): CheckRunAnnotat
 }
 
 export function buildCheckRunReport(result: ReviewResult, context: ReportContext): CheckRunReport {
-  const { inDiff, outsideDiff } = splitByDiff(result.findings, context.diff);
-  const verdict = conclusionFor(result.findings, context.diff, context.failOn);
+  const { inDiff, outsideDiff } = splitByDiff(result.findings, context.diff, context.headTexts);
+  const verdict = conclusionFor(result.findings, context.diff, context.failOn, context.headTexts);
   const conclusion = context.supersededBy || (context.neutral && verdict === 'failure') ? 'neutral' : verdict;
   return {
     conclusion,

@@ -3,6 +3,7 @@ import {
   annotationBatches,
   buildCheckRunReport,
   MAX_OUTPUT_CHARS,
+  splitByDiff,
   toAnnotation,
 } from '../../src/report/check-run.ts';
 import { diffFromFiles, parsePatch } from '../../src/app/diff.ts';
@@ -90,5 +91,19 @@ describe('patch hunks', () => {
     expect(diffFromFiles([{ filename: 'a.yaml', status: 'modified', changes: 9000 }]).complete).toBe(false);
     expect(diffFromFiles(Array.from({ length: 3000 }, (_, i) => ({ filename: `${i}.yaml`, status: 'added', patch: '@@ -0,0 +1 @@\n+x' }))).complete).toBe(false);
     expect(diffFromFiles([{ filename: 'logo.png', status: 'added' }, { filename: 'old.yaml', status: 'removed' }]).complete).toBe(true);
+  });
+});
+
+describe('touched findings', () => {
+  it('counts a finding on a parent key as touched when lines inside its block were removed', () => {
+    const head = ['image:', '  tag: 1', 'resources:', '  requests:', '    cpu: 1', '    memory: 1Gi', '', 'ingress:', '  host: x', ''].join('\n');
+    // limits (3 lines) removed after line 6: the diff's context reaches line 4, not `resources:` on 3.
+    const diff = diffFromFiles([{ filename: 'v.yaml', status: 'modified', patch: '@@ -4,6 +4,3 @@\n   requests:\n     cpu: 1\n     memory: 1Gi\n-  limits:\n-    cpu: 2\n-    memory: 2Gi' }]);
+    const atResources = { path: 'v.yaml', line: 3, column: 1, endLine: 3, endColumn: 10, ruleId: 'TR-K8S-3', level: 'failure' as const, message: 'no limits', messageId: 'm', title: 't' };
+    const atIngress = { ...atResources, line: 8, endLine: 8 };
+    const split = splitByDiff([atResources, atIngress], diff, new Map([['v.yaml', head]]));
+    expect(split.inDiff).toEqual([atResources]);
+    expect(split.outsideDiff).toEqual([atIngress]);
+    expect(splitByDiff([atResources], diff).inDiff).toEqual([]);
   });
 });

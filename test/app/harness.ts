@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Probot, ProbotOctokit } from 'probot';
+import { parse as parseYaml } from 'yaml';
 import { readTree, type Tree } from './fake-github.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,37 +58,42 @@ export function fixtureTree(): Tree {
   return readTree(FIXTURE_REPO);
 }
 
+export interface ExpectedFinding {
+  ruleId: string;
+  path: string;
+  line: number;
+  level: string;
+}
+
 export interface Variant {
   name: string;
   head: Tree;
+  /** From the variant's expect.yaml. */
+  expected: ExpectedFinding[];
 }
 
 /**
- * The fixture with violations: the colleague's overlays under fixtures/violations/<name>/ when
- * present (files copied over the compliant repository), otherwise production limits removed from
- * api-gateway (TR-K8S-3).
+ * A violating variant of the fixture: fixtures/violations/<name>/ copied over the compliant
+ * repository (`<file>.deleted` markers remove files), with the findings its expect.yaml lists.
  */
-export function violatingVariants(base: Tree): Variant[] {
-  if (existsSync(VIOLATIONS)) {
-    const names = readdirSync(VIOLATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-    const variants = names.map((name) => {
-      const head = new Map(base);
-      for (const [file, content] of readTree(path.join(VIOLATIONS, name))) {
-        if (file !== 'expect.yaml') head.set(file, content);
-      }
-      return { name, head };
-    });
-    if (variants.length) return variants;
+export function violatingVariant(base: Tree, name: string): Variant {
+  const dir = path.join(VIOLATIONS, name);
+  if (!existsSync(dir)) throw new Error(`no violating variant ${name} under fixtures/violations`);
+  const head = new Map(base);
+  let expected: ExpectedFinding[] = [];
+  for (const [file, content] of readTree(dir)) {
+    if (file === 'expect.yaml') {
+      const doc = parseYaml(content.toString('utf8')) as { findings?: Array<Partial<ExpectedFinding>> };
+      expected = (doc.findings ?? []).map((f) => ({ ruleId: f.ruleId!, path: f.path!, line: f.line!, level: f.level ?? 'failure' }));
+    } else if (file.endsWith('.deleted')) head.delete(file.slice(0, -'.deleted'.length));
+    else head.set(file, content);
   }
-  return [limitsRemoved(base)];
+  return { name, head, expected };
 }
 
-export function limitsRemoved(base: Tree): Variant {
-  const head = new Map(base);
-  const file = 'charts/api-gateway/values-prod.yaml';
-  const text = base.get(file)?.toString('utf8') ?? '';
-  head.set(file, Buffer.from(text.replace(/\n {2}limits:\n(?: {4}.*\n)+/, '\n')));
-  return { name: 'api-gateway-without-limits', head };
+export function variantNames(): string[] {
+  if (!existsSync(VIOLATIONS)) return [];
+  return readdirSync(VIOLATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 }
 
 /** An in-process Probot talking to the fake API through the GHES layout. */
