@@ -318,8 +318,11 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return counts;
 }
 
-/** TR-K8S-2 before TR-K8S-10: compare the numeric tail, then the rest. */
+/** The nine platform rules first, then the recommended ones; TR-K8S-2 before TR-K8S-10. */
 function compareRuleIds(a: string, b: string): number {
+  const platformA = a.startsWith('TR-');
+  const platformB = b.startsWith('TR-');
+  if (platformA !== platformB) return platformA ? -1 : 1;
   const na = /(\d+)$/.exec(a);
   const nb = /(\d+)$/.exec(b);
   const pa = na ? a.slice(0, na.index) : a;
