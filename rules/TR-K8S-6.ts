@@ -1,0 +1,142 @@
+import { defineRule } from '../src/engine/rule.ts';
+import { isTemplatedValue } from '../src/engine/workloads.ts';
+import { describeObject } from '../src/model/objects.ts';
+import { getPath, isRecord } from '../src/model/values.ts';
+import type { FixHint, K8sObject } from '../src/types.ts';
+
+const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
+
+export default defineRule({
+  meta: {
+    id: 'TR-K8S-6',
+    title: { en: 'External traffic only through the Ingress controller', ru: 'Внешний трафик только через Ingress-контроллер' },
+    description: {
+      en: 'Services are ClusterIP (or headless): NodePort, LoadBalancer and externalIPs open paths around the Ingress controller and need an explicit, justified exception. Every Ingress uses one of the platform\'s ingress classes and terminates TLS.',
+      ru: 'Сервисы имеют тип ClusterIP (или headless): NodePort, LoadBalancer и externalIPs открывают путь в обход Ingress-контроллера и допустимы только по явному обоснованному исключению. Каждый Ingress использует один из платформенных классов Ingress и терминирует TLS.',
+    },
+    level: 'failure',
+    pack: 'platform',
+    fixable: true,
+    docs: {
+      details: [
+        'Services: `spec.type` NodePort or LoadBalancer is reported on `type:` (for a service chart: `service.type` in the values file); ClusterIP, headless (`clusterIP: None`), ExternalName (a DNS alias that exposes nothing) and no type at all are accepted. `spec.externalIPs` on any Service is reported too: it makes kube-proxy accept traffic for those addresses on every node. An internal load balancer (cloud annotations) is still a LoadBalancer.',
+        'Exceptions: `bplus.io/exception-TR-K8S-6: "<reason>"` on the Service (for a service chart: under `service.annotations`) waives it; an empty reason does not, and is reported by itself.',
+        'Ingresses: `spec.ingressClassName` must be one of `ingress.classNames` (default `nginx`). The deprecated `kubernetes.io/ingress.class` annotation alone is reported (controllers are dropping it; use the field). No class at all is accepted only when the repository defines an allowed IngressClass marked `ingressclass.kubernetes.io/is-default-class: "true"`. With `ingress.requireTls` (the default) an Ingress needs `spec.tls`, and every host of its rules must be covered by a TLS entry (exact or `*.` wildcard of one label; an entry without hosts covers all).',
+        'Gateway API `HTTPRoute`s are accepted as exposure (the successor of ingress-nginx, retired in March 2026); no finding is made on them. Every namespace is reviewed, not only production: a node port opened by a staging Service is open on the same nodes.',
+        'Values Helm fills in at render time (`{{ ... }}`) are not judged.',
+      ].join('\n\n'),
+      incorrect: 'service:\n  type: LoadBalancer\ningress:\n  enabled: true\n  className: traefik',
+      correct: 'service:\n  type: ClusterIP\ningress:\n  enabled: true\n  className: nginx\n  host: api.balance-plus.io\n  tls:\n    secretName: api-gateway-tls',
+      fix: 'For a service chart `bplus fix` sets `service.type: ClusterIP` (the Service findings on values carry the `service-clusterip` hint; Ingress and externalIPs findings are fixed by hand); expose it with `ingress.enabled: true`, the platform class and a TLS secret.',
+    },
+    messages: {
+      exposedService: {
+        en: '{object} is of type {type}: expose it through the Ingress controller and keep the Service ClusterIP, or add the annotation bplus.io/exception-TR-K8S-6 with the reason',
+        ru: '{object} имеет тип {type}: публикуйте его через Ingress-контроллер, оставив Service типа ClusterIP, либо добавьте аннотацию bplus.io/exception-TR-K8S-6 с обоснованием',
+      },
+      externalIPs: {
+        en: '{object} sets externalIPs: every node accepts traffic for them outside the Ingress controller; remove them, or add the annotation bplus.io/exception-TR-K8S-6 with the reason',
+        ru: '{object} задаёт externalIPs: каждый узел принимает на них трафик в обход Ingress-контроллера; удалите их или добавьте аннотацию bplus.io/exception-TR-K8S-6 с обоснованием',
+      },
+      noIngressClass: {
+        en: '{object} has no ingressClassName: set one of {classes}',
+        ru: 'у {object} не задан ingressClassName: укажите один из {classes}',
+      },
+      legacyClassAnnotation: {
+        en: '{object} selects its class with the deprecated annotation kubernetes.io/ingress.class only: set spec.ingressClassName to one of {classes}',
+        ru: '{object} выбирает класс только устаревшей аннотацией kubernetes.io/ingress.class: задайте spec.ingressClassName, один из {classes}',
+      },
+      unknownIngressClass: {
+        en: '{object} uses ingress class "{className}", not one of the platform\'s ({classes})',
+        ru: '{object} использует класс Ingress «{className}», а не один из платформенных ({classes})',
+      },
+      noTls: {
+        en: '{object} has no TLS: add a tls entry with the host and its certificate Secret',
+        ru: 'у {object} нет TLS: добавьте запись tls с хостом и Secret его сертификата',
+      },
+      hostWithoutTls: {
+        en: '{object} serves host {host} without TLS: add it to a tls entry',
+        ru: '{object} обслуживает хост {host} без TLS: добавьте его в запись tls',
+      },
+    },
+  },
+  check(context) {
+    const { config } = context;
+    const classes = config.ingress.classNames;
+    const classList = classes.join(', ');
+
+    for (const service of context.objects('Service')) {
+      const fix: FixHint | undefined = service.origin.type === 'values' ? { kind: 'service-clusterip', data: { chart: service.origin.chart, environment: service.origin.environment } } : undefined;
+      const type = getPath(service.raw, ['spec', 'type']);
+      if ((type === 'NodePort' || type === 'LoadBalancer') && !isTemplatedValue(type)) {
+        context.report({ messageId: 'exposedService', data: { object: describeObject(service), type }, object: service, path: ['spec', 'type'], fix });
+      }
+      const externalIPs = getPath(service.raw, ['spec', 'externalIPs']);
+      if (Array.isArray(externalIPs) && externalIPs.length > 0) {
+        context.report({ messageId: 'externalIPs', data: { object: describeObject(service) }, object: service, path: ['spec', 'externalIPs'] });
+      }
+    }
+
+    const defaultClass = context
+      .objects('IngressClass')
+      .some((c) => classes.includes(c.metadata.name) && c.metadata.annotations[DEFAULT_CLASS_ANNOTATION] === 'true');
+
+    for (const ingress of context.objects('Ingress')) {
+      const object = describeObject(ingress);
+      const data = { object, classes: classList };
+      const className = getPath(ingress.raw, ['spec', 'ingressClassName']);
+      const legacy = ingress.metadata.annotations[LEGACY_CLASS_ANNOTATION];
+      if (className === undefined || className === null || className === '') {
+        if (legacy !== undefined) {
+          context.report({ messageId: 'legacyClassAnnotation', data, object: ingress, path: ['metadata', 'annotations', LEGACY_CLASS_ANNOTATION] });
+        } else if (!defaultClass) {
+          context.report({ messageId: 'noIngressClass', data, object: ingress, path: ['spec', 'ingressClassName'] });
+        }
+      } else if (!isTemplatedValue(className) && !classes.includes(String(className))) {
+        context.report({ messageId: 'unknownIngressClass', data: { ...data, className: String(className) }, object: ingress, path: ['spec', 'ingressClassName'] });
+      }
+
+      if (config.ingress.requireTls) checkTls(ingress, (messageId, host) => context.report({ messageId, data: { object, host: host ?? '' }, object: ingress, path: messageId === 'noTls' ? ['spec', 'tls'] : host === undefined ? ['spec', 'rules'] : hostPath(ingress, host) }));
+    }
+  },
+});
+
+function checkTls(ingress: K8sObject, report: (messageId: 'noTls' | 'hostWithoutTls', host?: string) => void): void {
+  const tls = getPath(ingress.raw, ['spec', 'tls']);
+  if (isTemplatedValue(tls)) return;
+  const entries = Array.isArray(tls) ? tls.filter(isRecord) : [];
+  if (entries.length === 0) {
+    report('noTls');
+    return;
+  }
+  if (entries.some((e) => !Array.isArray(e.hosts) || e.hosts.length === 0)) return;
+  const covered = entries.flatMap((e) => (e.hosts as unknown[]).map(String));
+  if (covered.some(isTemplatedValue)) return;
+  for (const host of ruleHosts(ingress)) {
+    if (isTemplatedValue(host) || covered.some((c) => hostMatches(c, host))) continue;
+    report('hostWithoutTls', host);
+  }
+}
+
+function ruleHosts(ingress: K8sObject): string[] {
+  const rules = getPath(ingress.raw, ['spec', 'rules']);
+  if (!Array.isArray(rules)) return [];
+  return [...new Set(rules.filter(isRecord).map((r) => r.host).filter((h): h is string => typeof h === 'string' && h !== ''))];
+}
+
+function hostPath(ingress: K8sObject, host: string): (string | number)[] {
+  const rules = getPath(ingress.raw, ['spec', 'rules']);
+  const index = Array.isArray(rules) ? rules.findIndex((r) => isRecord(r) && r.host === host) : -1;
+  return index < 0 ? ['spec', 'rules'] : ['spec', 'rules', index, 'host'];
+}
+
+/** TLS host `*.example.com` covers exactly one more label; otherwise an exact, case-insensitive match. */
+function hostMatches(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === h) return true;
+  if (!p.startsWith('*.')) return false;
+  const suffix = p.slice(1);
+  return h.endsWith(suffix) && !h.slice(0, -suffix.length).includes('.') && h.length > suffix.length;
+}
