@@ -4,6 +4,7 @@
  * lives in review-pull-request.ts.
  */
 import type { ApplicationFunction, Context, Probot } from 'probot';
+import { unthrottledGraphql } from './read-client.ts';
 import { reviewRepository } from '../engine/review.ts';
 import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from './review-pull-request.ts';
 import { targetFromCheckRun, targetFromCheckSuite, targetFromPullRequest } from './targets.ts';
@@ -52,6 +53,7 @@ function environmentOf(context: Context): ReviewEnvironment {
     octokit: context.octokit,
     log: context.log,
     loadConfig: () => context.config<Record<string, unknown>>('bplus.yml'),
+    readGraphql: unthrottledGraphql(context.octokit),
   };
 }
 

@@ -84,6 +84,19 @@ export class GitHubSource implements RepositorySource {
     this.name = `${options.owner}/${options.repo}@${options.commit.slice(0, 7)}`;
   }
 
+  /**
+   * Fetches the listing and every likely-needed file now, before the engine asks: the caller can
+   * overlap it with its own requests. Failures surface on the reads that need the files.
+   */
+  async prefetch(): Promise<void> {
+    try {
+      await this.loadTree();
+    } catch {
+      return; // list() will report it.
+    }
+    if (!this.prefetched) await this.flush();
+  }
+
   async list(): Promise<SourceEntry[]> {
     const tree = await this.loadTree();
     return [...tree.values()].map((e) => ({ path: e.path, size: e.size ?? 0 }));
