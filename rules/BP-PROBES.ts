@@ -1,0 +1,67 @@
+import { defineRule } from '../src/engine/rule.ts';
+import { containersOf, isProduction, type ContainerRef } from '../src/engine/workloads.ts';
+import { getPath } from '../src/model/values.ts';
+import type { K8sObject } from '../src/types.ts';
+
+const COMPONENT = 'app.kubernetes.io/component';
+
+export default defineRule({
+  meta: {
+    id: 'BP-PROBES',
+    title: { en: 'Readiness and liveness probes', ru: 'Проверки readiness и liveness' },
+    description: {
+      en: 'The main container of a long-running workload (Deployment, StatefulSet) has a readiness probe, so that it receives traffic only when it can serve, and a liveness probe, so that a hung process is restarted. Celery workers take no traffic and need only liveness.',
+      ru: 'Основной контейнер долгоживущей нагрузки (Deployment, StatefulSet) имеет readiness-проверку, чтобы получать трафик только когда готов, и liveness-проверку, чтобы зависший процесс перезапускался. Celery-воркеры не принимают трафик, им нужна только liveness.',
+    },
+    level: 'warning',
+    pack: 'recommended',
+    fixable: false,
+    docs: {
+      details: [
+        'The main container is the one named by the `kubectl.kubernetes.io/default-container` pod annotation, else the first container: sidecars (proxies, agents) come with their own health handling, as kube-score judges probes per pod. Workers are recognised by the label `app.kubernetes.io/component: worker` (on the pod template, else on the object); they need liveness only (a heartbeat-file exec probe, never one that depends on the broker).',
+        'Service charts: the platform libraries always render the main container\'s probes (FastAPI and SPA: readiness and liveness with default paths; Celery: a liveness exec probe with a default command), so values-derived workloads pass; the rule reviews manifests and chart templates of production.',
+      ].join('\n\n'),
+      incorrect: 'containers:\n  - name: api\n    image: api:1.0.0\n    # no probes',
+      correct: 'containers:\n  - name: api\n    image: api:1.0.0\n    readinessProbe: { httpGet: { path: /health/ready, port: http } }\n    livenessProbe: { httpGet: { path: /health/live, port: http } }',
+    },
+    messages: {
+      missingReadiness: {
+        en: 'container "{container}" of {object} has no readinessProbe: it receives traffic before it can serve and during shutdown',
+        ru: 'у контейнера «{container}» в {object} нет readinessProbe: он получает трафик до готовности и во время остановки',
+      },
+      missingLiveness: {
+        en: 'container "{container}" of {object} has no livenessProbe: a hung process is never restarted',
+        ru: 'у контейнера «{container}» в {object} нет livenessProbe: зависший процесс никогда не будет перезапущен',
+      },
+    },
+  },
+  check(context) {
+    for (const object of context.objects('Deployment', 'StatefulSet')) {
+      if (!isProduction(object, context.config) || object.origin.type === 'values') continue;
+      const main = mainContainer(object);
+      if (!main) continue;
+      const worker = componentOf(object) === 'worker';
+      const wanted = worker ? (['livenessProbe'] as const) : (['readinessProbe', 'livenessProbe'] as const);
+      for (const probe of wanted) {
+        if (main.container[probe] !== undefined && main.container[probe] !== null) continue;
+        context.report({
+          messageId: probe === 'readinessProbe' ? 'missingReadiness' : 'missingLiveness',
+          data: { container: main.name, object: `${object.kind}/${object.metadata.name}` },
+          object,
+          path: main.path,
+        });
+      }
+    }
+  },
+});
+
+function componentOf(object: K8sObject): string | undefined {
+  const onPod = getPath(object.raw, ['spec', 'template', 'metadata', 'labels', COMPONENT]);
+  return typeof onPod === 'string' ? onPod : object.metadata.labels[COMPONENT];
+}
+
+function mainContainer(object: K8sObject): ContainerRef | undefined {
+  const containers = containersOf(object).filter((c) => c.role === 'container');
+  const named = getPath(object.raw, ['spec', 'template', 'metadata', 'annotations', 'kubectl.kubernetes.io/default-container']);
+  return containers.find((c) => c.name === named) ?? containers[0];
+}

@@ -1,0 +1,44 @@
+import rule from '../../rules/BP-CELERY-GRACE.ts';
+import { ruleTester, serviceChart, type InvalidCase, type ValidCase } from './rule-tester.ts';
+
+const worker = (grace: string, component = 'worker') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: condenser
+  labels: { app.kubernetes.io/component: ${component} }
+spec:
+  template:
+    spec:
+${grace}      containers:
+        - name: worker
+          image: condenser:1.0.0
+`;
+
+export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    { name: 'values: 600 s', files: serviceChart('condenser-worker', 'python-celery-worker', 'terminationGracePeriodSeconds: 600\n') },
+    { name: 'values: unset means the library default 600 s', files: serviceChart('condenser-worker', 'python-celery-worker', 'image: { tag: "1" }\n') },
+    { name: 'values: a FastAPI service with 30 s is not a worker', files: serviceChart('api-gateway', 'python-fastapi-service', 'terminationGracePeriodSeconds: 30\n') },
+    { name: 'manifest: exactly 60 s (label on the object)', files: { 'manifests/w.yaml': worker('      terminationGracePeriodSeconds: 60\n') } },
+    { name: 'manifest: not a worker', files: { 'manifests/w.yaml': worker('', 'api') } },
+  ],
+  invalid: [
+    {
+      name: 'values: prod overlay sets 30 s',
+      files: serviceChart('condenser-worker', 'python-celery-worker', 'terminationGracePeriodSeconds: 600\n', '# prod\nterminationGracePeriodSeconds: 30\n'),
+      errors: [{ messageId: 'tooShort', path: 'charts/condenser-worker/values-prod.yaml', line: 2, message: 'Celery worker Deployment/condenser-worker has terminationGracePeriodSeconds 30, under 60' }],
+    },
+    {
+      name: 'manifest: unset means Kubernetes 30 s, reported on the pod spec',
+      files: { 'manifests/w.yaml': worker('') },
+      errors: [{ messageId: 'unset', path: 'manifests/w.yaml', line: 8, message: 'Kubernetes gives it 30 s' }],
+    },
+    {
+      name: 'manifest: 10 s',
+      files: { 'manifests/w.yaml': worker('      terminationGracePeriodSeconds: 10\n') },
+      errors: [{ messageId: 'tooShort', path: 'manifests/w.yaml', line: 9 }],
+    },
+  ],
+};
+
+ruleTester(rule, cases);
