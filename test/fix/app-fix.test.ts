@@ -211,6 +211,19 @@ describe('/bplus fix', () => {
     expect(s.fake.comments[0]!.body).toMatch(/\/bplus fix TR-K8S-3 TR-K8S-9/);
   });
 
+  it('/bplus check re-runs the review and reports the conclusion in one comment', async () => {
+    const s = await setup();
+    await send(s, 'issue_comment', commentPayload('/bplus check'));
+    const runs = [...s.fake.inner.checkRuns.values()];
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ head_sha: HEAD_SHA, status: 'completed', conclusion: 'failure' });
+    expect(s.fake.comments).toHaveLength(1);
+    expect(s.fake.comments[0]!.body).toMatch(/reviewed ec26c3e again: \*\*failure\*\*/);
+    expect(s.fake.gitWrites()).toEqual([]);
+    expect(s.fake.allViolations()).toEqual([]);
+    expectNoLeak(s);
+  });
+
   it('fixes from the check run\'s Fix button, on the commit that run reviewed', async () => {
     const s = await setup();
     const payload = examplePayload('check_run', 'requested_action');

@@ -43,7 +43,8 @@ const ALLOWED_PERMISSIONS = new Set(['admin', 'maintain', 'write']);
 /** Paths the app never writes (workflows need their own permission; CI config is not ours). */
 const PROTECTED_PATHS = /^\.github\/workflows\//;
 
-export function registerFixCommands(app: Probot, deps: FixDeps): void {
+export function registerFixCommands(app: Probot, reviewDeps: FixDeps): void {
+  const deps: FixDeps = { ...reviewDeps, certificates: reviewDeps.certificates ?? certificatesFromEnvironment() };
   app.on('issue_comment.created', async (context) => {
     const env = environmentOf(context);
     await handleComment(env, context.payload as unknown as CommentPayload, deps);
@@ -52,6 +53,18 @@ export function registerFixCommands(app: Probot, deps: FixDeps): void {
     const env = environmentOf(context);
     await handleRequestedAction(env, context.payload as unknown as RequestedActionPayload, deps);
   });
+}
+
+/** `BPLUS_SEALING_CERT` (PEM, any environment) and `BPLUS_SEALING_CERT_<ENV or NAMESPACE>`. */
+export function certificatesFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    if (name === 'BPLUS_SEALING_CERT') out['*'] = value;
+    const m = /^BPLUS_SEALING_CERT_(.+)$/.exec(name);
+    if (m) out[m[1]!.toLowerCase().replace(/_/g, '-')] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function environmentOf(context: { octokit: unknown; log: ReviewEnvironment['log']; config: <T>(file: string) => Promise<T | null> }): ReviewEnvironment {

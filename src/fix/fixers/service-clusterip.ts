@@ -37,8 +37,7 @@ export const serviceClusterIpFixer: Fixer = {
           line = Math.min(line, edit.line);
           descriptions.push(what);
         };
-        const type = layer.doc.has([...serviceKey, 'type']) ? (layer.doc.value as Record<string, unknown>) : undefined;
-        if (type) record(setScalar(text, docIndex, [...serviceKey, 'type'], 'ClusterIP'), `${serviceKey.join('.')}.type: ClusterIP`);
+        if (layer.doc.has([...serviceKey, 'type'])) record(setScalar(text, docIndex, [...serviceKey, 'type'], 'ClusterIP'), `${serviceKey.join('.')}.type: ClusterIP`);
         if (layer.doc.has([...serviceKey, 'nodePort'])) record(deleteKey(text, docIndex, [...serviceKey, 'nodePort']), `removed ${serviceKey.join('.')}.nodePort`);
         if (descriptions.length > 0) {
           context.tree.write(layer.path, text);
