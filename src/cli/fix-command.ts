@@ -70,7 +70,9 @@ export async function runFixCommand(args: string[], io: CliIO): Promise<number> 
   if (options.dryRun) {
     for (const [file, content] of [...plan.edits].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const before = await source.read(file).then((b) => b.toString('utf8'), () => undefined);
-      io.stdout(unifiedDiff(file, before, content, { redactRemoved: plan.sensitivePaths.has(file) }));
+      const sensitive = plan.sensitivePaths.has(file);
+      // No context around a change to a file that held values: a neighbouring line may hold another.
+      io.stdout(unifiedDiff(file, before, content, { redactRemoved: sensitive, context: sensitive ? 0 : 3 }));
     }
   } else {
     const root = path.resolve(options.dir);

@@ -107,3 +107,20 @@ describe('YAML text edits', () => {
     expect(setScalar(text, 1, ['spec', 'type'], 'ClusterIP')!.text).toBe(text.replace('NodePort', 'ClusterIP'));
   });
 });
+
+describe('suggestions never quote a line that may hold a value', () => {
+  it('moves an insertion after a credential line out of the suggestions, and quotes nothing of sensitive files', async () => {
+    const { buildSuggestions, mayHoldCredential } = await import('../../src/app/fix/suggestions.ts');
+    expect(mayHoldCredential('  password: hunter2-hunter2')).toBe(true);
+    expect(mayHoldCredential('  memory: 256Mi')).toBe(false);
+    const before = 'keda:\n  queueName: q\n  password: s3cr3t-value-1\n';
+    const after = before + '  enabled: true\n';
+    const visible = new Map([['v.yaml', new Set([1, 2, 3])]]);
+    const diff = { visibleLines: visible, addedLines: visible, removedAt: new Map<string, Set<number>>(), changedPaths: new Set(['v.yaml']), removedPaths: new Set<string>(), complete: true };
+    const review = buildSuggestions(new Map([['v.yaml', after]]), new Map([['v.yaml', before]]), diff);
+    expect(review.comments).toEqual([]);
+    expect(review.outside.join()).not.toContain('s3cr3t');
+    const ok = buildSuggestions(new Map([['v.yaml', 'a: 1\nb: 2\n']]), new Map([['v.yaml', 'a: 1\n']]), { ...diff, visibleLines: new Map([['v.yaml', new Set([1])]]) }, new Set(['v.yaml']));
+    expect(ok.comments).toEqual([]);
+  });
+});

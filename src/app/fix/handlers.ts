@@ -205,7 +205,7 @@ async function suggest(env: ReviewEnvironment, request: FixRequest, plan: FixPla
   for await (const page of env.octokit.paginate.iterator(env.octokit.rest.pulls.listFiles, { owner, repo, pull_number: pullNumber, per_page: 100 })) {
     files.push(...(page.data as ChangedFile[]));
   }
-  const suggestions = buildSuggestions(plan.edits, originals, diffFromFiles(files));
+  const suggestions = buildSuggestions(plan.edits, originals, diffFromFiles(files), plan.sensitivePaths);
   await env.octokit.rest.pulls.createReview({
     owner,
     repo,

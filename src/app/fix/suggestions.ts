@@ -6,6 +6,7 @@
  * replaces are referred to by number, so a replaced clear-text Secret is never quoted.
  */
 import { changeHunks, splitLines } from '../../fix/diff.ts';
+import { credentialShape, detectCredential } from '../../engine/credentials.ts';
 import type { PullRequestDiff } from '../diff.ts';
 
 export interface ReviewComment {
@@ -25,7 +26,13 @@ export interface SuggestionReview {
 
 const MAX_BODY = 60_000;
 
-export function buildSuggestions(edits: ReadonlyMap<string, string>, originals: ReadonlyMap<string, string | undefined>, diff: PullRequestDiff | undefined): SuggestionReview {
+export function buildSuggestions(
+  edits: ReadonlyMap<string, string>,
+  originals: ReadonlyMap<string, string | undefined>,
+  diff: PullRequestDiff | undefined,
+  /** Files that held clear-text values: none of their existing lines is ever quoted. */
+  sensitive: ReadonlySet<string> = new Set(),
+): SuggestionReview {
   const comments: ReviewComment[] = [];
   const outside: string[] = [];
   for (const [path, after] of [...edits].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -43,7 +50,9 @@ export function buildSuggestions(edits: ReadonlyMap<string, string>, originals: 
       const anchorEnd = insertion ? Math.max(1, hunk.oldEnd) : hunk.oldEnd;
       const anchorText = insertion ? (hunk.oldEnd >= 1 ? [oldLines[hunk.oldEnd - 1] ?? ''] : []) : [];
       const replacement = insertion && hunk.oldEnd < 1 ? [...hunk.added, oldLines[0] ?? ''] : [...anchorText, ...hunk.added];
-      const all = range(anchorStart, anchorEnd).every((l) => visible?.has(l));
+      // An insertion's suggestion repeats the line above it: never when that line may hold a value.
+      const quotable = anchorText.every((line) => !sensitive.has(path) && !mayHoldCredential(line));
+      const all = quotable && range(anchorStart, anchorEnd).every((l) => visible?.has(l));
       if (all) {
         comments.push({
           path,
@@ -65,6 +74,14 @@ export function reviewBody(intro: string, outside: readonly string[]): string {
   let body = intro;
   if (outside.length > 0) body += `\n\n**Changes outside this pull request's diff** (GitHub cannot suggest them; apply by hand or run \`bplus fix\` locally):\n\n${outside.join('\n\n')}`;
   return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n… (cut: run \`bplus fix\` locally for the rest)` : body;
+}
+
+/** `key: value` or a bare scalar that the credential detector would flag. */
+export function mayHoldCredential(line: string): boolean {
+  const m = /^\s*(?:-\s+)?["']?([^"':#]+?)["']?\s*:\s*(.*?)\s*(?:#.*)?$/.exec(line);
+  if (m) return detectCredential(m[1], m[2]!.replace(/^["']|["']$/g, '')) !== undefined || (m[2] !== '' && credentialShape(m[2]!) !== undefined);
+  const scalar = line.replace(/^\s*-\s*/, '').trim();
+  return scalar !== '' && credentialShape(scalar) !== undefined;
 }
 
 function fence(text: string, lang: string): string {
