@@ -8,6 +8,7 @@ import { unthrottledGraphql } from './read-client.ts';
 import { reviewRepository } from '../engine/review.ts';
 import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from './review-pull-request.ts';
 import { targetFromCheckRun, targetFromCheckSuite, targetFromPullRequest } from './targets.ts';
+import { registerFixCommands } from './fix/handlers.ts';
 
 export const PULL_REQUEST_EVENTS = [
   'pull_request.opened',
@@ -40,6 +41,7 @@ export function createApp(overrides: Partial<ReviewDeps> = {}): ApplicationFunct
       const target = targetFromCheckRun(context.payload, deps.appId);
       if (target) await reviewPullRequest(environmentOf(context), target, deps);
     });
+    registerFixCommands(app, deps);
   };
 }
 
