@@ -17,6 +17,7 @@ import { CHECK_RUN_NAME } from '../../report/check-run.ts';
 import type { GitHubApi } from '../checks.ts';
 import { appliedConfig } from '../config.ts';
 import { diffFromFiles, type ChangedFile } from '../diff.ts';
+import { unthrottledGraphql } from '../read-client.ts';
 import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from '../review-pull-request.ts';
 import { FIX_ACTION_IDENTIFIER } from './actions.ts';
 import { HELP_TEXT, parseCommand } from './commands.ts';
@@ -72,6 +73,7 @@ function environmentOf(context: { octokit: unknown; log: ReviewEnvironment['log'
     octokit: context.octokit as GitHubApi,
     log: context.log,
     loadConfig: () => context.config<Record<string, unknown>>('bplus.yml'),
+    readGraphql: unthrottledGraphql(context.octokit as GitHubApi),
   };
 }
 
@@ -169,7 +171,7 @@ export async function runFix(env: ReviewEnvironment, request: FixRequest, deps: 
   try {
     const config = appliedConfig(await env.loadConfig());
     const reviewOptions = { configText: config.configText, configPath: config.configPath };
-    const source = new GitHubSource(env.octokit, { owner, repo, commit: reviewedSha });
+    const source = new GitHubSource({ request: env.octokit.request, graphql: env.readGraphql ?? env.octokit.graphql }, { owner, repo, commit: reviewedSha });
     const review = await deps.review(source, reviewOptions);
     plan = await planFixes(source, review, { rules: request.rules, review: reviewOptions, certificates: deps.certificates }, deps.review);
     for (const path of [...plan.edits.keys()]) {
