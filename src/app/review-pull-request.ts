@@ -8,6 +8,7 @@ import type { Logger } from 'probot';
 import type { ReviewOptions, ReviewResult } from '../engine/api.ts';
 import type { RepositorySource } from '../source/types.ts';
 import type { Finding } from '../types.ts';
+import { networkChanges, touchesConnectivity } from './network-changes.ts';
 import { GitHubSource, type GitHubClient } from '../source/github.ts';
 import {
   buildCheckRunReport,
@@ -103,6 +104,10 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
   const configFindings = diff ? await validateEditedConfig(source, diff.changedPaths) : [];
   const findings = [...result.findings, ...configFindings].sort(byLocation);
   const headTexts = diff ? await textsOf(source, findings, diff.changedPaths) : undefined;
+  const connectivity =
+    diff && target.baseSha && (await touchesConnectivity(source, diff))
+      ? await networkChanges(new GitHubSource({ request: env.octokit.request, graphql }, { owner: target.owner, repo: target.repo, commit: target.baseSha }), source, config.configText).catch(() => undefined)
+      : undefined;
   // Re-read the head only if no contents query did it (a review that read no file).
   const head =
     pullNumber === undefined ? undefined : (observedHead ?? (await readHead(env.octokit, target, pullNumber)));
@@ -116,6 +121,7 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
       neutral: config.neutral,
       supersededBy: head && head !== target.headSha ? head : undefined,
       headTexts,
+      connectivity,
     },
   );
 }

@@ -10,6 +10,8 @@ export interface ReviewTarget {
   headSha: string;
   /** The pull request; absent when GitHub does not say (fork pushes in check events). */
   pullNumber?: number;
+  /** The pull request's base commit, for "what does this change allow now" (TR-K8S-7). */
+  baseSha?: string;
   /** A check run the event already names (a re-run): updated instead of looked up. */
   checkRunId?: number;
 }
@@ -21,6 +23,7 @@ interface RepositoryPayload {
 interface PullRequestRef {
   number: number;
   head: { sha: string };
+  base?: { sha: string };
 }
 
 export function targetFromPullRequest(
@@ -30,6 +33,7 @@ export function targetFromPullRequest(
     ...repositoryOf(payload),
     headSha: payload.pull_request.head.sha,
     pullNumber: payload.pull_request.number,
+    ...(payload.pull_request.base?.sha ? { baseSha: payload.pull_request.base.sha } : {}),
   };
 }
 

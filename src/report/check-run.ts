@@ -57,6 +57,8 @@ export interface ReportContext {
   neutral?: boolean;
   /** Head texts of changed files with findings: a finding's YAML block counts as touched. */
   headTexts?: ReadonlyMap<string, string>;
+  /** What the pull request changes in who can reach whom (absent: not computed). */
+  connectivity?: readonly string[];
 }
 
 export function ruleDocsUrl(ruleId: string): string {
@@ -209,6 +211,7 @@ function renderSummary(
     );
   }
   head.push(...renderRuleTable(result, inDiff), '');
+  if (context.connectivity) head.push(...renderConnectivity(context.connectivity), '');
   const howToFix = [
     '### How to fix',
     '',
@@ -285,6 +288,14 @@ export function renderListWithin(findings: readonly Finding[], budget: number): 
     used += line.length + 1;
   }
   return lines.join('\n');
+}
+
+/** TR-K8S-7: what the pull request changes in who can reach whom in the production namespace. */
+export function renderConnectivity(lines: readonly string[]): string[] {
+  if (lines.length === 0) return ['**Network connectivity:** this pull request changes nothing in who can reach whom.'];
+  const shown = lines.slice(0, 50).map((l) => `- ${l}`);
+  if (lines.length > shown.length) shown.push(`- … and ${lines.length - shown.length} more`);
+  return ['**Network connectivity changed by this pull request** (TR-K8S-7):', '', ...shown];
 }
 
 export function cutOffLine(omitted: number): string {

@@ -1,0 +1,67 @@
+/**
+ * TR-K8S-7 per pull request: the check-run summary says what the change newly allows or blocks,
+ * computed by the real engine from the base and head commits served by the fake GitHub API.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Probot } from 'probot';
+import { createApp } from '../../src/app/index.ts';
+import { reviewRepository } from '../../src/engine/review.ts';
+import { FakeGitHub, type Tree } from './fake-github.ts';
+import { APP_ID, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, testProbot } from './harness.ts';
+
+function withOverlay(base: Tree, variant: string): Tree {
+  const head = new Map(base);
+  const root = path.join(ROOT, 'fixtures/violations', variant);
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      const relative = path.relative(root, full).split(path.sep).join('/');
+      if (statSync(full).isDirectory()) walk(full);
+      else if (relative !== 'expect.yaml') head.set(relative, readFileSync(full));
+    }
+  };
+  walk(root);
+  return head;
+}
+
+describe('network connectivity changes in the check-run summary', () => {
+  let fake: FakeGitHub;
+  let probot: Probot;
+
+  afterEach(async () => {
+    expect(fake.violations).toEqual([]);
+    await fake.stop();
+  });
+
+  async function review(head: Tree) {
+    const base = fixtureTree();
+    fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head, headSha: HEAD_SHA, pullNumber: 2, appId: APP_ID });
+    await fake.start();
+    probot = testProbot(fake.host);
+    await probot.load(createApp({ review: reviewRepository, appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
+    const payload = pullRequestPayload();
+    payload.pull_request.base.sha = fake.baseSha;
+    await probot.receive({ id: 'net', name: 'pull_request', payload: payload as any });
+    expect(fake.checkRuns.size).toBe(1);
+    return [...fake.checkRuns.values()][0]!;
+  }
+
+  it('a policy change that opens api-gateway → PostgreSQL is listed as newly allowed', async () => {
+    const run = await review(withOverlay(fixtureTree(), 'tr-k8s-7-forbidden-edge'));
+    expect(run.output.summary).toContain('Network connectivity changed by this pull request');
+    expect(run.output.summary).toContain('now allowed: api-gateway → postgresql TCP 5432');
+  });
+
+  it('a change of resources only reads no base commit and says nothing about the network', async () => {
+    const base = fixtureTree();
+    const head = new Map(base);
+    const file = 'charts/api-gateway/values-prod.yaml';
+    head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m')));
+    const run = await review(head);
+    expect(run.output.summary).not.toContain('Network connectivity');
+    const trees = fake.apiRequests().filter((r) => r.path.includes('/git/trees/'));
+    expect(trees).toHaveLength(1);
+  });
+});
