@@ -88,6 +88,7 @@ export async function completeCheckRun(
     conclusion: report.conclusion,
     completed_at: new Date().toISOString(),
     output: { ...report.output, ...(first.length ? { annotations: first } : {}) },
+    ...(report.actions ? { actions: report.actions } : {}),
   };
   let id = runId;
   if (id === undefined) {

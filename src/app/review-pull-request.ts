@@ -9,6 +9,7 @@ import type { ReviewOptions, ReviewResult } from '../engine/api.ts';
 import type { RepositorySource } from '../source/types.ts';
 import type { Finding } from '../types.ts';
 import { networkChanges, touchesConnectivity } from './network-changes.ts';
+import { fixActionsFor } from './fix/actions.ts';
 import { GitHubSource, type GitHubClient } from '../source/github.ts';
 import {
   buildCheckRunReport,
@@ -111,7 +112,8 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
   // Re-read the head only if no contents query did it (a review that read no file).
   const head =
     pullNumber === undefined ? undefined : (observedHead ?? (await readHead(env.octokit, target, pullNumber)));
-  return buildCheckRunReport(
+  const supersededBy = head && head !== target.headSha ? head : undefined;
+  const report = buildCheckRunReport(
     { findings, summary: result.summary },
     {
       repository: `${target.owner}/${target.repo}`,
@@ -119,11 +121,13 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
       diff,
       failOn: config.failOn,
       neutral: config.neutral,
-      supersededBy: head && head !== target.headSha ? head : undefined,
+      supersededBy,
       headTexts,
       connectivity,
     },
   );
+  // The "Fix" button: only on a failing, current review with something fixable.
+  return { ...report, actions: report.conclusion === 'failure' && !supersededBy ? fixActionsFor(findings) : [] };
 }
 
 /** Texts of the changed files that have findings (already fetched for the engine). */

@@ -42,6 +42,8 @@ export interface CheckRunReport {
   output: CheckRunOutput;
   /** Every annotation, cut into request-sized batches; the first goes with the completing update. */
   annotationBatches: CheckRunAnnotation[][];
+  /** Buttons on the completed run ("Fix"); an empty list clears a stale one. */
+  actions?: Array<{ label: string; description: string; identifier: string }>;
 }
 
 export interface ReportContext {

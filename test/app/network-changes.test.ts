@@ -65,3 +65,26 @@ describe('network connectivity changes in the check-run summary', () => {
     expect(trees).toHaveLength(1);
   });
 });
+
+describe('the Fix button', () => {
+  it('appears on a failing run with a fixable finding', async () => {
+    const base = fixtureTree();
+    const head = new Map(base);
+    const file = 'charts/api-gateway/values.yaml';
+    head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/type: ClusterIP/, 'type: NodePort')));
+    const fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head, headSha: HEAD_SHA, pullNumber: 2, appId: APP_ID });
+    await fake.start();
+    try {
+      const probot = testProbot(fake.host);
+      await probot.load(createApp({ review: reviewRepository, appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
+      await probot.receive({ id: 'fix-button', name: 'pull_request', payload: pullRequestPayload() as any });
+      const writes = fake.requests.filter((r) => r.method !== 'GET' && r.path.includes('/check-runs'));
+      const completing = writes.find((w) => (w.body as { status?: string }).status === 'completed')!.body as { conclusion: string; actions: Array<{ identifier: string }> };
+      expect(completing.conclusion).toBe('failure');
+      expect(completing.actions.map((a) => a.identifier)).toEqual(['bplus-fix']);
+      expect(fake.violations).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  });
+});
