@@ -69,8 +69,22 @@ export function keyWords(key: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+/** Keys repeat across files and documents (every ConfigMap has LOG_LEVEL): decide each name once. */
+const credentialKeyCache = new Map<string, boolean>();
+const CACHE_LIMIT = 100_000;
+
 /** Whether a key's name says that its value is a credential. */
 export function isCredentialKey(key: string): boolean {
+  let known = credentialKeyCache.get(key);
+  if (known === undefined) {
+    known = decideCredentialKey(key);
+    if (credentialKeyCache.size >= CACHE_LIMIT) credentialKeyCache.clear();
+    credentialKeyCache.set(key, known);
+  }
+  return known;
+}
+
+function decideCredentialKey(key: string): boolean {
   const words = keyWords(key);
   if (words.length === 0) return false;
   // `PWD` is the shell's working directory, not a password.
