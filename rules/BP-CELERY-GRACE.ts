@@ -1,10 +1,7 @@
 import { defineRule } from '../src/engine/rule.ts';
-import { isProduction, isTemplatedValue, podSpecOf } from '../src/engine/workloads.ts';
+import { isProduction, isTemplatedValue, podSpecOf, componentOf } from '../src/engine/workloads.ts';
 import { podSpecPath } from '../src/model/objects.ts';
-import { getPath } from '../src/model/values.ts';
-import type { K8sObject } from '../src/types.ts';
 
-const COMPONENT = 'app.kubernetes.io/component';
 /** The shortest grace period accepted for a Celery worker, in seconds. */
 export const MIN_GRACE_SECONDS = 60;
 /** Kubernetes' default when the pod spec does not set it. */
@@ -63,7 +60,3 @@ export default defineRule({
   },
 });
 
-function componentOf(object: K8sObject): string | undefined {
-  const onPod = getPath(object.raw, ['spec', 'template', 'metadata', 'labels', COMPONENT]);
-  return typeof onPod === 'string' ? onPod : object.metadata.labels[COMPONENT];
-}

@@ -1,10 +1,9 @@
 import { defineRule } from '../src/engine/rule.ts';
-import { containersOf, isProduction, isTemplatedValue, podSpecOf, type ContainerRef } from '../src/engine/workloads.ts';
+import { isProduction, isTemplatedValue, podSpecOf, componentOf, mainContainer } from '../src/engine/workloads.ts';
 import { podSpecPath } from '../src/model/objects.ts';
 import { getPath, isRecord } from '../src/model/values.ts';
 import type { K8sObject } from '../src/types.ts';
 
-const COMPONENT = 'app.kubernetes.io/component';
 /** What the python-fastapi-service library renders when `lifecycle.preStopSleepSeconds` is unset (or 0). */
 const LIBRARY_PRESTOP_SECONDS = 5;
 const DEFAULT_GRACE_SECONDS = 30;
@@ -91,13 +90,4 @@ function graceOf(value: unknown, object: K8sObject): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function componentOf(object: K8sObject): string | undefined {
-  const onPod = getPath(object.raw, ['spec', 'template', 'metadata', 'labels', COMPONENT]);
-  return typeof onPod === 'string' ? onPod : object.metadata.labels[COMPONENT];
-}
 
-function mainContainer(object: K8sObject): ContainerRef | undefined {
-  const containers = containersOf(object).filter((c) => c.role === 'container');
-  const named = getPath(object.raw, ['spec', 'template', 'metadata', 'annotations', 'kubectl.kubernetes.io/default-container']);
-  return containers.find((c) => c.name === named) ?? containers[0];
-}

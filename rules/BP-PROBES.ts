@@ -1,9 +1,6 @@
 import { defineRule } from '../src/engine/rule.ts';
-import { containersOf, isProduction, type ContainerRef } from '../src/engine/workloads.ts';
-import { getPath } from '../src/model/values.ts';
-import type { K8sObject } from '../src/types.ts';
+import { isProduction, componentOf, mainContainer } from '../src/engine/workloads.ts';
 
-const COMPONENT = 'app.kubernetes.io/component';
 
 export default defineRule({
   meta: {
@@ -55,13 +52,4 @@ export default defineRule({
   },
 });
 
-function componentOf(object: K8sObject): string | undefined {
-  const onPod = getPath(object.raw, ['spec', 'template', 'metadata', 'labels', COMPONENT]);
-  return typeof onPod === 'string' ? onPod : object.metadata.labels[COMPONENT];
-}
 
-function mainContainer(object: K8sObject): ContainerRef | undefined {
-  const containers = containersOf(object).filter((c) => c.role === 'container');
-  const named = getPath(object.raw, ['spec', 'template', 'metadata', 'annotations', 'kubectl.kubernetes.io/default-container']);
-  return containers.find((c) => c.name === named) ?? containers[0];
-}

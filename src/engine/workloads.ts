@@ -54,3 +54,18 @@ export function isProduction(object: K8sObject, config: BplusConfig): boolean {
 export function isTemplatedValue(value: unknown): boolean {
   return typeof value === 'string' && value.includes('{{');
 }
+
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+/** `api`, `worker` or `frontend`, from the pod template's labels or the object's own. */
+export function componentOf(object: K8sObject): string | undefined {
+  const onPod = getPath(object.raw, ['spec', 'template', 'metadata', 'labels', COMPONENT_LABEL]);
+  return typeof onPod === 'string' ? onPod : object.metadata.labels[COMPONENT_LABEL];
+}
+
+/** The container kubectl picks by default: the one the annotation names, else the first. */
+export function mainContainer(object: K8sObject): ContainerRef | undefined {
+  const containers = containersOf(object).filter((c) => c.role === 'container');
+  const named = getPath(object.raw, ['spec', 'template', 'metadata', 'annotations', 'kubectl.kubernetes.io/default-container']);
+  return containers.find((c) => c.name === named) ?? containers[0];
+}
