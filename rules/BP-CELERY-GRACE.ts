@@ -6,8 +6,6 @@ import { podSpecPath } from '../src/model/objects.ts';
 export const MIN_GRACE_SECONDS = 60;
 /** Kubernetes' default when the pod spec does not set it. */
 const KUBERNETES_DEFAULT_GRACE = 30;
-/** What the python-celery-worker library renders when the value is unset (or 0). */
-const LIBRARY_DEFAULT_GRACE = 600;
 
 export default defineRule({
   meta: {
@@ -23,7 +21,7 @@ export default defineRule({
     docs: {
       details: [
         `Workers are workloads whose pods carry \`app.kubernetes.io/component: worker\` (service charts on the python-celery-worker library always do). The minimum is ${MIN_GRACE_SECONDS} s for now (configurable later); the platform recommends longer than the longest task, with Celery's \`worker_soft_shutdown_timeout\` inside it and \`task_acks_late\` so that a killed task is redelivered.`,
-        `A manifest without the field gets Kubernetes' ${KUBERNETES_DEFAULT_GRACE} s and is reported on the pod spec. Service charts: the library renders \`terminationGracePeriodSeconds | default ${LIBRARY_DEFAULT_GRACE}\`, so an unset value (or 0) is fine there; a set one is judged on its line.`,
+        `A manifest without the field gets Kubernetes' ${KUBERNETES_DEFAULT_GRACE} s and is reported on the pod spec. Service charts: the library renders \`terminationGracePeriodSeconds | default 600\` and the values model applies the same default, so an unset value (or 0) is fine there; a set one is judged on its line.`,
       ].join('\n\n'),
       incorrect: 'terminationGracePeriodSeconds: 30',
       correct: '# longest task ~8 minutes\nterminationGracePeriodSeconds: 600',
@@ -48,7 +46,7 @@ export default defineRule({
       const value = spec.terminationGracePeriodSeconds;
       if (isTemplatedValue(value)) continue;
       const unset = value === undefined || value === null;
-      const grace = unset || (object.origin.type === 'values' && value === 0) ? (object.origin.type === 'values' ? LIBRARY_DEFAULT_GRACE : KUBERNETES_DEFAULT_GRACE) : Number(value);
+      const grace = unset ? KUBERNETES_DEFAULT_GRACE : Number(value);
       if (!Number.isFinite(grace) || grace >= MIN_GRACE_SECONDS) continue;
       context.report({
         messageId: unset ? 'unset' : 'tooShort',

@@ -42,8 +42,7 @@ export default defineRule<'amqp' | 'unset'>({
         const metadata = isRecord(trigger.metadata) ? trigger.metadata : {};
         const mode = metadata.mode;
         if (isTemplatedValue(mode) || (mode !== undefined && mode !== 'QueueLength')) return;
-        // The python-celery-worker library renders `protocol: {{ keda.protocol | default "http" }}`.
-        const protocol = metadata.protocol ?? (object.origin.type === 'values' ? 'http' : undefined);
+        const protocol = metadata.protocol;
         if (isTemplatedValue(protocol) || protocol === 'http') return;
         if (protocol !== undefined && protocol !== 'amqp' && protocol !== 'auto') return;
         if (protocol !== 'amqp' && typeof metadata.host === 'string' && /^https?:\/\//i.test(metadata.host)) return;

@@ -81,9 +81,8 @@ function replicasOf(object: K8sObject, autoscalers: K8sObject[]): number {
     const target = getPath(a.raw, ['spec', 'scaleTargetRef']);
     if (!isRecord(target) || target.name !== object.metadata.name) continue;
     if (target.kind !== undefined && target.kind !== object.kind) continue;
-    // Unset: the HPA API defaults minReplicas to 1, the python-fastapi-service library renders 2; KEDA defaults to 0.
-    const hpaDefault = a.origin.type === 'values' ? 2 : 1;
-    const min = a.kind === 'HorizontalPodAutoscaler' ? getPath(a.raw, ['spec', 'minReplicas']) ?? hpaDefault : getPath(a.raw, ['spec', 'minReplicaCount']) ?? 0;
+    // Unset: the HPA API defaults minReplicas to 1, KEDA to 0 (the values model already carries the libraries' defaults).
+    const min = a.kind === 'HorizontalPodAutoscaler' ? getPath(a.raw, ['spec', 'minReplicas']) ?? 1 : getPath(a.raw, ['spec', 'minReplicaCount']) ?? 0;
     minimums.push(Number(min));
   }
   const known = minimums.filter((n) => Number.isFinite(n));

@@ -2,10 +2,7 @@ import { defineRule } from '../src/engine/rule.ts';
 import { isProduction, isTemplatedValue, podSpecOf, componentOf, mainContainer } from '../src/engine/workloads.ts';
 import { podSpecPath } from '../src/model/objects.ts';
 import { getPath, isRecord } from '../src/model/values.ts';
-import type { K8sObject } from '../src/types.ts';
 
-/** What the python-fastapi-service library renders when `lifecycle.preStopSleepSeconds` is unset (or 0). */
-const LIBRARY_PRESTOP_SECONDS = 5;
 const DEFAULT_GRACE_SECONDS = 30;
 
 type MessageId = 'missing' | 'tooLong';
@@ -52,11 +49,7 @@ export default defineRule<MessageId>({
       const preStop = getPath(main.container, ['lifecycle', 'preStop']);
       let seconds: unknown;
       let secondsPath = [...main.path, 'lifecycle', 'preStop'];
-      if (object.origin.type === 'values') {
-        const configured = getPath(preStop, ['sleep', 'seconds']);
-        seconds = configured === undefined || configured === null || configured === 0 ? LIBRARY_PRESTOP_SECONDS : configured;
-        secondsPath = [...secondsPath, 'sleep', 'seconds'];
-      } else if (isRecord(preStop) && isRecord(preStop.sleep)) {
+      if (isRecord(preStop) && isRecord(preStop.sleep)) {
         seconds = preStop.sleep.seconds;
         secondsPath = [...secondsPath, 'sleep', 'seconds'];
       } else if (isRecord(preStop) && isRecord(preStop.exec) && Array.isArray(preStop.exec.command) && preStop.exec.command.some((c) => /\bsleep\b/.test(String(c)))) {
@@ -66,7 +59,7 @@ export default defineRule<MessageId>({
         context.report({ messageId: 'missing', data: { container: main.name, object: name }, object, path: [...main.path, 'lifecycle'] });
         continue;
       }
-      const grace = graceOf(spec.terminationGracePeriodSeconds, object);
+      const grace = graceOf(spec.terminationGracePeriodSeconds);
       const sleep = Number(seconds);
       if (isTemplatedValue(seconds) || grace === undefined || !Number.isFinite(sleep) || seconds === undefined) continue;
       if (sleep < grace) continue;
@@ -82,10 +75,9 @@ export default defineRule<MessageId>({
   },
 });
 
-function graceOf(value: unknown, object: K8sObject): number | undefined {
+function graceOf(value: unknown): number | undefined {
   if (isTemplatedValue(value)) return undefined;
-  // The library renders `terminationGracePeriodSeconds | default 30`: 0 means 30 there.
-  if (value === undefined || value === null || (object.origin.type === 'values' && value === 0)) return DEFAULT_GRACE_SECONDS;
+  if (value === undefined || value === null) return DEFAULT_GRACE_SECONDS;
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;
 }

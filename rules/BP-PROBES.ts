@@ -16,7 +16,7 @@ export default defineRule({
     docs: {
       details: [
         'The main container is the one named by the `kubectl.kubernetes.io/default-container` pod annotation, else the first container: sidecars (proxies, agents) come with their own health handling, as kube-score judges probes per pod. Workers are recognised by the label `app.kubernetes.io/component: worker` (on the pod template, else on the object); they need liveness only (a heartbeat-file exec probe, never one that depends on the broker).',
-        'Service charts: the platform libraries always render the main container\'s probes (FastAPI and SPA: readiness and liveness with default paths; Celery: a liveness exec probe with a default command), so values-derived workloads pass; the rule reviews manifests and chart templates of production.',
+        'Service charts: the platform libraries always render the main container\'s probes (FastAPI and SPA: readiness and liveness with default paths; Celery: a liveness exec probe with a default command), and the values model renders them too: values-derived workloads pass by construction, while manifests and chart templates are judged as written.',
       ].join('\n\n'),
       incorrect: 'containers:\n  - name: api\n    image: api:1.0.0\n    # no probes',
       correct: 'containers:\n  - name: api\n    image: api:1.0.0\n    readinessProbe: { httpGet: { path: /health/ready, port: http } }\n    livenessProbe: { httpGet: { path: /health/live, port: http } }',
@@ -34,7 +34,7 @@ export default defineRule({
   },
   check(context) {
     for (const object of context.objects('Deployment', 'StatefulSet')) {
-      if (!isProduction(object, context.config) || object.origin.type === 'values') continue;
+      if (!isProduction(object, context.config)) continue;
       const main = mainContainer(object);
       if (!main) continue;
       const worker = componentOf(object) === 'worker';

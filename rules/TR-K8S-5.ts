@@ -10,8 +10,6 @@ import type { FixHint, K8sObject, Location, ValuePath } from '../src/types.ts';
 /** Kinds an HPA or a ScaledObject can scale among those bplus models. */
 const SCALABLE_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet'];
 
-/** What the python-fastapi-service / python-celery-worker libraries render for a missing or falsy value. */
-const LIBRARY_DEFAULTS = { hpaMin: 2, hpaMax: 10, kedaMin: 1, kedaMax: 10 };
 /** What Kubernetes and KEDA default to in a plain manifest. */
 const API_DEFAULTS = { hpaMin: 1, kedaMin: 0, kedaMax: 100 };
 
@@ -215,9 +213,10 @@ export default defineRule<MessageId>({
       const rawMin = getPath(hpa.raw, ['spec', 'minReplicas']);
       const rawMax = getPath(hpa.raw, ['spec', 'maxReplicas']);
       if (isTemplatedValue(rawMin) || isTemplatedValue(rawMax)) return;
-      const min = fromValues ? helmDefault(rawMin, LIBRARY_DEFAULTS.hpaMin) : (asInteger(rawMin) ?? (rawMin === undefined ? API_DEFAULTS.hpaMin : undefined));
-      const max = fromValues ? helmDefault(rawMax, LIBRARY_DEFAULTS.hpaMax) : asInteger(rawMax);
-      if (!fromValues && (rawMax === undefined || rawMax === null)) emit({ messageId: 'noMaxReplicas', data: { object }, object: hpa, path: ['spec', 'maxReplicas'] });
+      // Values-derived objects already carry the libraries' `| default`s (src/model/values-objects.ts).
+      const min = asInteger(rawMin) ?? (rawMin === undefined ? API_DEFAULTS.hpaMin : undefined);
+      const max = asInteger(rawMax);
+      if (rawMax === undefined || rawMax === null) emit({ messageId: 'noMaxReplicas', data: { object }, object: hpa, path: ['spec', 'maxReplicas'] });
       if (min !== undefined && min < 1) {
         emit({ messageId: 'minBelowOne', data: { object, field: 'minReplicas', value: min }, object: hpa, path: ['spec', 'minReplicas'], fix });
       } else if (min !== undefined && max !== undefined && min > max) {
@@ -231,8 +230,8 @@ export default defineRule<MessageId>({
       const rawMin = getPath(so.raw, ['spec', 'minReplicaCount']);
       const rawMax = getPath(so.raw, ['spec', 'maxReplicaCount']);
       if (!isTemplatedValue(rawMin) && !isTemplatedValue(rawMax)) {
-        const min = fromValues ? (rawMin === undefined || rawMin === null ? LIBRARY_DEFAULTS.kedaMin : asInteger(rawMin)) : rawMin === undefined ? API_DEFAULTS.kedaMin : asInteger(rawMin);
-        const max = fromValues ? helmDefault(rawMax, LIBRARY_DEFAULTS.kedaMax) : rawMax === undefined ? API_DEFAULTS.kedaMax : asInteger(rawMax);
+        const min = rawMin === undefined ? API_DEFAULTS.kedaMin : asInteger(rawMin);
+        const max = rawMax === undefined ? API_DEFAULTS.kedaMax : asInteger(rawMax);
         if (min !== undefined && max !== undefined && min > max) {
           emit({ messageId: 'minAboveMax', data: { object, min, max }, object: so, path: ['spec', 'minReplicaCount'], fix: fromValues ? fixHint(so, chartKind(so, repository)) : undefined });
         }
@@ -289,12 +288,6 @@ function asInteger(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
   return undefined;
-}
-
-/** Helm's `| default d`: unset, null, 0, "" and false all give d. */
-function helmDefault(value: unknown, fallback: number): number | undefined {
-  if (value === undefined || value === null || value === 0 || value === '' || value === false) return fallback;
-  return asInteger(value);
 }
 
 function chartKind(object: K8sObject, model: RepositoryModel): ServiceKind | undefined {

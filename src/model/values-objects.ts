@@ -61,19 +61,16 @@ export function objectsFromValues(chart: Chart, environment: string, values: Lay
     envFrom: envFrom(name, v(key('config')), v(['secretEnvFrom'])),
     securityContext: v(['securityContext']),
   };
-  const probes = record(v(['probes']));
-  if (probes.readiness !== undefined) main.readinessProbe = probes.readiness;
-  if (probes.liveness !== undefined) main.livenessProbe = probes.liveness;
-  const lifecycle = record(v(['lifecycle']));
-  if (lifecycle.preStopSleepSeconds !== undefined) main.lifecycle = { preStop: { sleep: { seconds: lifecycle.preStopSleepSeconds } } };
+  Object.assign(main, libraryProbes(kind, record(v(['probes'])), record(v(['lifecycle']))));
   const containerPort = v(['containerPort']) ?? record(v(key('service'))).port;
   if (containerPort !== undefined) main.ports = [{ name: 'http', containerPort, protocol: 'TCP' }];
 
   const podSpec: Json = {
-    containers: [main, ...sidecars.map((s) => ({ ...record(s), resources: record(s).resources }))],
-    initContainers: initContainers.map((c) => ({ ...record(c), resources: record(c).resources })),
+    // The libraries give sidecars and init containers the main container's securityContext.
+    containers: [main, ...sidecars.map((s) => extraContainer(s, v(['securityContext'])))],
+    initContainers: initContainers.map((c) => extraContainer(c, v(['securityContext']))),
     securityContext: v(['podSecurityContext']),
-    terminationGracePeriodSeconds: v(['terminationGracePeriodSeconds']),
+    terminationGracePeriodSeconds: orDefault(v(['terminationGracePeriodSeconds']), kind === 'celery' ? 600 : 30),
   };
   const deploymentSpec: Json = {
     selector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name } },
@@ -84,6 +81,7 @@ export function objectsFromValues(chart: Chart, environment: string, values: Lay
   const containerPaths: Provenance = [
     [['spec', 'template', 'spec', 'containers', 0, 'readinessProbe'], ['probes', 'readiness']],
     [['spec', 'template', 'spec', 'containers', 0, 'livenessProbe'], ['probes', 'liveness']],
+    [['spec', 'template', 'spec', 'containers', 0, 'lifecycle', 'preStop', 'sleep', 'seconds'], ['lifecycle', 'preStopSleepSeconds']],
     [['spec', 'template', 'spec', 'containers', 0, 'lifecycle'], ['lifecycle']],
     [['spec', 'template', 'spec', 'containers', 0, 'resources'], key('resources')],
     ...Object.keys(record(v(key('env')))).map((envName, i): [ValuePath, ValuePath] => [['spec', 'template', 'spec', 'containers', 0, 'env', i], [...key('env'), envName]]),
@@ -93,6 +91,8 @@ export function objectsFromValues(chart: Chart, environment: string, values: Lay
     [['spec', 'template', 'spec', 'containers', 0, 'image'], ['image']],
     [['spec', 'template', 'spec', 'containers', 0], key('resources').slice(0, -1)],
     ...sidecars.map((_, i): [ValuePath, ValuePath] => [['spec', 'template', 'spec', 'containers', i + 1], [...key('sidecars'), i]]),
+    ...sidecars.map((_, i): [ValuePath, ValuePath] => [['spec', 'template', 'spec', 'containers', i + 1, 'securityContext'], ['securityContext']]),
+    ...initContainers.map((_, i): [ValuePath, ValuePath] => [['spec', 'template', 'spec', 'initContainers', i, 'securityContext'], ['securityContext']]),
     ...initContainers.map((_, i): [ValuePath, ValuePath] => [['spec', 'template', 'spec', 'initContainers', i], [...key('initContainers'), i]]),
     [['spec', 'template', 'spec', 'securityContext'], ['podSecurityContext']],
     [['spec', 'template', 'spec', 'terminationGracePeriodSeconds'], ['terminationGracePeriodSeconds']],
@@ -142,7 +142,7 @@ export function objectsFromValues(chart: Chart, environment: string, values: Lay
           apiVersion: 'autoscaling/v2',
           kind: 'HorizontalPodAutoscaler',
           metadata: { name, namespace, labels },
-          spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas, metrics },
+          spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: orDefault(autoscaling.minReplicas, 2), maxReplicas: orDefault(autoscaling.maxReplicas, 10), metrics },
         },
         [
           [['spec', 'minReplicas'], [...a, 'minReplicas']],
@@ -166,14 +166,14 @@ export function objectsFromValues(chart: Chart, environment: string, values: Lay
           metadata: { name, namespace, labels },
           spec: {
             scaleTargetRef: { name },
-            minReplicaCount: keda.minReplicaCount,
-            maxReplicaCount: keda.maxReplicaCount,
-            pollingInterval: keda.pollingInterval,
+            minReplicaCount: 'minReplicaCount' in keda ? keda.minReplicaCount : 1,
+            maxReplicaCount: orDefault(keda.maxReplicaCount, 10),
+            pollingInterval: orDefault(keda.pollingInterval, 30),
             cooldownPeriod: keda.cooldownPeriod,
             triggers: [
               {
                 type: 'rabbitmq',
-                metadata: pick(keda, ['queueName', 'mode', 'value', 'protocol', 'vhostName', 'host', 'password', 'hostFromEnv']),
+                metadata: { mode: 'QueueLength', value: '20', protocol: 'http', vhostName: '/', ...pick(keda, ['queueName', 'mode', 'value', 'protocol', 'vhostName', 'host', 'password', 'hostFromEnv']) },
                 authenticationRef: auth.secretName ? { name: authName } : undefined,
               },
             ],
@@ -267,13 +267,40 @@ export function objectsFromValues(chart: Chart, environment: string, values: Lay
           apiVersion: 'policy/v1',
           kind: 'PodDisruptionBudget',
           metadata: { name, namespace, labels },
-          spec: { minAvailable: pdb.minAvailable, maxUnavailable: pdb.maxUnavailable, selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+          spec: { minAvailable: orDefault(pdb.minAvailable, 1), selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
         },
         [[[], ['podDisruptionBudget']]],
       ),
     );
   }
   return objects;
+}
+
+/**
+ * What the libraries render whatever the values say (docs/values-contract.md): FastAPI probes on
+ * /health/ready and /health/live and a preStop sleep (5 s), SPA probes on `/`, a Celery exec
+ * liveness probe and no readiness probe.
+ */
+function libraryProbes(kind: ServiceKind, probes: Json, lifecycle: Json): Json {
+  const http = (path: unknown) => ({ httpGet: { path, port: 'http' } });
+  if (kind === 'celery') return { livenessProbe: { exec: { command: record(probes.liveness).command ?? ['celery-healthcheck'] } } };
+  if (kind === 'spa') return { readinessProbe: http('/'), livenessProbe: http('/') };
+  return {
+    readinessProbe: http(record(probes.readiness).path ?? '/health/ready'),
+    livenessProbe: http(record(probes.liveness).path ?? '/health/live'),
+    lifecycle: { preStop: { sleep: { seconds: orDefault(lifecycle.preStopSleepSeconds, 5) } } },
+  };
+}
+
+function extraContainer(entry: unknown, securityContext: unknown): Json {
+  const container = { ...record(entry) };
+  if (securityContext !== undefined && securityContext !== null) container.securityContext = securityContext;
+  return container;
+}
+
+/** Helm's `default`: an unset, null, zero, false or empty value takes the default. */
+function orDefault(value: unknown, fallback: unknown): unknown {
+  return value === undefined || value === null || value === 0 || value === false || value === '' ? fallback : value;
 }
 
 /** Values entries `{podSelector, namespaceSelector, ipBlock, ports}` become one policy rule each. */
