@@ -6,7 +6,7 @@ import { CONFIG_PATH, parseConfig, type LoadedConfig } from '../config/load.ts';
 import { defaultConfig, type BplusConfig } from '../config/schema.ts';
 import { loadRepository, type RepositoryModel } from '../model/repository.ts';
 import { matchesAny } from '../model/glob.ts';
-import type { RepositorySource } from '../source/types.ts';
+import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
 import type { ReviewOptions, ReviewResult, RuleSummary } from './api.ts';
 import { configRule, coreRules, exceptionRule, inputRule } from './core-rules.ts';
@@ -17,17 +17,17 @@ export const EXCEPTION_ANNOTATION_PREFIX = 'bplus.io/exception-';
 
 export async function reviewRepository(source: RepositorySource, options: ReviewOptions = {}): Promise<ReviewResult> {
   const started = performance.now();
-  const loadedConfig = await readConfig(source, options);
-  const model = await loadRepository(source, loadedConfig.config);
+  const listed = await source.list();
+  const loadedConfig = await readConfig(source, listed, options);
+  const model = await loadRepository(source, loadedConfig.config, listed);
   const rules = await loadRules();
   const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en');
   const kept = options.onlyPaths ? findings.filter((f) => options.onlyPaths!.has(f.path)) : findings;
   return { findings: kept, summary: summarize(model, rules, kept, performance.now() - started) };
 }
 
-async function readConfig(source: RepositorySource, options: ReviewOptions): Promise<LoadedConfig> {
+async function readConfig(source: RepositorySource, listed: readonly SourceEntry[], options: ReviewOptions): Promise<LoadedConfig> {
   if (options.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH);
-  const listed = await source.list();
   if (!listed.some((f) => f.path === CONFIG_PATH)) return { config: defaultConfig, problems: [] };
   try {
     return parseConfig((await source.read(CONFIG_PATH)).toString('utf8'), CONFIG_PATH);

@@ -38,13 +38,15 @@ export interface RepositoryModel {
 /** How many files are read at once; keeps memory flat and a remote source's requests bounded. */
 const READ_CONCURRENCY = 32;
 
-export async function loadRepository(source: RepositorySource, config: BplusConfig): Promise<RepositoryModel> {
-  const listed = await source.list();
+/** `listed`: the source's listing when the caller already has it (a listing walks a tree or calls an API). */
+export async function loadRepository(source: RepositorySource, config: BplusConfig, listed?: SourceEntry[]): Promise<RepositoryModel> {
+  listed ??= await source.list();
   const files = listed.filter((f) => !matchesAny(f.path, config.ignore));
   const problems: FileProblem[] = [];
   const yamlFiles = new Map<string, YamlFile>();
 
-  const chartFiles = findChartFiles(files.map((f) => f.path));
+  const paths = files.map((f) => f.path);
+  const chartFiles = findChartFiles(paths);
   const chartDirs = new Set(chartFiles.map((f) => path.dirname(f)));
   const vendored = (p: string): boolean => isUnderVendoredChart(p, chartDirs);
 
@@ -77,13 +79,13 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   for (const chartFile of chartFiles) {
     const parsed = yamlFiles.get(chartFile);
     const doc = parsed?.parsed.docs[0];
-    const chart = describeChart(chartFile, doc, files.map((f) => f.path), config.libraries);
+    const chart = describeChart(chartFile, doc, paths, config.libraries);
     if (parsed && !doc && parsed.parsed.problems.length === 0) {
       problems.push({ path: chartFile, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'chart-invalid', message: `${chartFile} is empty: a chart needs at least apiVersion, name and version` });
     }
     charts.push(chart);
   }
-  for (const dir of findChartsWithoutChartYaml(files.map((f) => f.path), chartDirs)) {
+  for (const dir of findChartsWithoutChartYaml(paths, chartDirs)) {
     const values = files.find((f) => f.path === `${dir}/values.yaml` || f.path === `${dir}/values.yml`);
     problems.push({
       path: values?.path ?? `${dir}/templates`,
@@ -97,8 +99,14 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   }
 
   const objects: K8sObject[] = [];
-  const chartOf = (file: string): Chart | undefined =>
-    charts.filter((c) => c.dir === '.' || file.startsWith(`${c.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0];
+  // The innermost chart a file belongs to: walk up its directories.
+  const chartByDir = new Map(charts.map((c) => [c.dir, c]));
+  const chartOf = (file: string): Chart | undefined => {
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      const chart = chartByDir.get(dir);
+      if (chart || dir === '.' || dir === '/') return chart;
+    }
+  };
   for (const [file, yaml] of yamlFiles) {
     for (const p of yaml.parsed.problems) problems.push({ ...p, path: file });
     const chart = chartOf(file);
