@@ -55,6 +55,7 @@ function environmentOf(context: Context): ReviewEnvironment {
     log: context.log,
     loadConfig: () => context.config<Record<string, unknown>>('bplus.yml'),
     readGraphql: unthrottledGraphql(context.octokit),
+    installationId: (context.payload as { installation?: { id?: number } }).installation?.id,
   };
 }
 

@@ -55,6 +55,8 @@ export interface ReviewEnvironment {
    * second apart as if it were a mutation; these queries are reads, a handful per review.
    */
   readGraphql?: GitHubClient['graphql'];
+  /** The installation the delivery came from: writes are paced per installation. */
+  installationId?: number;
 }
 
 /** Reviews in flight in this process, by commit: a concurrent delivery joins the running one. */
@@ -70,14 +72,23 @@ export function reviewPullRequest(env: ReviewEnvironment, target: ReviewTarget, 
   const running = inFlight.get(key);
   if (running) return running;
   const locks = deps.locks ?? defaultLocks;
+  const installation = env.installationId ?? 0;
+  reviewsByInstallation.set(installation, busy(installation) + 1);
   const work = locks
     .exclusive(`review:${key}`, deps.timeoutMs + 15_000, deps.timeoutMs + 5_000, () => reviewAndReport(env, target, deps))
-    .finally(() => inFlight.delete(key));
+    .finally(() => {
+      inFlight.delete(key);
+      reviewsByInstallation.set(installation, busy(installation) - 1);
+      if (busy(installation) <= 0) reviewsByInstallation.delete(installation);
+    });
   inFlight.set(key, work);
   return work;
 }
 
 const defaultLocks = createLocks();
+const reviewsByInstallation = new Map<number, number>();
+const busy = (installation: number | undefined) => reviewsByInstallation.get(installation ?? 0) ?? 0;
+const reviewsInFlight = () => [...reviewsByInstallation.values()].reduce((a, b) => a + b, 0);
 
 async function reviewAndReport(env: ReviewEnvironment, target: ReviewTarget, deps: ReviewDeps): Promise<CheckRunReport> {
   // The lookup and the review start together: neither needs the other until the end. A lookup
@@ -97,9 +108,10 @@ async function reviewAndReport(env: ReviewEnvironment, target: ReviewTarget, dep
   });
   const existing = await lookup;
   // Show "in progress" only when the review is slow enough for anyone to see it: a fast review
-  // then costs one write instead of two (Octokit spaces writes one second apart).
+  // then costs one write instead of two (Octokit spaces writes one second apart). In a burst
+  // (other reviews running in this process) writes and time are the scarce resources: none.
   const early = await Promise.race([review, delay(deps.inProgressAfterMs).then(() => undefined)]);
-  const run = early
+  const run = early || reviewsInFlight() > 1
     ? existing
     : await startCheckRun(env.octokit, target, existing, deps.appId).catch((error: unknown) => {
         env.log.warn({ err: error, target }, 'could not show the run in progress');

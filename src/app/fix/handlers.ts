@@ -68,12 +68,13 @@ export function certificatesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function environmentOf(context: { octokit: unknown; log: ReviewEnvironment['log']; config: <T>(file: string) => Promise<T | null> }): ReviewEnvironment {
+function environmentOf(context: { octokit: unknown; log: ReviewEnvironment['log']; config: <T>(file: string) => Promise<T | null>; payload: unknown }): ReviewEnvironment {
   return {
     octokit: context.octokit as GitHubApi,
     log: context.log,
     loadConfig: () => context.config<Record<string, unknown>>('bplus.yml'),
     readGraphql: unthrottledGraphql(context.octokit as GitHubApi),
+    installationId: (context.payload as { installation?: { id?: number } }).installation?.id,
   };
 }
 
