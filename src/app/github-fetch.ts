@@ -9,7 +9,8 @@
  *   GitHub refused the request, so any method may be sent again;
  * - `5xx` answers and lost answers (timeout, connection reset) are retried with exponential
  *   backoff, except for the few writes that are not idempotent (creating a check run, a comment,
- *   a review): GitHub may have done them, so the caller reconciles instead (see checks.ts).
+ *   a review): GitHub may have done them, so the caller reconciles instead (see checks.ts), and
+ *   they get three times as long to answer.
  *
  * The time left comes from the delivery's deadline (delivery-context.ts) when there is one.
  */
@@ -48,7 +49,9 @@ export function createGitHubFetch(policy: Partial<RetryPolicy> = {}, base: Fetch
     const method = (init?.method ?? 'GET').toUpperCase();
     const resendable = !(method === 'POST' && NOT_IDEMPOTENT.some((pattern) => pattern.test(new URL(url).pathname)));
     for (let attempt = 0; ; attempt++) {
-      const timeout = AbortSignal.timeout(p.attemptTimeoutMs);
+      // A create that gets no answer is looked up before it is sent again, and may land after
+      // the lookup: it gets longer to answer than a request that can simply be repeated.
+      const timeout = AbortSignal.timeout(resendable ? p.attemptTimeoutMs : p.attemptTimeoutMs * 3);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       let response: Response;
       try {

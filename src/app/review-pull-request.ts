@@ -42,6 +42,11 @@ export interface ReviewDeps {
   inProgressAfterMs: number;
   /** Shared with every instance when Redis is configured; in-process otherwise. */
   locks?: Locks;
+  /**
+   * From this many reviews running in the process on, none is shown in progress first: in a
+   * burst, writes (one a second per installation) and time are what is scarce. Default 4.
+   */
+  burstSize?: number;
 }
 
 /** What a handler hands over from Probot's context. */
@@ -109,9 +114,10 @@ async function reviewAndReport(env: ReviewEnvironment, target: ReviewTarget, dep
   const existing = await lookup;
   // Show "in progress" only when the review is slow enough for anyone to see it: a fast review
   // then costs one write instead of two (Octokit spaces writes one second apart). In a burst
-  // (other reviews running in this process) writes and time are the scarce resources: none.
+  // (another review of the installation, or `burstSize` reviews running here) writes and time
+  // are the scarce resources: none.
   const early = await Promise.race([review, delay(deps.inProgressAfterMs).then(() => undefined)]);
-  const run = early || reviewsInFlight() > 1
+  const run = early || busy(env.installationId) > 1 || reviewsInFlight() >= (deps.burstSize ?? 4)
     ? existing
     : await startCheckRun(env.octokit, target, existing, deps.appId).catch((error: unknown) => {
         env.log.warn({ err: error, target }, 'could not show the run in progress');
@@ -135,7 +141,11 @@ async function completeWithReason(env: ReviewEnvironment, target: ReviewTarget, 
   const reason = `the review finished, but GitHub did not accept its report (${describeError(error)})`;
   const fallback = buildIncompleteReport(reason, { repository: `${target.owner}/${target.repo}`, headSha: target.headSha });
   try {
-    const id = await completeCheckRun(env.octokit, target, runId, fallback, deps.appId);
+    const id = await completeCheckRun(env.octokit, target, runId, fallback, deps.appId).catch((failed: unknown) => {
+      // The run we had cannot be updated: a new, completed one is better than none.
+      if (runId === undefined) throw failed;
+      return completeCheckRun(env.octokit, target, undefined, fallback, deps.appId);
+    });
     env.log.warn({ err: error, target, checkRun: id }, 'check run completed as neutral: the report was refused');
   } catch (second) {
     env.log.error({ err: second, first: describeError(error), target, delivery: deliveryId() }, 'GitHub refused every write: no check run for this review');
