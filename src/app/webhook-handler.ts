@@ -48,7 +48,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): NodeHandle
   return async (req, res) => {
     const arrived = Date.now();
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
-    if (pathname === '/ping' && (req.method === 'GET' || req.method === 'HEAD')) return answer(res, 200, 'PONG');
+    if (pathname === '/ping' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
+      return;
+    }
     if (pathname !== options.path) return answer(res, 404, `Nothing here: GitHub webhooks go to ${options.path}`, true);
     if (req.method !== 'POST') return answer(res, 405, 'Webhooks are POSTed', true);
 
