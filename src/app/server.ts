@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { run } from 'probot';
 import { createApp } from './index.ts';
 import { reviewBudgetMs } from './budget.ts';
+import { createOffThreadReview } from './off-thread.ts';
 import { createRuntime } from './runtime.ts';
 import { createWebhookHandler } from './webhook-handler.ts';
 
@@ -17,7 +18,9 @@ if (!process.env.APP_ID) {
   await run(createApp());
 } else {
   const runtime = createRuntime();
-  await runtime.probot.load(createApp({ locks: runtime.locks }));
+    // The engine runs in worker threads: a heavy repository does not block other deliveries.
+  const offThread = createOffThreadReview();
+  await runtime.probot.load(createApp({ locks: runtime.locks, review: offThread.review }));
   const handler = createWebhookHandler({
     probot: runtime.probot,
     secret: process.env.WEBHOOK_SECRET ?? '',
@@ -35,7 +38,7 @@ if (!process.env.APP_ID) {
   server.listen(port, host, () => runtime.probot.log.info(`listening on ${host ?? '0.0.0.0'}:${port}`));
   const stop = () => {
     server.close();
-    void runtime.close().finally(() => process.exit(0));
+    void Promise.all([runtime.close(), offThread.close()]).finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -8,12 +8,15 @@
  */
 import { waitUntil } from '@vercel/functions';
 import { createApp } from '../../../src/app/index.ts';
+import { createOffThreadReview } from '../../../src/app/off-thread.ts';
 import { createRuntime } from '../../../src/app/runtime.ts';
 import { createWebhookHandler } from '../../../src/app/webhook-handler.ts';
 import { reviewBudgetMs } from '../../../src/app/budget.ts';
 
 const runtime = createRuntime();
-await runtime.probot.load(createApp({ locks: runtime.locks }));
+// The engine runs in worker threads: a heavy repository does not block other deliveries.
+const offThread = createOffThreadReview();
+await runtime.probot.load(createApp({ locks: runtime.locks, review: offThread.review }));
 
 export default createWebhookHandler({
   probot: runtime.probot,
