@@ -9,6 +9,7 @@ import { reviewRepository } from '../engine/review.ts';
 import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from './review-pull-request.ts';
 import { targetFromCheckRun, targetFromCheckSuite, targetFromPullRequest } from './targets.ts';
 import { registerFixCommands } from './fix/handlers.ts';
+import { registerInstallationReviews } from './installation.ts';
 import { reviewTimeoutMs } from './budget.ts';
 
 export const PULL_REQUEST_EVENTS = [
@@ -41,6 +42,7 @@ export function createApp(overrides: Partial<ReviewDeps> = {}): ApplicationFunct
       if (target) await reviewPullRequest(environmentOf(context), target, deps);
     });
     registerFixCommands(app, deps);
+    registerInstallationReviews(app, deps);
   };
 }
 

@@ -262,12 +262,16 @@ export class FakeGitHub {
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(r.path)) && r.method === 'GET') {
       return this.contents(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), decodeURIComponent(m[3]!), r.query.get('ref'));
     }
+    if (r.method === 'GET' && r.path === repoPath) {
+      return { status: 200, body: { id: 1, name: repo, full_name: `${owner}/${repo}`, default_branch: 'main', owner: { login: owner } } };
+    }
     if (!r.path.startsWith(repoPath + '/')) return { status: 404, body: { message: 'Not Found' } };
     const rest = r.path.slice(repoPath.length);
     if (r.method === 'GET' && (m = /^\/pulls\/(\d+)$/.exec(rest))) {
       return { status: 200, body: { number: Number(m[1]), state: 'open', head: { sha: this.pullHeads.get(Number(m[1])) ?? this.pullHead, ref: 'feature' }, base: { sha: this.baseSha, ref: 'main' } } };
     }
     if (r.method === 'GET' && (m = /^\/pulls\/(\d+)\/files$/.exec(rest))) return this.pullFiles(r, base);
+    if (r.method === 'GET' && rest === '/branches/main') return { status: 200, body: { name: 'main', commit: { sha: this.baseSha }, protected: false } };
     if (r.method === 'GET' && (m = /^\/git\/trees\/([^/]+)$/.exec(rest))) return this.tree(m[1]!, r.query.get('recursive') !== null);
     if (r.method === 'GET' && (m = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest))) {
       const blob = this.blobs.get(m[1]!);
