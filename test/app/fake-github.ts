@@ -105,6 +105,7 @@ export class FakeGitHub {
   /** Further commits served as the head tree (several pull requests of one repository). */
   readonly headAliases = new Set<string>();
   private readonly pullHeads = new Map<number, string>();
+  private diffCache?: Array<Record<string, unknown>>;
   private server?: Server;
   private nextCheckRunId = 1000;
   private pullHead: string;
@@ -352,7 +353,8 @@ export class FakeGitHub {
   }
 
   private pullFiles(r: RecordedRequest, base: string) {
-    const files = diffTrees(this.options.base, this.options.head);
+    // The trees never change: compute the patches once, not on every page of every request.
+    const files = (this.diffCache ??= diffTrees(this.options.base, this.options.head));
     const perPage = Math.min(Number(r.query.get('per_page') ?? 30), 100);
     const page = Number(r.query.get('page') ?? 1);
     const slice = files.slice((page - 1) * perPage, page * perPage);
