@@ -51,6 +51,7 @@ describe('the function built by `vercel build`, under Node 24', () => {
   let launcher: ChildProcess | undefined;
   let url = '';
   let log = '';
+  let node24Path = '';
   const strayKey = path.join(ROOT, 'zz-vercel-build-test.private-key.pem');
 
   beforeAll(async () => {
@@ -65,6 +66,7 @@ describe('the function built by `vercel build`, under Node 24', () => {
     }
     output = /BUILD_OUTPUT=(.*)/.exec(printed)![1]!;
     const node24 = /NODE24=(.*)/.exec(printed)![1]!;
+    node24Path = node24;
 
     // What a deploy uploads: the .func directory plus the files its filePathMap names.
     workDir = mkdtempSync(path.join(os.tmpdir(), 'bplus-func-'));
@@ -146,6 +148,26 @@ describe('the function built by `vercel build`, under Node 24', () => {
   it('answers 404 at once on a path it does not own', async () => {
     const response = await fetch(`${url}/api/github/webhooks/elsewhere`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(5_000) });
     expect(response.status).toBe(404);
+  });
+
+  it('without its credentials, the function says which are missing (503) instead of failing to load', async () => {
+    const port = await freePort();
+    const bare = spawn(node24Path, [path.join(ROOT, 'test/app/vercel-launcher.mjs'), funcDir, String(port)], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    bare.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    bare.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/listening \d+/.test(out)) {
+        if (Date.now() > deadline || bare.exitCode !== null) throw new Error(`did not start:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, { method: 'POST', body: '{}' });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { message: string }).message).toMatch(/APP_ID, WEBHOOK_SECRET, PRIVATE_KEY/);
+    } finally {
+      bare.kill('SIGTERM');
+    }
   });
 
   it('reviews a pull request end to end: one completed check run, the work handed to waitUntil', async () => {
