@@ -9,14 +9,35 @@ export const inputRule = defineRule({
     id: 'input',
     title: { en: 'Unreadable input', ru: 'Нечитаемый файл' },
     description: {
-      en: 'A file could not be reviewed: malformed YAML, duplicate keys, alias bombs, files over the size cap, binary or non-UTF-8 files, charts without Chart.yaml, kinds bplus does not know. The rest of the repository is still reviewed.',
-      ru: 'Файл не удалось проверить: ошибка YAML, повторяющиеся ключи, «бомба» из алиасов, превышен размер, двоичный файл или не UTF-8, чарт без Chart.yaml, неизвестный kind. Остальной репозиторий проверяется.',
+      en: 'A file could not be reviewed: malformed YAML or JSON, duplicate keys, alias bombs, files over the size cap, binary or non-UTF-8 files, charts without Chart.yaml. The rest of the repository is still reviewed.',
+      ru: 'Файл не удалось проверить: ошибка YAML или JSON, повторяющиеся ключи, «бомба» из алиасов, превышен размер, двоичный файл или не UTF-8, чарт без Chart.yaml. Остальной репозиторий проверяется.',
     },
     level: 'failure',
     pack: 'core',
     fixable: false,
-    docs: { details: 'Unknown kinds are notices; everything else fails, because an unreadable file cannot be shown to comply.', incorrect: 'a: [1, 2', correct: 'a: [1, 2]' },
+    docs: { details: 'Every problem here fails, because an unreadable file cannot be shown to comply. A kind bplus does not know is not unreadable: see `kind`.', incorrect: 'a: [1, 2', correct: 'a: [1, 2]' },
     messages: { problem: { en: '{message}', ru: '{message}' } },
+  },
+  check: () => undefined,
+});
+
+export const kindRule = defineRule({
+  meta: {
+    id: 'kind',
+    title: { en: 'Kind not reviewed', ru: 'Kind не проверяется' },
+    description: {
+      en: 'An object of a kind bplus has no rules for (a custom resource, an API it does not model). It was read and is kept for naming and connectivity, but no rule judges its contents; a notice, never a failure.',
+      ru: 'Объект kind, для которого в bplus нет правил (пользовательский ресурс, не моделируемый API). Он прочитан и учитывается для имён и связности, но его содержимое не проверяется ни одним правилом; это уведомление, а не ошибка.',
+    },
+    level: 'notice',
+    pack: 'core',
+    fixable: false,
+    docs: {
+      details: 'Reported once per object, on its `kind:` line. Pod-bearing kinds (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts\' Rollout) are all reviewed. Silence it for a path with `rules: { kind: off }` or an `exceptions:` entry.',
+      incorrect: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }',
+      correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: w }',
+    },
+    messages: { unknownKind: { en: '{message}', ru: '{message}' } },
   },
   check: () => undefined,
 });
@@ -62,4 +83,4 @@ export const exceptionRule = defineRule({
   check: () => undefined,
 });
 
-export const coreRules = [inputRule, configRule, exceptionRule];
+export const coreRules = [inputRule, kindRule, configRule, exceptionRule];

@@ -9,7 +9,7 @@ import { matchesAny } from '../model/glob.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
 import type { ReviewOptions, ReviewResult, RuleSummary } from './api.ts';
-import { configRule, coreRules, exceptionRule, inputRule } from './core-rules.ts';
+import { configRule, coreRules, exceptionRule, inputRule, kindRule } from './core-rules.ts';
 import { loadRules } from './registry.ts';
 import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
 
@@ -62,11 +62,14 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     });
   };
 
+  const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
   for (const problem of model.problems) {
-    emit(inputRule, problem.code === 'unknown-kind' ? 'notice' : 'failure', 'problem', { message: problem.message }, problem);
+    if (problem.code === 'unknown-kind') {
+      const level = effectiveLevel(kindRule, config);
+      if (level !== 'off' && !waivers.some((w) => w.rule === kindRule.meta.id && w.applies(problem.path))) emit(kindRule, level, 'unknownKind', { message: problem.message }, problem);
+    } else emit(inputRule, 'failure', 'problem', { message: problem.message }, problem);
   }
   for (const problem of loadedConfig.problems) emit(configRule, 'failure', 'problem', { message: problem.message }, problem);
-  const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
 
   const byKind = new Map<string, K8sObject[]>();
   for (const object of model.objects) {

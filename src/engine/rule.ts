@@ -28,7 +28,14 @@ export interface RuleMeta<MessageId extends string = string> {
     incorrect: string;
     correct: string;
     fix?: string;
+    /** One incorrect and one correct example per further concern the rule judges (rendered after the main pair). */
+    examples?: Array<{ concern: string; incorrect: string; correct: string }>;
   };
+  /**
+   * The checks of other linters this rule covers (`kube-linter host-network`, `Polaris hostPortSet`,
+   * `Checkov CKV_K8S_19`, `Kubescape C-0041`), so a team moving from one knows what it keeps.
+   */
+  peers?: string[];
   /** Message templates; `{name}` placeholders are filled from the report's data. */
   messages: Record<MessageId, Bilingual>;
 }
