@@ -82,6 +82,18 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'a JSON manifest is read like a YAML one: hostPort and a LoadBalancer on their lines',
+      files: {
+        'manifests/edge.json': '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": []\n}\n',
+        'manifests/pod.json': '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "edge"},\n  "spec": {\n    "containers": [\n      {"name": "edge", "ports": [\n        {"containerPort": 8080, "hostPort": 8080}\n      ]}\n    ]\n  }\n}\n',
+        'manifests/svc.json': '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "edge"},\n "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}}\n',
+      },
+      errors: [
+        { messageId: 'hostPort', path: 'manifests/pod.json', line: 8, message: 'container "edge" of Pod/edge binds hostPort 8080' },
+        { messageId: 'exposedService', path: 'manifests/svc.json', line: 2 },
+      ],
+    },
+    {
       name: 'Pod on the host network',
       files: chart('p.yaml', workload('Pod', `  hostNetwork: true\n${container('        - containerPort: 8080\n')}`)),
       errors: [{ messageId: 'hostNetwork', path: 'charts/edge/templates/p.yaml', line: 8, message: 'Pod/edge sets hostNetwork: true' }],
