@@ -9,6 +9,7 @@ import { matchesAny } from '../model/glob.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
 import type { ReviewOptions, ReviewResult, RuleSummary } from './api.ts';
+import { configurationProblems, resolveRuleOptions } from './configuration-checks.ts';
 import { configRule, coreRules, exceptionRule, inputRule, kindRule } from './core-rules.ts';
 import { loadRules } from './registry.ts';
 import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
@@ -70,6 +71,11 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     } else emit(inputRule, 'failure', 'problem', { message: problem.message }, problem);
   }
   for (const problem of loadedConfig.problems) emit(configRule, 'failure', 'problem', { message: problem.message }, problem);
+  const resolved = resolveRuleOptions(rules, loadedConfig);
+  const ruleIds = new Set([...rules, ...coreRules].map((r) => r.meta.id));
+  for (const problem of [...resolved.problems, ...configurationProblems(model, ruleIds, loadedConfig)]) {
+    emit(configRule, problem.level, 'problem', { message: problem.message }, problem);
+  }
 
   const byKind = new Map<string, K8sObject[]>();
   for (const object of model.objects) {
@@ -83,6 +89,7 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     const context: RuleContext = {
       model,
       config,
+      options: resolved.options.get(rule.meta.id) ?? {},
       objects: (...kinds) => (kinds.length === 0 ? model.objects : kinds.flatMap((k) => byKind.get(k) ?? [])),
       report: (report: Report) => {
         const at = report.at ?? report.object?.locate(report.path ?? []);

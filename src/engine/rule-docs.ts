@@ -41,6 +41,12 @@ export function ruleDocPage(rule: Rule): string {
   for (const example of m.docs.examples ?? []) {
     lines.push(`### ${example.concern}`, '', 'Incorrect:', '', '```yaml', example.incorrect, '```', '', 'Correct:', '', '```yaml', example.correct, '```', '');
   }
+  if (m.options) {
+    lines.push('## Options', '', `Set with \`rules: { ${m.id}: [${m.level}, { ... }] }\` in \`.github/bplus.yml\`; unknown options and wrong types are configuration failures.`, '', '| option | default | meaning |', '|---|---|---|');
+    const shape = (m.options.schema as unknown as { shape?: Record<string, { description?: string }> }).shape ?? {};
+    for (const [name, field] of Object.entries(shape)) lines.push(`| \`${name}\` | \`${JSON.stringify(m.options.defaults[name])}\` | ${escapeCell(field.description ?? '')} |`);
+    lines.push('');
+  }
   if (m.peers?.length) lines.push('## Peer checks covered', '', ...m.peers.map((p) => `- ${p}`), '');
   if (m.docs.fix) lines.push('## Fix', '', m.docs.fix, '');
   lines.push('## Messages', '', '| id | English | Русский |', '|---|---|---|');

@@ -33,6 +33,8 @@ export interface RepositoryModel {
   /** Every object: manifests, statically parsed chart templates, values-derived objects. */
   objects: K8sObject[];
   problems: FileProblem[];
+  /** Paths the configuration's `ignore:` patterns removed from the review (to tell a pattern that matches nothing). */
+  ignored?: string[];
 }
 
 /** How many files are read at once; keeps memory flat and a remote source's requests bounded. */
@@ -133,7 +135,8 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     }
   }
 
-  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems };
+  const ignored = config.ignore.length > 0 ? listed.filter((f) => matchesAny(f.path, config.ignore)).map((f) => f.path) : [];
+  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, ignored };
 }
 
 function firstMapping(file: YamlFile | undefined): YamlDocument | undefined {
