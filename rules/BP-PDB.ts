@@ -25,6 +25,9 @@ export default defineRule({
       incorrect: 'autoscaling: { enabled: true, minReplicas: 3 }\npodDisruptionBudget: { enabled: false }',
       correct: 'autoscaling: { enabled: true, minReplicas: 3 }\npodDisruptionBudget: { enabled: true, minAvailable: 2 }',
     },
+    peers: [
+      'Polaris `missingPodDisruptionBudget`',
+    ],
     messages: {
       missing: {
         en: '{object} runs {replicas} replicas but no PodDisruptionBudget selects its pods: a node drain may evict all of them at once; add one (podDisruptionBudget.enabled: true in a service chart)',
