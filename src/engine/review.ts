@@ -10,7 +10,8 @@ import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
 import type { ReviewOptions, ReviewResult, RuleSummary } from './api.ts';
 import { configurationProblems, resolveRuleOptions } from './configuration-checks.ts';
-import { configRule, coreRules, exceptionRule, inputRule, kindRule } from './core-rules.ts';
+import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule } from './core-rules.ts';
+import { isValidatable, loadValidators } from './schema-validation.ts';
 import { loadRules } from './registry.ts';
 import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
 
@@ -22,6 +23,7 @@ export async function reviewRepository(source: RepositorySource, options: Review
   const loadedConfig = await readConfig(source, listed, options);
   const model = await loadRepository(source, loadedConfig.config, listed);
   const rules = await loadRules();
+  await loadValidators(model.objects.filter(isValidatable));
   const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en');
   const kept = options.onlyPaths ? findings.filter((f) => options.onlyPaths!.has(f.path)) : findings;
   return { findings: kept, summary: summarize(model, rules, kept, performance.now() - started) };
@@ -83,7 +85,8 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     list.push(object);
     byKind.set(object.kind, list);
   }
-  for (const rule of rules) {
+  // The schema check is a core rule with a check of its own: it runs after the platform rules.
+  for (const rule of [...rules, schemaRule]) {
     const level = effectiveLevel(rule, config);
     if (level === 'off') continue;
     const context: RuleContext = {
