@@ -34,7 +34,7 @@ export default defineRule<MessageId>({
         'The controls are those of the restricted Pod Security Standard (kubernetes.io/docs/concepts/security/pod-security-standards), which includes the baseline one. Each finding lands on the line that breaks the control; a control satisfied by nothing lands on the pod\'s `securityContext` (grouping the containers that inherit from it) or on the container\'s.',
         'Running as non-root: the effective setting is the container\'s, else the pod\'s, as the kubelet computes it. `runAsUser` alone does not satisfy it (the standard requires `runAsNonRoot: true`); an explicit `runAsUser: 0` at either level is reported as well.',
         'Privileges: `privileged: true` is always reported; `allowPrivilegeEscalation` defaults to true, so it must be set to false on every container.',
-        'Capabilities: every entry of `capabilities.add` other than `NET_BIND_SERVICE` is reported on its own line (`SYS_ADMIN`, `NET_RAW`, `ALL`...); `capabilities.drop` must contain `ALL` (reported on `drop`, or on the nearest existing key when it is missing). Names are compared as the standard does, case-sensitively, with and without the `CAP_` prefix.',
+        'Capabilities: every entry of `capabilities.add` other than `NET_BIND_SERVICE` is reported on its own line (`SYS_ADMIN`, `NET_RAW`, `ALL`...); `capabilities.drop` must contain `ALL` (reported on `drop`, or on the nearest existing key when it is missing). Names are compared exactly, as Pod Security admission compares them: `CAP_NET_BIND_SERVICE` or `all` is not what the standard allows or requires, even where a container runtime would accept it.',
         'Seccomp: the effective profile (container\'s `seccompProfile.type`, else the pod\'s) must be `RuntimeDefault` or `Localhost`; `Unconfined` at any level is reported on that line, and a container with no profile at all is reported on the pod\'s `securityContext.seccompProfile`. Pods with `spec.os.name: windows` are exempt from the Linux-only controls (seccomp, capabilities), as in the standard.',
         'Host namespaces: `hostPID: true` and `hostIPC: true` are reported on their lines. `hostNetwork` and `hostPort`, which also open a path around the Ingress controller, are TR-K8S-6 findings.',
         'Checked on every container and init container of production workloads of every pod-bearing kind (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts\' Rollout) in manifests and chart templates. Service charts: findings land on `podSecurityContext` / `securityContext` in values; the library applies `securityContext` to sidecars and init containers too, so only the main container is judged there. Values Helm fills in at render time are not judged.',
@@ -152,7 +152,7 @@ export default defineRule<MessageId>({
         const capPath = [...scPath, 'capabilities'];
         if (Array.isArray(capabilities.add)) {
           capabilities.add.forEach((capability, index) => {
-            if (typeof capability !== 'string' || templated(capability) || capabilityName(capability) === ALLOWED_ADDED_CAPABILITY) return;
+            if (typeof capability !== 'string' || templated(capability) || capability === ALLOWED_ADDED_CAPABILITY) return;
             context.report({ messageId: 'capabilityAdded', data: { ...data, capability }, object, path: [...capPath, 'add', index] });
           });
         }
@@ -186,11 +186,6 @@ function seccompType(securityContext: Record<string, unknown>): string | undefin
   if (templated(profile.type)) return 'RuntimeDefault';
   const type = String(profile.type);
   return ALLOWED_SECCOMP_TYPES.has(type) || type === 'Unconfined' ? type : 'RuntimeDefault';
-}
-
-/** Container runtimes accept `CAP_NET_BIND_SERVICE` as well as `NET_BIND_SERVICE`. */
-function capabilityName(capability: string): string {
-  return capability.replace(/^CAP_/, '');
 }
 
 function quoted(names: string[]): string {

@@ -25,8 +25,8 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     { name: 'values: sidecars and init containers inherit the values securityContext', files: serviceChart('orchestrator', 'python-fastapi-service', `${secure}sidecars:\n  - name: otel\n    image: otel:1\ninitContainers:\n  - name: migrate\n    image: m:1\n`) },
     { name: 'manifest: pod level non-root and seccomp, container no escalation and drop ALL', files: { 'manifests/app.yaml': pod(seccompPod, okContainer) } },
     {
-      name: 'manifest: everything at container level, Localhost profile, NET_BIND_SERVICE added (with and without CAP_)',
-      files: { 'manifests/app.yaml': pod('', container('            runAsNonRoot: true\n            seccompProfile: { type: Localhost, localhostProfile: profiles/app.json }\n            capabilities:\n              add: [NET_BIND_SERVICE, CAP_NET_BIND_SERVICE]\n              drop: [ALL]\n')) },
+      name: 'manifest: everything at container level, Localhost profile, NET_BIND_SERVICE added',
+      files: { 'manifests/app.yaml': pod('', container('            runAsNonRoot: true\n            seccompProfile: { type: Localhost, localhostProfile: profiles/app.json }\n            capabilities:\n              add: [NET_BIND_SERVICE]\n              drop: [ALL]\n')) },
     },
     { name: 'manifest: hostPID and hostIPC false', files: { 'manifests/app.yaml': pod(`      hostPID: false\n      hostIPC: false\n${seccompPod}`, okContainer) } },
     {
@@ -83,13 +83,14 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       ],
     },
     {
-      name: 'manifest: capabilities added one per line (ALL, NET_RAW, CAP_SYS_ADMIN), drop without ALL',
-      files: { 'manifests/app.yaml': pod(seccompPod, container('            capabilities:\n              add:\n                - NET_BIND_SERVICE\n                - ALL\n                - NET_RAW\n                - CAP_SYS_ADMIN\n              drop: [NET_RAW, SYS_ADMIN]\n')) },
+      name: 'manifest: capabilities added one per line (ALL, NET_RAW, CAP_SYS_ADMIN, CAP_NET_BIND_SERVICE: names compared exactly), drop without ALL',
+      files: { 'manifests/app.yaml': pod(seccompPod, container('            capabilities:\n              add:\n                - NET_BIND_SERVICE\n                - ALL\n                - NET_RAW\n                - CAP_SYS_ADMIN\n                - CAP_NET_BIND_SERVICE\n              drop: [NET_RAW, SYS_ADMIN]\n')) },
       errors: [
         { messageId: 'capabilityAdded', path: 'manifests/app.yaml', line: 19, message: 'adds capability ALL' },
         { messageId: 'capabilityAdded', path: 'manifests/app.yaml', line: 20, message: 'adds capability NET_RAW' },
         { messageId: 'capabilityAdded', path: 'manifests/app.yaml', line: 21, message: 'adds capability CAP_SYS_ADMIN' },
-        { messageId: 'capabilitiesNotDropped', path: 'manifests/app.yaml', line: 22, message: 'container "app" of Deployment/app does not drop ALL capabilities' },
+        { messageId: 'capabilityAdded', path: 'manifests/app.yaml', line: 22, message: 'adds capability CAP_NET_BIND_SERVICE' },
+        { messageId: 'capabilitiesNotDropped', path: 'manifests/app.yaml', line: 23, message: 'container "app" of Deployment/app does not drop ALL capabilities' },
       ],
     },
     {
