@@ -46,7 +46,7 @@ export default defineRule<'tooShort' | 'unset', z.output<typeof options>>({
     },
   },
   check(context) {
-    for (const object of context.objects('Deployment', 'StatefulSet')) {
+    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
       if (!isProduction(object, context.config) || componentOf(object) !== 'worker') continue;
       const spec = podSpecOf(object);
       const specPath = podSpecPath(object);

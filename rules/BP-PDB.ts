@@ -44,7 +44,7 @@ export default defineRule({
       b.origin.type !== 'values' || a.origin.type !== 'values' || (a.origin.chart === b.origin.chart && a.origin.environment === b.origin.environment);
     const pdbs = context.objects('PodDisruptionBudget');
     const autoscalers = context.objects('HorizontalPodAutoscaler', 'ScaledObject');
-    for (const object of context.objects('Deployment', 'StatefulSet')) {
+    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
       if (!isProduction(object, context.config)) continue;
       const podLabels = labelsAt(object.raw, ['spec', 'template', 'metadata', 'labels']);
       if ((podLabels[COMPONENT] ?? object.metadata.labels[COMPONENT]) !== 'api') continue;

@@ -39,7 +39,7 @@ export default defineRule({
     },
   },
   check(context) {
-    for (const object of context.objects('Deployment', 'StatefulSet')) {
+    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
       if (!isProduction(object, context.config)) continue;
       const main = mainContainer(object);
       if (!main) continue;
