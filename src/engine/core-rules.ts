@@ -60,7 +60,7 @@ export const schemaRule = defineRule({
       incorrect: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: "3"\n  template:\n    spec:\n      containers:\n        - image: web:1.0.0',
       correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: 3\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers:\n        - name: web\n          image: web:1.0.0',
     },
-    peers: ['kubeconform / kubeval (schema validation)', 'kube-linter `no-extensions-v1beta` (partly: removed API versions have no schema here)'],
+    peers: ['kubeconform and kubeval (schema validation; strict mode for unknown fields)'],
     messages: {
       invalid: {
         en: '{object} would be rejected by the API server: {problem}',
