@@ -82,9 +82,21 @@ const AUTH_SCHEME = /^\s{0,16}(?:bearer|basic|token|digest|apikey)\s{1,16}(\S.*)
 /**
  * Before the secret-pattern library runs on a value: every secret it knows is a run of at least 20
  * token characters, a URL (`://`), a PEM block or an npm `_authToken=` line. Most configuration
- * values are none of these, and skip the library's 27 rules.
+ * values are none of these, and skip the library's rules. A character loop, not a pattern: it runs
+ * on every value of every ConfigMap.
  */
-const LIBRARY_GATE = /[A-Za-z0-9+/_=-]{20}|:\/\/|-----BEGIN|_authToken=/;
+const TOKEN_RUN = 20;
+function mayHoldLibrarySecret(value: string): boolean {
+  if (value.length < TOKEN_RUN && !value.includes('://')) return false;
+  let run = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const token = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 45 || c === 47 || c === 61 || c === 95;
+    run = token ? run + 1 : 0;
+    if (run >= TOKEN_RUN) return true;
+  }
+  return value.includes('://') || value.includes('-----BEGIN') || value.includes('_authToken=');
+}
 /** Splitting of keys into words: a lower/digit→upper step, an acronym before a capitalised word, separators. */
 const CAMEL_STEP = /([a-z0-9])([A-Z])/g;
 const ACRONYM_STEP = /([A-Z])(?=[A-Z][a-z])/g;
@@ -115,7 +127,6 @@ export const CREDENTIAL_PATTERNS: readonly CredentialPattern[] = [
   { name: 'GITHUB_TOKEN (fine-grained)', pattern: GITHUB_TOKEN, worstCase: (n) => `github_pat_${repeat('a', n - 11)}` },
   { name: 'JWT', pattern: JWT, worstCase: (n) => repeat('.eyJaaaaaaaa', n) },
   { name: 'AUTH_SCHEME', pattern: AUTH_SCHEME, worstCase: (n) => `bearer ${repeat(' \t', n - 7)}` },
-  { name: 'LIBRARY_GATE', pattern: LIBRARY_GATE, worstCase: (n) => repeat('aaaaaaaaaaaaaaaaaaa ', n) },
   { name: 'CAMEL_STEP', pattern: CAMEL_STEP, worstCase: (n) => repeat('aA', n) },
   { name: 'ACRONYM_STEP', pattern: ACRONYM_STEP, worstCase: (n) => repeat('A', n) },
   { name: 'WORD_SEPARATORS', pattern: WORD_SEPARATORS, worstCase: (n) => repeat('_-', n) },
@@ -225,7 +236,18 @@ function decideCredentialKey(key: string): boolean {
 }
 
 /** `Authorization`, `AUTH_HEADER`, `X-Api-Key-Header`: a key whose value is an HTTP header value. */
+const headerKeyCache = new Map<string, boolean>();
 function isHeaderKey(key: string): boolean {
+  let known = headerKeyCache.get(key);
+  if (known === undefined) {
+    known = decideHeaderKey(key);
+    if (headerKeyCache.size >= CACHE_LIMIT) headerKeyCache.clear();
+    headerKeyCache.set(key, known);
+  }
+  return known;
+}
+
+function decideHeaderKey(key: string): boolean {
   const words = keyWords(key);
   const last = words[words.length - 1];
   return last === 'authorization' || ((last === 'header' || last === 'headers') && !key.includes('/'));
@@ -247,13 +269,18 @@ export function isReferenceValue(value: string): boolean {
 export function credentialShape(value: string): CredentialReason | undefined {
   const library = libraryShape(value);
   if (library) return library;
-  if (PRIVATE_KEY.test(value)) return 'private-key';
-  if (GITHUB_TOKEN.test(value)) return 'github-token';
-  if (JWT.test(value)) return 'jwt';
-  const userinfo = URL_USERINFO.exec(value);
-  if (userinfo && !isReferenceValue(decodeSafe(userinfo[2]!))) return 'url-userinfo';
-  const connection = CONNECTION_PASSWORD.exec(value);
-  if (connection && !isReferenceValue(connection[1]!)) return 'connection-string';
+  // Each pattern needs a literal its match contains: looking for that first keeps ordinary values cheap.
+  if (value.includes('PRIVATE KEY-----') && PRIVATE_KEY.test(value)) return 'private-key';
+  if ((value.includes('gh') || value.includes('github_pat_')) && GITHUB_TOKEN.test(value)) return 'github-token';
+  if (value.includes('eyJ') && JWT.test(value)) return 'jwt';
+  if (value.includes('://')) {
+    const userinfo = URL_USERINFO.exec(value);
+    if (userinfo && !isReferenceValue(decodeSafe(userinfo[2]!))) return 'url-userinfo';
+  }
+  if (value.includes('=')) {
+    const connection = CONNECTION_PASSWORD.exec(value);
+    if (connection && !isReferenceValue(connection[1]!)) return 'connection-string';
+  }
   return undefined;
 }
 
@@ -364,7 +391,7 @@ const libraryCache = new Map<string, CredentialReason | null>();
 
 /** The first library rule that finds a secret in `value`, as `secretlint:<rule>:<message id>`. */
 function libraryShape(value: string): CredentialReason | undefined {
-  if (!LIBRARY_GATE.test(value)) return undefined;
+  if (!mayHoldLibrarySecret(value)) return undefined;
   const cached = libraryCache.get(value);
   if (cached !== undefined) return cached ?? undefined;
   let found: CredentialReason | undefined;
