@@ -158,6 +158,7 @@ const PUBLIC_KEY_QUALIFIERS = new Set([
   'public', 'pub', 'publishable', 'site', 'routing', 'cache', 'sort', 'partition', 'primary', 'foreign', 'hash', 'range', 'lock',
   'idempotency', 'dedup', 'deduplication', 'queue', 'redis', 'prefix', 'index', 'lookup', 'object', 'bucket', 'map', 'row', 'column',
   'composite', 'unique', 'join', 'group', 'message', 'metric', 'label', 'tag', 'host', 'known', 'fingerprint', 'kid', 'ca', 'cert',
+  'translation', 'i18n', 'feature', 'flag', 'setting', 'settings', 'config', 'json', 'yaml', 'tenant', 'topic', 'stream', 'event', 'entity', 'shard', 'sort',
 ]);
 /** `KEY_CONTENT`, `key_data`, `privateKeyPem`: the material of a key, not its name. */
 const KEY_MATERIAL_WORDS = new Set(['content', 'contents', 'data', 'pem', 'material', 'b64', 'base64', 'value']);

@@ -44,7 +44,7 @@ describe('isCredentialKey', () => {
     'passwordLength', 'tokenTTL', 'secretRotationDays', 'tokenUrl', 'passwordFile', 'tokenPath', 'username', 'user', 'host', 'hostKey',
     'accessKeyId', 'LOG_LEVEL', 'nginx.ingress.kubernetes.io/auth-secret', 'vault.hashicorp.com/agent-inject-token', 'tokenizer', 'keyboard', 'monkey', 'key', 'tls.key', 'passwordPolicy', 'useSecret',
     // *_KEY that is no secret: public halves, data-structure and messaging keys, camelCase settings
-    'CELERY_ROUTING_KEY', 'STRIPE_PUBLISHABLE_KEY', 'RECAPTCHA_SITE_KEY', 'JWT_PUBLIC_KEY', 'CACHE_KEY', 'S3_OBJECT_KEY', 'cacheKey', 'sortKey', 'KEY', 'KEY_ID', 'PUBLIC_KEY_CONTENT',
+    'CELERY_ROUTING_KEY', 'KAFKA_TOPIC_KEY', 'FEATURE_FLAG_KEY', 'TRANSLATION_KEY', 'STRIPE_PUBLISHABLE_KEY', 'RECAPTCHA_SITE_KEY', 'JWT_PUBLIC_KEY', 'CACHE_KEY', 'S3_OBJECT_KEY', 'cacheKey', 'sortKey', 'KEY', 'KEY_ID', 'PUBLIC_KEY_CONTENT',
   ])('not a credential: %s', (key) => expect(isCredentialKey(key)).toBe(false));
 });
 
