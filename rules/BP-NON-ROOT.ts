@@ -12,11 +12,14 @@ type MessageId =
   | 'capabilitiesNotDropped'
   | 'noSeccompProfile'
   | 'unconfinedSeccomp'
-  | 'hostNamespace';
+  | 'hostNamespace'
+  | 'restrictedVolume';
 
 /** The one capability the restricted Pod Security Standard lets a container add. */
 const ALLOWED_ADDED_CAPABILITY = 'NET_BIND_SERVICE';
 const ALLOWED_SECCOMP_TYPES = new Set(['RuntimeDefault', 'Localhost']);
+/** The volume types the restricted standard allows; any other source (hostPath, nfs, iscsi...) is reported. */
+const ALLOWED_VOLUME_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 
 export default defineRule<MessageId>({
   meta: {
@@ -36,7 +39,7 @@ export default defineRule<MessageId>({
         'Privileges: `privileged: true` is always reported; `allowPrivilegeEscalation` defaults to true, so it must be set to false on every container.',
         'Capabilities: every entry of `capabilities.add` other than `NET_BIND_SERVICE` is reported on its own line (`SYS_ADMIN`, `NET_RAW`, `ALL`...); `capabilities.drop` must contain `ALL` (reported on `drop`, or on the nearest existing key when it is missing). Names are compared exactly, as Pod Security admission compares them: `CAP_NET_BIND_SERVICE` or `all` is not what the standard allows or requires, even where a container runtime would accept it.',
         'Seccomp: the effective profile (container\'s `seccompProfile.type`, else the pod\'s) must be `RuntimeDefault` or `Localhost`; `Unconfined` at any level is reported on that line, and a container with no profile at all is reported on the pod\'s `securityContext.seccompProfile`. Pods with `spec.os.name: windows` are exempt from the Linux-only controls (seccomp, capabilities), as in the standard.',
-        'Host namespaces: `hostPID: true` and `hostIPC: true` are reported on their lines. `hostNetwork` and `hostPort`, which also open a path around the Ingress controller, are TR-K8S-6 findings.',
+        'Volumes: only `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `persistentVolumeClaim`, `projected` and `secret` volumes are allowed; any other source (`hostPath`, `nfs`, `iscsi`...) is reported on its key. Host namespaces: `hostPID: true` and `hostIPC: true` are reported on their lines. `hostNetwork` and `hostPort`, which also open a path around the Ingress controller, are TR-K8S-6 findings.',
         'Checked on every container and init container of production workloads of every pod-bearing kind (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts\' Rollout) in manifests and chart templates. Service charts: findings land on `podSecurityContext` / `securityContext` in values; the library applies `securityContext` to sidecars and init containers too, so only the main container is judged there. Values Helm fills in at render time are not judged.',
       ].join('\n\n'),
       incorrect: 'securityContext:\n  privileged: true',
@@ -53,6 +56,11 @@ export default defineRule<MessageId>({
           correct: 'podSecurityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault',
         },
         {
+          concern: 'volume types',
+          incorrect: 'volumes:\n  - name: docker\n    hostPath: { path: /var/run/docker.sock }',
+          correct: 'volumes:\n  - name: scratch\n    emptyDir: {}\n  - name: data\n    persistentVolumeClaim: { claimName: data }',
+        },
+        {
           concern: 'host process and IPC namespaces',
           incorrect: 'apiVersion: v1\nkind: Pod\nmetadata: { name: debug }\nspec:\n  hostPID: true\n  hostIPC: true',
           correct: 'apiVersion: v1\nkind: Pod\nmetadata: { name: debug }\nspec:\n  hostPID: false',
@@ -62,6 +70,7 @@ export default defineRule<MessageId>({
     peers: [
       'kube-linter `run-as-non-root`, `privileged-container`, `privilege-escalation-container`, `drop-net-raw-capability`, `host-pid`, `host-ipc`',
       'Polaris `runAsRootAllowed`, `runAsPrivileged`, `privilegeEscalationAllowed`, `insecureCapabilities`, `dangerousCapabilities`, `hostPIDSet`, `hostIPCSet`',
+      'kube-linter `sensitive-host-mounts`, `docker-sock` (any hostPath, not only sensitive ones)',
       'Checkov CKV_K8S_16, CKV_K8S_17, CKV_K8S_18, CKV_K8S_20, CKV_K8S_23, CKV_K8S_25, CKV_K8S_28, CKV_K8S_31, CKV_K8S_37, CKV_K8S_39',
       'Kubescape C-0013 (Non-root containers), C-0016 (Allow privilege escalation), C-0038 (Host PID/IPC privileges), C-0046 (Insecure capabilities), C-0055 (Linux hardening), C-0057 (Privileged container)',
     ],
@@ -98,6 +107,10 @@ export default defineRule<MessageId>({
         en: '{where} of {object} sets seccompProfile Unconfined: every system call is allowed; use RuntimeDefault (or a Localhost profile)',
         ru: '{where} в {object} задаёт seccompProfile Unconfined: разрешены все системные вызовы; используйте RuntimeDefault (или профиль Localhost)',
       },
+      restrictedVolume: {
+        en: 'volume "{volume}" of {object} is a {source} volume: the restricted Pod Security Standard allows only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
+        ru: 'том «{volume}» в {object} имеет тип {source}: стандарт Pod Security restricted допускает только тома configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected и secret',
+      },
       hostNamespace: {
         en: '{object} sets {field}: true: its containers share the node\'s {namespace} namespace; remove it',
         ru: '{object} задаёт {field}: true: его контейнеры разделяют с узлом пространство имён {namespace}; уберите его',
@@ -119,6 +132,16 @@ export default defineRule<MessageId>({
 
       for (const [field, namespace] of [['hostPID', 'process'], ['hostIPC', 'IPC']] as const) {
         if (spec[field] === true || spec[field] === 'true') context.report({ messageId: 'hostNamespace', data: { object: name, field, namespace }, object, path: [...specPath, field] });
+      }
+      if (Array.isArray(spec.volumes)) {
+        spec.volumes.forEach((volume, index) => {
+          if (!isRecord(volume)) return;
+          for (const source of Object.keys(volume)) {
+            if (source === 'name' || ALLOWED_VOLUME_SOURCES.has(source) || templated(source)) continue;
+            const volumeName = typeof volume.name === 'string' ? volume.name : `#${index + 1}`;
+            context.report({ messageId: 'restrictedVolume', data: { volume: volumeName, object: name, source }, object, path: [...specPath, 'volumes', index, source] });
+          }
+        });
       }
       const podSeccomp = seccompType(pod);
       if (linux && podSeccomp === 'Unconfined') {

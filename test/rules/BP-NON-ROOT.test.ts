@@ -102,6 +102,16 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       ],
     },
     {
+      name: 'manifest: hostPath and nfs volumes, each on its key; allowed volume types are silent',
+      files: {
+        'manifests/app.yaml': pod(`${seccompPod}      volumes:\n        - name: scratch\n          emptyDir: {}\n        - name: sock\n          hostPath: { path: /var/run/docker.sock }\n        - name: cfg\n          configMap: { name: cfg }\n        - name: shared\n          nfs: { server: nfs.internal, path: /exports }\n`, okContainer),
+      },
+      errors: [
+        { messageId: 'restrictedVolume', path: 'manifests/app.yaml', line: 15, message: 'volume "sock" of Deployment/app is a hostPath volume' },
+        { messageId: 'restrictedVolume', path: 'manifests/app.yaml', line: 19, message: 'volume "shared" of Deployment/app is a nfs volume' },
+      ],
+    },
+    {
       name: 'manifest: a Pod sharing the node\'s process and IPC namespaces',
       files: {
         'manifests/debug.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  hostPID: true\n  hostIPC: true\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile: { type: RuntimeDefault }\n  containers:\n    - name: shell\n      image: busybox:1.36\n      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }\n`,
