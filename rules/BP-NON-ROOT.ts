@@ -26,8 +26,8 @@ export default defineRule<MessageId>({
     id: 'BP-NON-ROOT',
     title: { en: 'Non-root, unprivileged containers', ru: 'Контейнеры без root и без привилегий' },
     description: {
-      en: 'Pods meet the Kubernetes restricted Pod Security Standard: containers run as a non-root user (runAsNonRoot: true, never UID 0), are never privileged, cannot gain privileges (allowPrivilegeEscalation: false), drop ALL capabilities and add none but NET_BIND_SERVICE, run under a RuntimeDefault or Localhost seccomp profile, and share neither the node\'s process nor its IPC namespace.',
-      ru: 'Поды соответствуют стандарту Pod Security restricted: контейнеры работают не от root (runAsNonRoot: true, никогда UID 0), никогда не privileged, не могут повысить привилегии (allowPrivilegeEscalation: false), сбрасывают все capabilities (drop ALL) и добавляют только NET_BIND_SERVICE, работают с профилем seccomp RuntimeDefault или Localhost и не разделяют с узлом ни пространство процессов, ни IPC.',
+      en: 'Pods meet the Kubernetes restricted Pod Security Standard: containers run as a non-root user (runAsNonRoot: true, never UID 0), are never privileged, cannot gain privileges (allowPrivilegeEscalation: false), drop ALL capabilities and add none but NET_BIND_SERVICE, run under a RuntimeDefault or Localhost seccomp profile, share neither the node\'s process nor its IPC namespace, and mount only the volume types the standard allows (no hostPath).',
+      ru: 'Поды соответствуют стандарту Pod Security restricted: контейнеры работают не от root (runAsNonRoot: true, никогда UID 0), никогда не privileged, не могут повысить привилегии (allowPrivilegeEscalation: false), сбрасывают все capabilities (drop ALL) и добавляют только NET_BIND_SERVICE, работают с профилем seccomp RuntimeDefault или Localhost не разделяют с узлом ни пространство процессов, ни IPC и монтируют только разрешённые стандартом типы томов (без hostPath).',
     },
     level: 'warning',
     pack: 'recommended',
