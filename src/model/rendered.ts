@@ -1,23 +1,42 @@
 /**
- * Objects from `helm template` output, for reviewing what Helm really renders (the fixture tests
- * compare these verdicts with the verdicts reached from values). Locations point into the
- * rendered text under a synthetic path `<chart>@<environment>:<template>`.
+ * Kubernetes objects from what `helm template` rendered: one object per rendered document, with the
+ * origin `{type: 'rendered', chart, environment, template}`. Where a finding lands is decided by a
+ * locator the caller gives (values line, template line); without one, on the first line of the
+ * template Helm names in `# Source:` (or the chart's Chart.yaml when the template sits in a .tgz).
  */
-import type { K8sObject } from '../types.ts';
-import { parseYaml } from '../yaml/parse.ts';
-import { objectFromDocument } from './objects.ts';
+import type { RenderedDocument } from '../helm/render.ts';
+import type { K8sObject, Location, ValuePath } from '../types.ts';
+import { parseYaml, type YamlDocument } from '../yaml/parse.ts';
+import type { Chart } from './charts.ts';
+import { isK8sDocument, readMeta } from './objects.ts';
 
-const SOURCE_COMMENT = /^# Source: (.+)$/m;
+/** Where a path of a rendered object is edited; `fallback` points at the template. */
+export type RenderedLocator = (object: { document: RenderedDocument; parsed: YamlDocument; raw: Record<string, unknown> }, path: ValuePath, fallback: Location) => Location;
 
-export function objectsFromRendered(rendered: string, chart: string, environment: string): K8sObject[] {
-  const objects: K8sObject[] = [];
-  for (const part of rendered.split(/^---$/m)) {
-    const template = SOURCE_COMMENT.exec(part)?.[1]?.trim() ?? 'rendered';
-    const parsed = parseYaml(part);
-    for (const doc of parsed.docs) {
-      const object = objectFromDocument(`${chart}@${environment}:${template}`, doc, { type: 'rendered', chart, environment, template });
-      if (object) objects.push(object);
+export interface RenderedObject {
+  object: K8sObject;
+  document: RenderedDocument;
+  parsed: YamlDocument;
+}
+
+export function objectsFromRendered(documents: readonly RenderedDocument[], chart: Chart, environment: string, locator?: RenderedLocator): RenderedObject[] {
+  const out: RenderedObject[] = [];
+  for (const document of documents) {
+    const template = document.file ?? chart.chartYamlPath;
+    const fallback: Location = { path: template, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    for (const parsed of parseYaml(document.text).docs) {
+      if (!isK8sDocument(parsed.value)) continue;
+      const raw = parsed.value;
+      const object: K8sObject = {
+        apiVersion: raw.apiVersion,
+        kind: raw.kind,
+        metadata: readMeta(raw),
+        raw,
+        origin: { type: 'rendered', chart: chart.dir, environment, template },
+        locate: locator ? (path) => locator({ document, parsed, raw }, path, fallback) : () => fallback,
+      };
+      out.push({ object, document, parsed });
     }
   }
-  return objects;
+  return out;
 }

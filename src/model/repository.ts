@@ -1,7 +1,9 @@
 /**
  * The repository model: every file the review needs, read once, lazily, in parallel; charts with
- * their roles and layered values; Kubernetes objects from manifests, statically parsed templates
- * and the values of service charts. Bad files become problems; the rest is still modelled.
+ * their roles and layered values; Kubernetes objects from plain manifests and from what a real Helm
+ * renders of every chart per production environment (docs/helm.md). Chart templates are never
+ * read as YAML: only what Helm renders is judged. Bad files and charts Helm refuses become
+ * problems; the rest is still modelled.
  */
 import path from 'node:path/posix';
 import type { BplusConfig } from '../config/schema.ts';
@@ -12,9 +14,11 @@ import { describeChart, findChartFiles, findChartsWithoutChartYaml, type Chart }
 import { decodeYamlFile, isYamlPath, tooLarge, type YamlFile } from './files.ts';
 import { matchesAny } from './glob.ts';
 import { KNOWN_KINDS, objectFromDocument, isK8sDocument } from './objects.ts';
-import { objectsFromValues } from './values-objects.ts';
+import { objectsFromRendered } from './rendered.ts';
 import { LayeredValues } from './values.ts';
 import { CONFIG_PATH } from '../config/load.ts';
+import { renderChart, type RenderOutcome } from '../helm/render.ts';
+import os from 'node:os';
 
 export interface ServiceValues {
   chart: Chart;
@@ -30,13 +34,21 @@ export interface RepositoryModel {
   charts: Chart[];
   /** Merged values of every service chart, per reviewed (production) environment. */
   serviceValues: ServiceValues[];
-  /** Every object: manifests, statically parsed chart templates, values-derived objects. */
+  /** Every object: plain manifests and what Helm rendered of every chart per production environment. */
   objects: K8sObject[];
+  /** The text of service charts' own templates (never parsed: Helm renders them), for TR-K8S-2. */
+  templateTexts: Map<string, string>;
+  /** Charts (directories) Helm rendered for at least one production environment. */
+  renderedCharts: ReadonlySet<string>;
+  /** How many chart renders ran Helm and how many came from the cache (docs/helm.md). */
+  renders?: { helm: number; cached: number };
   problems: FileProblem[];
 }
 
 /** How many files are read at once; keeps memory flat and a remote source's requests bounded. */
 const READ_CONCURRENCY = 32;
+/** Helm renders at once: one per core (each is a CPU-bound child process). */
+const RENDER_CONCURRENCY = Math.max(1, os.availableParallelism());
 
 /** `listed`: the source's listing when the caller already has it (a listing walks a tree or calls an API). */
 export async function loadRepository(source: RepositorySource, config: BplusConfig, listed?: SourceEntry[]): Promise<RepositoryModel> {
@@ -50,7 +62,9 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   const chartDirs = new Set(chartFiles.map((f) => path.dirname(f)));
   const vendored = (p: string): boolean => isUnderVendoredChart(p, chartDirs);
 
-  const toRead = files.filter((f) => isYamlPath(f.path) && f.path !== CONFIG_PATH && !vendored(f.path));
+  // Inside a chart only Chart.yaml and the values files are read: templates, CRDs and the rest are
+  // Helm's to read (no size cap, no template masking), and judged as rendered.
+  const toRead = files.filter((f) => isYamlPath(f.path) && f.path !== CONFIG_PATH && !vendored(f.path) && !isChartInternal(f.path, chartDirs));
   await forEachLimited(toRead, READ_CONCURRENCY, async (entry) => {
     if (entry.size !== undefined && entry.size > config.limits.maxFileBytes) {
       problems.push(tooLarge(entry.path, entry.size, config.limits.maxFileBytes));
@@ -67,7 +81,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       problems.push(tooLarge(entry.path, bytes.length, config.limits.maxFileBytes));
       return;
     }
-    const outcome = decodeYamlFile(entry.path, bytes, { templates: isTemplatePath(entry.path, chartDirs) });
+    const outcome = decodeYamlFile(entry.path, bytes);
     if (!outcome.ok) {
       problems.push(outcome.problem);
       return;
@@ -109,11 +123,9 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   };
   for (const [file, yaml] of yamlFiles) {
     for (const p of yaml.parsed.problems) problems.push({ ...p, path: file });
-    const chart = chartOf(file);
-    if (chart && !isTemplateOf(file, chart)) continue; // Chart.yaml, values files, schemas: not objects
-    if (chart?.role === 'library') continue; // named templates only; they render through services
+    if (chartOf(file)) continue; // Chart.yaml and values files: not objects
     yaml.parsed.docs.forEach((doc) => {
-      const object = objectFromDocument(file, doc, { type: 'manifest', file, docIndex: doc.index, chart: chart?.dir });
+      const object = objectFromDocument(file, doc, { type: 'manifest', file, docIndex: doc.index });
       if (!object) return;
       if (!KNOWN_KINDS.has(object.kind)) problems.push(unknownKind(file, doc, object.kind, object.apiVersion));
       objects.push(object);
@@ -126,27 +138,72 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       const layers = [chart.valuesFile, chart.environmentFiles.get(environment)]
         .filter((p): p is string => p !== undefined)
         .map((p) => ({ path: p, doc: firstMapping(yamlFiles.get(p)) }));
-      const values = new LayeredValues(layers);
-      serviceValues.push({ chart, environment, values });
-      objects.push(...objectsFromValues(chart, environment, values, config));
+      serviceValues.push({ chart, environment, values: new LayeredValues(layers) });
     }
   }
 
-  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems };
+  const templateTexts = new Map<string, string>();
+  const serviceTemplates = charts.filter((c) => c.role === 'service').flatMap((c) => c.templates);
+  await forEachLimited(serviceTemplates, READ_CONCURRENCY, async (file) => {
+    const bytes = await source.read(file).catch(() => undefined);
+    if (bytes && bytes.length <= config.limits.maxFileBytes) templateTexts.set(file, bytes.toString('utf8'));
+  });
+
+  const renders = { helm: 0, cached: 0 };
+  const allPaths = listed.map((f) => f.path);
+  const jobs = charts
+    .filter((c) => c.type === 'application' && c.chartYaml !== undefined && !problems.some((p) => p.path === c.chartYamlPath))
+    .flatMap((chart) => config.production.environments.map((environment) => ({ chart, environment })));
+  const outcomes: Array<{ chart: Chart; environment: string; outcome: RenderOutcome }> = [];
+  await forEachLimited(jobs, RENDER_CONCURRENCY, async ({ chart, environment }) => {
+    const valuesFiles = [chart.valuesFile, chart.environmentFiles.get(environment)].filter((p): p is string => p !== undefined);
+    const outcome = await renderChart(source, allPaths, chart, {
+      environment,
+      valuesFiles,
+      namespace: config.production.namespace,
+      kubeVersion: config.helm.kubeVersion,
+      apiVersions: config.helm.apiVersions,
+    });
+    outcomes.push({ chart, environment, outcome });
+  });
+  outcomes.sort((a, b) => (a.chart.dir < b.chart.dir ? -1 : a.chart.dir > b.chart.dir ? 1 : config.production.environments.indexOf(a.environment) - config.production.environments.indexOf(b.environment)));
+  const reported = new Set<string>();
+  const renderedCharts = new Set<string>();
+  for (const { chart, environment, outcome } of outcomes) {
+    if (outcome.cached) renders.cached++;
+    else renders.helm++;
+    if (!outcome.ok) {
+      for (const problem of outcome.problems) {
+        // The same refusal in every environment is one finding.
+        const key = `${problem.path}:${problem.line}:${problem.message.replace(` for ${environment}:`, ':')}`;
+        if (!reported.has(key)) problems.push(problem);
+        reported.add(key);
+      }
+      continue;
+    }
+    renderedCharts.add(chart.dir);
+    for (const { object } of objectsFromRendered(outcome.documents, chart, environment)) {
+      if (!KNOWN_KINDS.has(object.kind)) problems.push({ ...object.locate(['kind']), code: 'unknown-kind', message: unknownKindMessage(object.kind, object.apiVersion) });
+      objects.push(object);
+    }
+  }
+
+  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, templateTexts, renderedCharts, renders };
 }
 
 function firstMapping(file: YamlFile | undefined): YamlDocument | undefined {
   return file?.parsed.docs.find((d) => isK8sDocument(d.value) || (d.value !== null && typeof d.value === 'object'));
 }
 
-function isTemplateOf(file: string, chart: Chart): boolean {
-  const prefix = chart.dir === '.' ? '' : `${chart.dir}/`;
-  return file.startsWith(`${prefix}templates/`);
-}
-
-function isTemplatePath(file: string, chartDirs: ReadonlySet<string>): boolean {
-  const m = /^(?:(.*)\/)?templates\//.exec(file);
-  return m !== null && chartDirs.has(m[1] ?? '.');
+/** A file of a chart other than its Chart.yaml and root values files: templates, CRDs, ci/, files/. */
+function isChartInternal(file: string, chartDirs: ReadonlySet<string>): boolean {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (chartDirs.has(dir)) {
+      const rest = dir === '.' ? file : file.slice(dir.length + 1);
+      return rest.includes('/') || !/^(Chart|values([-.][A-Za-z0-9_-]+)?)\.ya?ml$/.test(rest);
+    }
+    if (dir === '.' || dir === '/') return false;
+  }
 }
 
 /** `<chart>/charts/<dependency>/...`: a vendored dependency, not part of this repository's review. */
@@ -164,8 +221,12 @@ function unknownKind(file: string, doc: YamlDocument, kind: string, apiVersion: 
     path: file,
     ...doc.locate(['kind']),
     code: 'unknown-kind',
-    message: `kind ${kind} (${apiVersion}) is not known to bplus: it is kept for connectivity and naming, but no rule checks its contents`,
+    message: unknownKindMessage(kind, apiVersion),
   };
+}
+
+function unknownKindMessage(kind: string, apiVersion: string): string {
+  return `kind ${kind} (${apiVersion}) is not known to bplus: it is kept for connectivity and naming, but no rule checks its contents`;
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
