@@ -1,0 +1,399 @@
+/**
+ * Which values line produced a rendered field, learned from Helm's own behaviour rather than from
+ * a table per library chart: it works for a library never seen before and for third-party charts.
+ *
+ * 1. `buildMarkerValues` turns every non-empty string and every positive number of the merged
+ *    values into a unique marker, keeping what steers Helm's control flow (booleans, zero, empty
+ *    strings, empty maps and lists, null) as it is. The caller renders the chart a second time with
+ *    the marker file as the last `-f` (and `--skip-schema-validation`: markers are not quantities).
+ * 2. `traceMarkers` pairs every marked object with the real one (same `# Source:` template, same
+ *    position, same kind) and maps each rendered scalar that holds a marker to the values path
+ *    behind it — only when substituting the original values into the marked scalar gives exactly
+ *    the real scalar (so a render whose control flow the markers changed, a marker cut by `trunc`
+ *    or a number that met arithmetic, is never trusted). Collections follow from their leaves:
+ *    `…containers[1].resources.limits.cpu` ↔ `sidecars[0].resources.limits.cpu` makes
+ *    `…containers[1]` ↔ `sidecars[0]`, which is how a missing key finds the values key it belongs
+ *    under.
+ * 3. `locateRenderedField` answers for a rendered object path, in this order: the values line
+ *    that set it (the overlay's when the overlay sets it); the nearest values key under which a
+ *    missing key belongs; for a field no marker reached, the `.Values` the template lines behind
+ *    it read (`if`/`with` guards first when the field is missing, the values its block renders
+ *    when it is present); finally the template line itself. Never the rendered output.
+ *
+ * Pure: no I/O, no Helm. Callers pass the rendered texts and the chart's template files.
+ */
+import type { Location, ValuePath } from '../types.ts';
+import { getPath, isRecord, type LayeredValues } from '../model/values.ts';
+import { parseYaml } from '../yaml/parse.ts';
+import { analyzeTemplate, type TemplateLine, type TemplateStructure } from '../yaml/template-structure.ts';
+
+/** First marker number: below 1e6, which Helm would print as `1e+06` (values are float64). */
+const NUMBER_BASE = 610_000;
+const NUMBER_LIMIT = 999_999;
+const STRING_MARKER = /zq(\d+)qz/gi;
+
+export interface MarkerValues {
+  /** YAML (JSON, which YAML reads) for an extra, last `-f` of a second render. */
+  text: string;
+  /** Marker (a string `zq12qz`, or a number's decimal form) → the values path it replaces. */
+  markers: Map<string, ValuePath>;
+  /** Marker → the original value. */
+  originals: Map<string, unknown>;
+}
+
+/**
+ * Markers for every string and positive number of the merged values. Maps are written sparsely
+ * (only what is marked), lists whole (an `-f` replaces a list whole).
+ */
+export function buildMarkerValues(values: LayeredValues | Record<string, unknown>): MarkerValues {
+  const merged = isLayered(values) ? values.merged : values;
+  const markers = new Map<string, ValuePath>();
+  const originals = new Map<string, unknown>();
+  let strings = 0;
+  let numbers = 0;
+  const mark = (value: unknown, path: ValuePath): { value: unknown; marked: boolean } => {
+    if (typeof value === 'string' && value !== '') {
+      const marker = `zq${strings++}qz`;
+      markers.set(marker, path);
+      originals.set(marker, value);
+      return { value: marker, marked: true };
+    }
+    if (typeof value === 'number' && value > 0 && Number.isFinite(value) && NUMBER_BASE + numbers <= NUMBER_LIMIT) {
+      // Same kind of number: integers stay integers (`int`, `%d`), fractions stay fractions.
+      const marker = NUMBER_BASE + numbers++ + (Number.isInteger(value) ? 0 : 0.5);
+      markers.set(String(marker), path);
+      originals.set(String(marker), value);
+      return { value: marker, marked: true };
+    }
+    if (Array.isArray(value)) {
+      const items = value.map((item, i) => mark(item, [...path, i]));
+      return { value: items.map((i) => i.value), marked: items.some((i) => i.marked) };
+    }
+    if (isRecord(value)) {
+      const out: Record<string, unknown> = {};
+      let any = false;
+      for (const [key, child] of Object.entries(value)) {
+        const m = mark(child, [...path, key]);
+        if (m.marked) {
+          out[key] = m.value;
+          any = true;
+        }
+      }
+      return { value: out, marked: any };
+    }
+    return { value, marked: false };
+  };
+  const { value } = mark(merged, []);
+  return { text: JSON.stringify(value ?? {}, null, 1) + '\n', markers, originals };
+}
+
+function isLayered(v: unknown): v is LayeredValues {
+  return typeof v === 'object' && v !== null && 'merged' in v && 'layers' in v;
+}
+
+/** One document of `helm template` output. */
+export interface RenderedDocument {
+  /** Helm's `# Source:` path, e.g. `orchestrator/templates/all.yaml`. */
+  source: string;
+  value: Record<string, unknown>;
+}
+
+/** Splits `helm template` output into documents, keeping each one's `# Source:`. */
+export function splitRendered(text: string): RenderedDocument[] {
+  const out: RenderedDocument[] = [];
+  for (const part of text.split(/^---[ \t]*$/m)) {
+    const source = /^# Source: (.+)$/m.exec(part)?.[1]?.trim() ?? '';
+    for (const doc of parseYaml(part).docs) {
+      if (isRecord(doc.value)) out.push({ source, value: doc.value });
+    }
+  }
+  return out;
+}
+
+export interface FieldSource {
+  objectPath: ValuePath;
+  valuesPaths: ValuePath[];
+  /** Derived from leaves below it (a collection), not read from a marker directly. */
+  derived: boolean;
+}
+
+export interface ObjectProvenance {
+  kind: string;
+  namespace?: string;
+  name: string;
+  source: string;
+  /** Position among the documents of the same source. */
+  index: number;
+  fields: FieldSource[];
+  /** The real rendered object (to tell a missing field from a present one). */
+  value?: Record<string, unknown>;
+}
+
+/**
+ * Maps the fields of every real object to values paths, through the marked render. Objects
+ * are paired by source template and position; a pair whose kinds differ (the markers changed
+ * which objects render) gives no mapping for that object.
+ */
+export function traceMarkers(marked: RenderedDocument[], real: RenderedDocument[], markerValues: MarkerValues): ObjectProvenance[] {
+  const bySource = (docs: RenderedDocument[]): Map<string, RenderedDocument[]> => {
+    const map = new Map<string, RenderedDocument[]>();
+    for (const d of docs) map.set(d.source, [...(map.get(d.source) ?? []), d]);
+    return map;
+  };
+  const markedBySource = bySource(marked);
+  const out: ObjectProvenance[] = [];
+  for (const [source, docs] of bySource(real)) {
+    const twins = markedBySource.get(source) ?? [];
+    docs.forEach((doc, index) => {
+      const meta = isRecord(doc.value.metadata) ? doc.value.metadata : {};
+      const provenance: ObjectProvenance = {
+        kind: String(doc.value.kind ?? ''),
+        namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+        name: typeof meta.name === 'string' ? meta.name : '',
+        source,
+        index,
+        fields: [],
+        value: doc.value,
+      };
+      const twin = twins[index];
+      if (twin && twin.value.kind === doc.value.kind) provenance.fields = traceObject(twin.value, doc.value, markerValues);
+      out.push(provenance);
+    });
+  }
+  return out;
+}
+
+function traceObject(marked: unknown, real: unknown, mv: MarkerValues): FieldSource[] {
+  const leaves: FieldSource[] = [];
+  const walk = (m: unknown, r: unknown, path: ValuePath): void => {
+    if (Array.isArray(m) && Array.isArray(r)) {
+      m.forEach((item, i) => walk(item, r[i], [...path, i]));
+    } else if (isRecord(m) && isRecord(r)) {
+      for (const [key, child] of Object.entries(m)) if (key in r) walk(child, r[key], [...path, key]);
+    } else {
+      const found = markersIn(m, mv);
+      if (found.length > 0 && substitute(m, found, mv) === canonical(r)) {
+        leaves.push({ objectPath: path, valuesPaths: found.map((f) => mv.markers.get(f)!), derived: false });
+      }
+    }
+  };
+  walk(marked, real, []);
+  return [...leaves, ...deriveCollections(leaves)];
+}
+
+/** The markers a rendered scalar holds (strings, numbers, base64 of either). */
+function markersIn(value: unknown, mv: MarkerValues): string[] {
+  if (typeof value === 'number') return mv.markers.has(String(value)) ? [String(value)] : [];
+  if (typeof value !== 'string') return [];
+  const found = [...value.matchAll(STRING_MARKER)].map((m) => m[0].toLowerCase()).filter((m) => mv.markers.has(m));
+  for (const m of value.matchAll(/(?<![\d.])\d{6}(?:\.5)?(?![\d.])/g)) if (mv.markers.has(m[0])) found.push(m[0]);
+  return found;
+}
+
+function substitute(value: unknown, found: string[], mv: MarkerValues): string {
+  if (typeof value === 'number') return canonical(mv.originals.get(String(value)));
+  let text = String(value);
+  for (const marker of found) {
+    const original = goString(mv.originals.get(marker));
+    text = text.replace(new RegExp(marker.replace('.', '\\.'), 'i'), () => original);
+  }
+  return canonical(text);
+}
+
+/** How Go's `%v` prints a value from the values (numbers are float64). */
+function goString(value: unknown): string {
+  return typeof value === 'number' && Math.abs(value) >= 1e21 ? value.toExponential() : String(value);
+}
+
+function canonical(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * A leaf `a.b.x.y` ↔ `v.w.x.y` implies `a.b.x` ↔ `v.w.x` and `a.b` ↔ `v.w`: the common tail is the
+ * same structure copied (`toYaml`, `range`). Kept only when every leaf below agrees.
+ */
+function deriveCollections(leaves: FieldSource[]): FieldSource[] {
+  const candidates = new Map<string, { objectPath: ValuePath; valuesPath: ValuePath; conflict: boolean }>();
+  for (const leaf of leaves) {
+    if (leaf.valuesPaths.length !== 1) continue;
+    const o = leaf.objectPath;
+    const v = leaf.valuesPaths[0]!;
+    let k = 0;
+    while (k < o.length && k < v.length && o[o.length - 1 - k] === v[v.length - 1 - k]) k++;
+    for (let cut = 1; cut <= k; cut++) {
+      const objectPath = o.slice(0, o.length - cut);
+      const valuesPath = v.slice(0, v.length - cut);
+      if (objectPath.length === 0 || valuesPath.length === 0) continue;
+      const key = JSON.stringify(objectPath);
+      const seen = candidates.get(key);
+      if (!seen) candidates.set(key, { objectPath, valuesPath, conflict: false });
+      else if (JSON.stringify(seen.valuesPath) !== JSON.stringify(valuesPath)) seen.conflict = true;
+    }
+  }
+  return [...candidates.values()].filter((c) => !c.conflict).map((c) => ({ objectPath: c.objectPath, valuesPaths: [c.valuesPath], derived: true }));
+}
+
+/** A template file of the chart or of one of its dependencies (library charts, subcharts). */
+export interface TemplateFile {
+  /** The path as Helm names it in `# Source:` (`<chart>/templates/x.yaml`, `<chart>/charts/<dep>/templates/x.yaml`). */
+  helmPath: string;
+  /** The path a finding should carry (relative to the repository). */
+  path: string;
+  text: string;
+}
+
+/** Template files analysed once; pass the same index to every `locateRenderedField` of a chart. */
+export class TemplateIndex {
+  private readonly analysed = new Map<string, TemplateStructure>();
+
+  constructor(readonly files: readonly TemplateFile[]) {}
+
+  structure(file: TemplateFile): TemplateStructure {
+    let s = this.analysed.get(file.helmPath);
+    if (!s) {
+      s = analyzeTemplate(file.text);
+      this.analysed.set(file.helmPath, s);
+    }
+    return s;
+  }
+
+  bySource(source: string): TemplateFile | undefined {
+    return this.files.find((f) => f.helmPath === source) ?? this.files.find((f) => source.endsWith(f.helmPath) || f.helmPath.endsWith(source));
+  }
+
+  /**
+   * Template lines that may write `objectPath` of an object of `kind` rendered from `source`:
+   * first the regions (file top level or `define`) that write `kind:` at their root, then every
+   * region, ranked by how much of the path the line's keys cover.
+   */
+  linesFor(kind: string, source: string, objectPath: ValuePath): Array<{ file: TemplateFile; line: TemplateLine; matched: number }> {
+    const keys = objectPath.filter((s): s is string => typeof s === 'string');
+    const out: Array<{ file: TemplateFile; line: TemplateLine; matched: number; rooted: boolean }> = [];
+    const sourceFile = this.bySource(source);
+    const ordered = sourceFile ? [sourceFile, ...this.files.filter((f) => f !== sourceFile)] : [...this.files];
+    for (const file of ordered) {
+      for (const region of this.structure(file).regions) {
+        const rooted = region.kinds.includes(kind);
+        for (const line of region.lines) {
+          const lineKeys = line.keys.filter((k) => k !== '-');
+          if (rooted) {
+            // Keys from the object's root: the line must be a prefix of the path (`*` matches any key).
+            if (lineKeys.length <= keys.length && lineKeys.every((k, i) => k === '*' || k === keys[i])) out.push({ file, line, matched: lineKeys.length, rooted });
+          } else if (lineKeys.length > 0 && lineKeys.length <= keys.length) {
+            // A named template included somewhere inside: its keys must end the path's prefix.
+            for (let end = keys.length; end >= lineKeys.length; end--) {
+              const window = keys.slice(end - lineKeys.length, end);
+              if (window.every((k, i) => lineKeys[i] === '*' || lineKeys[i] === k)) {
+                out.push({ file, line, matched: end, rooted });
+                break;
+              }
+            }
+          }
+        }
+      }
+    }
+    // Rooted regions first; then the deepest match.
+    out.sort((a, b) => Number(b.rooted) - Number(a.rooted) || b.matched - a.matched);
+    return out;
+  }
+}
+
+export interface LocateQuery {
+  object: ObjectProvenance;
+  /** The rendered object's path a finding concerns (it may be missing from the object). */
+  path: ValuePath;
+  values: LayeredValues;
+  templates: TemplateIndex;
+}
+
+export interface RenderedFieldLocation extends Location {
+  /** How it was found, for messages and tests. */
+  via: 'values' | 'values-parent' | 'template-values' | 'template';
+  /** The values path behind it, when one was found. */
+  valuesPath?: ValuePath;
+}
+
+/** Where a person edits the rendered field `path` of `object`: a values line, else a template line. */
+export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
+  const { object, path, values, templates } = query;
+  // 1. A marker reached this field, or a collection above it: the values line (or its nearest key).
+  let best: FieldSource | undefined;
+  for (const field of object.fields) {
+    if (field.valuesPaths.length === 0 || !isPrefix(field.objectPath, path)) continue;
+    if (!best || field.objectPath.length > best.objectPath.length || (field.objectPath.length === best.objectPath.length && !field.derived && best.derived)) best = field;
+  }
+  if (best) {
+    const rest = path.slice(best.objectPath.length);
+    const valuesPath = [...pickValuesPath(best.valuesPaths, values), ...rest];
+    const exact = rest.length === 0;
+    return { ...values.locate(valuesPath), via: exact ? 'values' : 'values-parent', valuesPath };
+  }
+  // 2. The template lines behind the field, and what they read from the values.
+  const candidates = templates.linesFor(object.kind, object.source, path);
+  const top = candidates[0];
+  if (top) {
+    const keys = path.filter((s): s is string => typeof s === 'string');
+    const rest = keys.slice(top.matched);
+    // A missing field is missing because a guard was false; a present one shows what its block renders.
+    const present = object.value === undefined || getPath(object.value, path) !== undefined;
+    const reads = present ? [...top.line.reads, ...top.line.guards] : [...top.line.guards, ...top.line.reads];
+    for (const read of reads) {
+      if (read.length === 0) continue;
+      const valuesPath = [...read, ...(top.line.reads.includes(read) ? rest : [])];
+      if (values.trace(read) || anyPrefixSet(values, read)) {
+        return { ...values.locate(valuesPath), via: 'template-values', valuesPath };
+      }
+    }
+    return { path: top.file.path, line: top.line.line, column: top.line.column, endLine: top.line.line, endColumn: top.line.endColumn, via: 'template' };
+  }
+  // 3. Nothing matched: the object's `kind:` line in its source template, else the file's first line.
+  const file = templates.bySource(object.source);
+  const kindLine = file ? templates.linesFor(object.kind, object.source, ['kind'])[0] : undefined;
+  if (kindLine) return { path: kindLine.file.path, line: kindLine.line.line, column: kindLine.line.column, endLine: kindLine.line.line, endColumn: kindLine.line.endColumn, via: 'template' };
+  return { path: file?.path ?? object.source, line: 1, column: 1, endLine: 1, endColumn: 1, via: 'template' };
+}
+
+/**
+ * Where an object that did not render is switched off: the values line behind the innermost
+ * `if`/`with` that guards the template writing `kind: <kind>` (e.g. `networkPolicy.enabled: false`
+ * in values-prod.yaml), else that template line.
+ */
+export function locateMissingObject(kind: string, values: LayeredValues, templates: TemplateIndex, prefer?: (file: TemplateFile) => boolean): RenderedFieldLocation | undefined {
+  const files = prefer ? [...templates.files].sort((a, b) => Number(prefer(b)) - Number(prefer(a))) : templates.files;
+  for (const file of files) {
+    for (const region of templates.structure(file).regions) {
+      if (!region.kinds.includes(kind)) continue;
+      const kindLine = region.lines.find((l) => l.keys.length === 1 && l.keys[0] === 'kind')!;
+      for (const guard of kindLine.guards) {
+        if (guard.length > 0 && (values.trace(guard) || anyPrefixSet(values, guard))) return { ...values.locate(guard), via: 'template-values', valuesPath: guard };
+      }
+      return { path: file.path, line: kindLine.line, column: kindLine.column, endLine: kindLine.line, endColumn: kindLine.endColumn, via: 'template' };
+    }
+  }
+  return undefined;
+}
+
+function isPrefix(prefix: ValuePath, path: ValuePath): boolean {
+  return prefix.length <= path.length && prefix.every((s, i) => s === path[i]);
+}
+
+/** Of several values behind one scalar (`repo:tag`), the one an overlay sets wins. */
+function pickValuesPath(paths: ValuePath[], values: LayeredValues): ValuePath {
+  let best = paths[0]!;
+  let bestLayer = -1;
+  for (const p of paths) {
+    const layer = values.trace(p)?.layer ?? -1;
+    if (layer > bestLayer) {
+      best = p;
+      bestLayer = layer;
+    }
+  }
+  return best;
+}
+
+/** Whether some file sets `path` or a parent of it (so the values, not the template, control it). */
+function anyPrefixSet(values: LayeredValues, path: ValuePath): boolean {
+  for (let d = path.length; d > 0; d--) if (values.layers.some((l) => l.doc?.has(path.slice(0, d)))) return true;
+  return false;
+}
