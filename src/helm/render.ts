@@ -26,6 +26,15 @@ export interface RenderOptions {
   apiVersions: readonly string[];
   /** One more values file (YAML text) applied last: a marker render for provenance. */
   extraValues?: string;
+  /** `--skip-schema-validation` (a marker render: markers are not the types a schema wants). */
+  skipSchemaValidation?: boolean;
+}
+
+/** A template file of the chart or of a dependency, as Helm names it and where it lives. */
+export interface ChartTemplate {
+  helmPath: string;
+  path: string;
+  text: string;
 }
 
 export interface RenderedDocument {
@@ -37,7 +46,9 @@ export interface RenderedDocument {
   text: string;
 }
 
-export type RenderOutcome = { ok: true; documents: RenderedDocument[]; cached: boolean } | { ok: false; problems: FileProblem[]; cached: boolean };
+export type RenderOutcome =
+  | { ok: true; documents: RenderedDocument[]; cached: boolean; templates: ChartTemplate[] }
+  | { ok: false; problems: FileProblem[]; cached: boolean };
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -116,12 +127,23 @@ export async function renderChart(source: RepositorySource, allPaths: readonly s
     return { ok: false, cached: false, problems: [{ path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'helm-render', message: `${chart.dir} could not be read for rendering: ${(error as Error).message}` }] };
   }
   if (materialized.problems.length > 0) return { ok: false, cached: false, problems: materialized.problems };
+  const templates = templatesOf(materialized.files, chart);
   const key = cacheKey(await helmIdentity(), materialized.files, materialized.sourceMap, options, chart);
   const cached = await readCached(key);
-  if (cached) return { ...cached, cached: true };
+  if (cached) return cached.ok ? { ...cached, cached: true, templates } : { ...cached, cached: true };
   const outcome = await renderMaterialized(materialized.files, materialized.sourceMap, new Set(allPaths), chart, options);
   if (outcome.ok || !outcome.transient) await writeCached(key, outcome.ok ? { ok: true, documents: outcome.documents } : { ok: false, problems: outcome.problems });
-  return outcome.ok ? { ok: true, documents: outcome.documents, cached: false } : { ok: false, problems: outcome.problems, cached: false };
+  return outcome.ok ? { ok: true, documents: outcome.documents, cached: false, templates } : { ok: false, problems: outcome.problems, cached: false };
+}
+
+/** Template files (`templates/` of the chart and of every dependency directory), for locating. */
+function templatesOf(files: readonly ChartFile[], chart: Chart): ChartTemplate[] {
+  const out: ChartTemplate[] = [];
+  for (const file of files) {
+    if (!/(^|\/)templates\//.test(file.target) || file.bytes.length > 4 * 1024 * 1024) continue;
+    out.push({ helmPath: `${chart.name}/${file.target}`, path: file.from, text: file.bytes.toString('utf8') });
+  }
+  return out;
 }
 
 type FreshOutcome = { ok: true; documents: RenderedDocument[] } | { ok: false; problems: FileProblem[]; transient: boolean };
@@ -147,6 +169,7 @@ async function renderMaterialized(files: readonly ChartFile[], sourceMap: Source
       `--kube-version=${options.kubeVersion}`,
       ...options.apiVersions.map((v) => `--api-versions=${v}`),
       '--include-crds',
+      ...(options.skipSchemaValidation ? ['--skip-schema-validation'] : []),
       ...valuesArgs,
       '--',
       releaseNameFor(chart.name),

@@ -4,11 +4,13 @@
  * locator the caller gives (values line, template line); without one, on the first line of the
  * template Helm names in `# Source:` (or the chart's Chart.yaml when the template sits in a .tgz).
  */
-import type { RenderedDocument } from '../helm/render.ts';
+import { locateRenderedField, TemplateIndex, traceMarkers, type MarkerValues, type ObjectProvenance, type RenderedDocument as ProvenanceDocument } from '../helm/provenance.ts';
+import type { ChartTemplate, RenderedDocument } from '../helm/render.ts';
 import type { K8sObject, Location, ValuePath } from '../types.ts';
 import { parseYaml, type YamlDocument } from '../yaml/parse.ts';
 import type { Chart } from './charts.ts';
 import { isK8sDocument, readMeta } from './objects.ts';
+import { isRecord, LayeredValues } from './values.ts';
 
 /** Where a path of a rendered object is edited; `fallback` points at the template. */
 export type RenderedLocator = (object: { document: RenderedDocument; parsed: YamlDocument; raw: Record<string, unknown> }, path: ValuePath, fallback: Location) => Location;
@@ -17,14 +19,20 @@ export interface RenderedObject {
   object: K8sObject;
   document: RenderedDocument;
   parsed: YamlDocument;
+  /** Position among the mappings Helm rendered from the same template (how provenance pairs them). */
+  sourceIndex: number;
 }
 
 export function objectsFromRendered(documents: readonly RenderedDocument[], chart: Chart, environment: string, locator?: RenderedLocator): RenderedObject[] {
   const out: RenderedObject[] = [];
+  const perSource = new Map<string, number>();
   for (const document of documents) {
     const template = document.file ?? chart.chartYamlPath;
     const fallback: Location = { path: template, line: 1, column: 1, endLine: 1, endColumn: 1 };
     for (const parsed of parseYaml(document.text).docs) {
+      if (!isRecord(parsed.value)) continue;
+      const sourceIndex = perSource.get(document.helmPath) ?? 0;
+      perSource.set(document.helmPath, sourceIndex + 1);
       if (!isK8sDocument(parsed.value)) continue;
       const raw = parsed.value;
       const object: K8sObject = {
@@ -35,8 +43,57 @@ export function objectsFromRendered(documents: readonly RenderedDocument[], char
         origin: { type: 'rendered', chart: chart.dir, environment, template },
         locate: locator ? (path) => locator({ document, parsed, raw }, path, fallback) : () => fallback,
       };
-      out.push({ object, document, parsed });
+      out.push({ object, document, parsed, sourceIndex });
     }
   }
+  return out;
+}
+
+/** One chart rendered for one environment, with what locating its fields needs. */
+export interface ChartRender {
+  chart: Chart;
+  environment: string;
+  documents: readonly RenderedDocument[];
+  templates: readonly ChartTemplate[];
+  /**
+   * For a service chart: its layered values, the marker values and the marker render
+   * (src/helm/provenance.ts), so that findings land on the values line a person edits.
+   */
+  provenance?: { values: LayeredValues; markers: MarkerValues; marked: readonly RenderedDocument[] };
+}
+
+const NO_VALUES = new LayeredValues([]);
+
+/**
+ * The objects of a render, each locating its fields through src/helm/provenance.ts: the values
+ * line (service charts), else the template line that writes the field.
+ */
+export function locatedObjectsOf(render: ChartRender): K8sObject[] {
+  const templates = new TemplateIndex(render.templates.map((t) => ({ helmPath: t.helmPath, path: t.path, text: t.text })));
+  const real = toProvenanceDocs(render.documents);
+  const traced = render.provenance ? traceMarkers(toProvenanceDocs(render.provenance.marked), real, render.provenance.markers) : [];
+  const bySourceIndex = new Map(traced.map((p) => [`${p.source}\u0000${p.index}`, p]));
+  const values = render.provenance?.values ?? NO_VALUES;
+  const locator: RenderedLocator = ({ document, raw }, path) => {
+    const object = objectProvenance.get(raw) ?? { kind: String(raw.kind), name: '', source: document.helmPath, index: 0, fields: [], value: raw };
+    const { via: _via, valuesPath: _valuesPath, ...at } = locateRenderedField({ object, path, values, templates });
+    return at;
+  };
+  const objectProvenance = new Map<Record<string, unknown>, ObjectProvenance>();
+  const objects = objectsFromRendered(render.documents, render.chart, render.environment, locator);
+  for (const { object, document, sourceIndex: n } of objects) {
+    const meta = object.metadata;
+    objectProvenance.set(
+      object.raw,
+      bySourceIndex.get(`${document.helmPath}\u0000${n}`) ?? { kind: object.kind, name: meta.name, namespace: meta.namespace, source: document.helmPath, index: n, fields: [], value: object.raw },
+    );
+  }
+  return objects.map((o) => o.object);
+}
+
+/** Rendered documents as provenance pairs them: every mapping, in order, with its `# Source:`. */
+function toProvenanceDocs(documents: readonly RenderedDocument[]): ProvenanceDocument[] {
+  const out: ProvenanceDocument[] = [];
+  for (const d of documents) for (const parsed of parseYaml(d.text).docs) if (isRecord(parsed.value)) out.push({ source: d.helmPath, value: parsed.value });
   return out;
 }

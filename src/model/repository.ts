@@ -13,9 +13,10 @@ import type { YamlDocument } from '../yaml/parse.ts';
 import { describeChart, findChartFiles, findChartsWithoutChartYaml, type Chart } from './charts.ts';
 import { decodeYamlFile, isYamlPath, tooLarge, type YamlFile } from './files.ts';
 import { matchesAny } from './glob.ts';
-import { KNOWN_KINDS, objectFromDocument, isK8sDocument } from './objects.ts';
-import { objectsFromRendered } from './rendered.ts';
-import { LayeredValues } from './values.ts';
+import { KNOWN_KINDS, objectFromDocument } from './objects.ts';
+import { locatedObjectsOf, type ChartRender } from './rendered.ts';
+import { LayeredValues, readValuesLayer, type ValuesLayer } from './values.ts';
+import { buildMarkerValues } from '../helm/provenance.ts';
 import { CONFIG_PATH } from '../config/load.ts';
 import { renderChart, type RenderOutcome } from '../helm/render.ts';
 import os from 'node:os';
@@ -133,11 +134,13 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   }
 
   const serviceValues: ServiceValues[] = [];
+  const layerOf = (p: string): ValuesLayer => {
+    const text = yamlFiles.get(p)?.text;
+    return text === undefined ? { path: p, doc: undefined } : readValuesLayer(p, text).layer;
+  };
   for (const chart of charts.filter((c) => c.role === 'service')) {
     for (const environment of config.production.environments) {
-      const layers = [chart.valuesFile, chart.environmentFiles.get(environment)]
-        .filter((p): p is string => p !== undefined)
-        .map((p) => ({ path: p, doc: firstMapping(yamlFiles.get(p)) }));
+      const layers = [chart.valuesFile, chart.environmentFiles.get(environment)].filter((p): p is string => p !== undefined).map(layerOf);
       serviceValues.push({ chart, environment, values: new LayeredValues(layers) });
     }
   }
@@ -149,31 +152,47 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     if (bytes && bytes.length <= config.limits.maxFileBytes) templateTexts.set(file, bytes.toString('utf8'));
   });
 
+  const layersFor = (chart: Chart, environment: string): LayeredValues =>
+    serviceValues.find((sv) => sv.chart === chart && sv.environment === environment)?.values ??
+    new LayeredValues([chart.valuesFile, chart.environmentFiles.get(environment)].filter((p): p is string => p !== undefined).map(layerOf));
+
   const renders = { helm: 0, cached: 0 };
   const allPaths = listed.map((f) => f.path);
   const jobs = charts
     .filter((c) => c.type === 'application' && c.chartYaml !== undefined && !problems.some((p) => p.path === c.chartYamlPath))
-    .flatMap((chart) => config.production.environments.map((environment) => ({ chart, environment })));
-  const outcomes: Array<{ chart: Chart; environment: string; outcome: RenderOutcome }> = [];
+    .flatMap((chart) => config.production.environments.map((environment) => ({ chart, environment })))
+    // A values file already reported as unreadable is not reported a second time in Helm's words.
+    .filter(({ chart, environment }) => ![chart.valuesFile, chart.environmentFiles.get(environment)].some((p) => p !== undefined && problems.some((q) => q.path === p && q.code !== 'unknown-kind')));
+  const outcomes: Array<{ chart: Chart; environment: string; outcome: RenderOutcome; render?: ChartRender }> = [];
   await forEachLimited(jobs, RENDER_CONCURRENCY, async ({ chart, environment }) => {
     const valuesFiles = [chart.valuesFile, chart.environmentFiles.get(environment)].filter((p): p is string => p !== undefined);
-    const outcome = await renderChart(source, allPaths, chart, {
-      environment,
-      valuesFiles,
-      namespace: config.production.namespace,
-      kubeVersion: config.helm.kubeVersion,
-      apiVersions: config.helm.apiVersions,
-    });
-    outcomes.push({ chart, environment, outcome });
+    const options = { environment, valuesFiles, namespace: config.production.namespace, kubeVersion: config.helm.kubeVersion, apiVersions: config.helm.apiVersions };
+    const outcome = await renderChart(source, allPaths, chart, options);
+    if (!outcome.ok) {
+      outcomes.push({ chart, environment, outcome });
+      return;
+    }
+    const render: ChartRender = { chart, environment, documents: outcome.documents, templates: outcome.templates };
+    // Service charts: a second render with marker values tells which values line set each field.
+    const values = serviceValues.find((sv) => sv.chart === chart && sv.environment === environment)?.values;
+    if (values) {
+      const markers = buildMarkerValues(values);
+      const marked = await renderChart(source, allPaths, chart, { ...options, extraValues: markers.text, skipSchemaValidation: true });
+      if (marked.ok) render.provenance = { values, markers, marked: marked.documents };
+      if (marked.cached) renders.cached++;
+      else renders.helm++;
+    }
+    outcomes.push({ chart, environment, outcome, render });
   });
   outcomes.sort((a, b) => (a.chart.dir < b.chart.dir ? -1 : a.chart.dir > b.chart.dir ? 1 : config.production.environments.indexOf(a.environment) - config.production.environments.indexOf(b.environment)));
   const reported = new Set<string>();
   const renderedCharts = new Set<string>();
-  for (const { chart, environment, outcome } of outcomes) {
+  for (const { chart, environment, outcome, render } of outcomes) {
     if (outcome.cached) renders.cached++;
     else renders.helm++;
-    if (!outcome.ok) {
-      for (const problem of outcome.problems) {
+    if (!outcome.ok || !render) {
+      for (const found of outcome.ok ? [] : outcome.problems) {
+        const problem = onSchemaValuesLine(found, layersFor(chart, environment));
         // The same refusal in every environment is one finding.
         const key = `${problem.path}:${problem.line}:${problem.message.replace(` for ${environment}:`, ':')}`;
         if (!reported.has(key)) problems.push(problem);
@@ -181,18 +200,14 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       }
       continue;
     }
-    renderedCharts.add(chart.dir);
-    for (const { object } of objectsFromRendered(outcome.documents, chart, environment)) {
+    renderedCharts.add(render.chart.dir);
+    for (const object of locatedObjectsOf(render)) {
       if (!KNOWN_KINDS.has(object.kind)) problems.push({ ...object.locate(['kind']), code: 'unknown-kind', message: unknownKindMessage(object.kind, object.apiVersion) });
       objects.push(object);
     }
   }
 
   return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, templateTexts, renderedCharts, renders };
-}
-
-function firstMapping(file: YamlFile | undefined): YamlDocument | undefined {
-  return file?.parsed.docs.find((d) => isK8sDocument(d.value) || (d.value !== null && typeof d.value === 'object'));
 }
 
 /** A file of a chart other than its Chart.yaml and root values files: templates, CRDs, ci/, files/. */
@@ -223,6 +238,20 @@ function unknownKind(file: string, doc: YamlDocument, kind: string, apiVersion: 
     code: 'unknown-kind',
     message: unknownKindMessage(kind, apiVersion),
   };
+}
+
+/**
+ * A values.schema.json refusal names the values by JSON pointer (`- at '/resources/limits':
+ * missing property 'memory'`): the finding goes on that values line (the missing key's parent).
+ */
+function onSchemaValuesLine(problem: FileProblem, values: LayeredValues): FileProblem {
+  if (problem.code !== 'helm-render' || !problem.message.includes('schema')) return problem;
+  const at = /- at '(\/[^']*)'(?:: missing propert(?:y|ies) '([^']+)')?/.exec(problem.message);
+  if (!at) return problem;
+  const pointer = at[1]!.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = [...pointer.map((s) => (/^\d+$/.test(s) ? Number(s) : s)), ...(at[2] ? [at[2]] : [])];
+  if (path.length === 0 || values.layers.every((l) => !l.doc)) return problem;
+  return { ...problem, ...values.locate(path) };
 }
 
 function unknownKindMessage(kind: string, apiVersion: string): string {
