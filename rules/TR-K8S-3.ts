@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { containersOf, isProduction, isTemplatedValue } from '../src/engine/workloads.ts';
 import { compareQuantities, tryParseManifestQuantity, type Quantity } from '../src/k8s/quantity.ts';
 import { isRecord } from '../src/model/values.ts';
@@ -37,7 +38,7 @@ export default defineRule({
       for (const ref of containersOf(object)) {
         const role = ref.role === 'initContainer' ? 'init container' : 'container';
         const base = { role, container: ref.name };
-        const fix = object.origin.type === 'values' ? { kind: 'default-resources', data: { chart: object.origin.chart, environment: object.origin.environment, container: ref.path.slice(-2).join('.') } } : undefined;
+        const fix = isServiceObject(context.model, object) ? { kind: 'default-resources', data: { chart: object.origin.chart, environment: object.origin.environment, container: ref.path.slice(-2).join('.') } } : undefined;
         const resources = ref.container.resources;
         // `resources: {{ toYaml .Values.resources | nindent 12 }}` is filled in by Helm; judged where the values are.
         if (isTemplatedValue(resources)) continue;

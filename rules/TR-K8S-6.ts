@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { isTemplatedValue } from '../src/engine/workloads.ts';
 import { describeObject } from '../src/model/objects.ts';
 import { getPath, isRecord } from '../src/model/values.ts';
@@ -67,7 +68,7 @@ export default defineRule({
     const classList = classes.join(', ');
 
     for (const service of context.objects('Service')) {
-      const fix: FixHint | undefined = service.origin.type === 'values' ? { kind: 'service-clusterip', data: { chart: service.origin.chart, environment: service.origin.environment } } : undefined;
+      const fix: FixHint | undefined = isServiceObject(context.model, service) ? { kind: 'service-clusterip', data: { chart: service.origin.chart, environment: service.origin.environment } } : undefined;
       const type = getPath(service.raw, ['spec', 'type']);
       if ((type === 'NodePort' || type === 'LoadBalancer') && !isTemplatedValue(type)) {
         context.report({ messageId: 'exposedService', data: { object: describeObject(service), type }, object: service, path: ['spec', 'type'], fix });

@@ -229,6 +229,13 @@ export function problemFromHelm(error: HelmError, chart: Chart, environment: str
 }
 
 function placeNamed(text: string, sourceMap: SourceMap, allPaths: ReadonlySet<string>): { file: string; line: number; column: number } | undefined {
+  // Helm 4 prints a chain of places, outermost first (`<chart>/templates/all.yaml:1:3` on a line
+  // of its own, then each include): the innermost one that is a repository file is the cause.
+  const chain = [...text.matchAll(/^\s*([^\s:()]+\.(?:ya?ml|tpl|txt|json)):(\d+):(\d+)\s*$/gm)].reverse();
+  for (const m of chain) {
+    const file = repositoryPathOf(m[1]!, sourceMap, allPaths);
+    if (file) return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
   const patterns = [/\(([^()\s]+?):(\d+):(\d+)\)/, /template: ([^:\s]+):(\d+):(\d+):/, /template: ([^:\s]+):(\d+):/, /YAML parse error on ([^:\s]+):/, /parse error (?:at|in) \(?([^:\s()]+):(\d+)/];
   for (const pattern of patterns) {
     const m = pattern.exec(text);

@@ -4,7 +4,7 @@
  * locator the caller gives (values line, template line); without one, on the first line of the
  * template Helm names in `# Source:` (or the chart's Chart.yaml when the template sits in a .tgz).
  */
-import { locateRenderedField, TemplateIndex, traceMarkers, type MarkerValues, type ObjectProvenance, type RenderedDocument as ProvenanceDocument } from '../helm/provenance.ts';
+import { locateMissingObject, locateRenderedField, TemplateIndex, traceMarkers, type MarkerValues, type ObjectProvenance, type RenderedDocument as ProvenanceDocument } from '../helm/provenance.ts';
 import type { ChartTemplate, RenderedDocument } from '../helm/render.ts';
 import type { K8sObject, Location, ValuePath } from '../types.ts';
 import { parseYaml, type YamlDocument } from '../yaml/parse.ts';
@@ -96,4 +96,20 @@ function toProvenanceDocs(documents: readonly RenderedDocument[]): ProvenanceDoc
   const out: ProvenanceDocument[] = [];
   for (const d of documents) for (const parsed of parseYaml(d.text).docs) if (isRecord(parsed.value)) out.push({ source: d.helmPath, value: parsed.value });
   return out;
+}
+
+/**
+ * Where an object a service chart did not render is switched off (src/helm/provenance.ts): the
+ * values line behind the `if` that guards the template writing `kind: <kind>`, else that line.
+ */
+export function missingObjectLocator(render: ChartRender): (kind: string) => Location | undefined {
+  const templates = new TemplateIndex(render.templates.map((t) => ({ helmPath: t.helmPath, path: t.path, text: t.text })));
+  const values = render.provenance?.values ?? NO_VALUES;
+  const own = `${render.chart.name}/templates/`;
+  return (kind) => {
+    const found = locateMissingObject(kind, values, templates, (file) => file.helmPath.startsWith(own));
+    if (!found) return undefined;
+    const { via: _via, valuesPath: _valuesPath, ...at } = found;
+    return at;
+  };
 }

@@ -8,13 +8,13 @@
 import path from 'node:path/posix';
 import type { BplusConfig } from '../config/schema.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
-import type { FileProblem, K8sObject } from '../types.ts';
+import type { FileProblem, K8sObject, Location } from '../types.ts';
 import type { YamlDocument } from '../yaml/parse.ts';
 import { describeChart, findChartFiles, findChartsWithoutChartYaml, type Chart } from './charts.ts';
 import { decodeYamlFile, isYamlPath, tooLarge, type YamlFile } from './files.ts';
 import { matchesAny } from './glob.ts';
 import { KNOWN_KINDS, objectFromDocument } from './objects.ts';
-import { locatedObjectsOf, type ChartRender } from './rendered.ts';
+import { locatedObjectsOf, missingObjectLocator, type ChartRender } from './rendered.ts';
 import { LayeredValues, readValuesLayer, type ValuesLayer } from './values.ts';
 import { buildMarkerValues } from '../helm/provenance.ts';
 import { CONFIG_PATH } from '../config/load.ts';
@@ -41,6 +41,11 @@ export interface RepositoryModel {
   templateTexts: Map<string, string>;
   /** Charts (directories) Helm rendered for at least one production environment. */
   renderedCharts: ReadonlySet<string>;
+  /**
+   * For an object Helm rendered from a service chart: where another object of `kind` that the
+   * chart did not render is switched off (the values line behind the template's guard).
+   */
+  locateMissingObject?: (renderedFrom: K8sObject, kind: string) => Location | undefined;
   /** How many chart renders ran Helm and how many came from the cache (docs/helm.md). */
   renders?: { helm: number; cached: number };
   problems: FileProblem[];
@@ -187,6 +192,9 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   outcomes.sort((a, b) => (a.chart.dir < b.chart.dir ? -1 : a.chart.dir > b.chart.dir ? 1 : config.production.environments.indexOf(a.environment) - config.production.environments.indexOf(b.environment)));
   const reported = new Set<string>();
   const renderedCharts = new Set<string>();
+  const missingLocators = new Map<string, (kind: string) => Location | undefined>();
+  const locateMissingObject = (object: K8sObject, kind: string): Location | undefined =>
+    object.origin.type === 'rendered' ? missingLocators.get(`${object.origin.chart}\u0000${object.origin.environment}`)?.(kind) : undefined;
   for (const { chart, environment, outcome, render } of outcomes) {
     if (outcome.cached) renders.cached++;
     else renders.helm++;
@@ -201,13 +209,14 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       continue;
     }
     renderedCharts.add(render.chart.dir);
+    if (render.provenance) missingLocators.set(`${render.chart.dir}\u0000${environment}`, missingObjectLocator(render));
     for (const object of locatedObjectsOf(render)) {
       if (!KNOWN_KINDS.has(object.kind)) problems.push({ ...object.locate(['kind']), code: 'unknown-kind', message: unknownKindMessage(object.kind, object.apiVersion) });
       objects.push(object);
     }
   }
 
-  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, templateTexts, renderedCharts, renders };
+  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, templateTexts, renderedCharts, locateMissingObject, renders };
 }
 
 /** A file of a chart other than its Chart.yaml and root values files: templates, CRDs, ci/, files/. */

@@ -11,7 +11,9 @@ import { loadRepository } from '../../src/model/repository.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import type { Finding } from '../../src/types.ts';
 
-export type Files = Record<string, string>;
+import type { Files } from '../helpers/service-chart.ts';
+
+export type { Files } from '../helpers/service-chart.ts';
 
 export interface ValidCase {
   name: string;
@@ -64,13 +66,4 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
   });
 }
 
-/** A minimal service chart on a platform library: Chart.yaml, the include, values files. */
-export function serviceChart(name: string, library: string, values: string, prodValues?: string): Files {
-  const files: Files = {
-    [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 1.0.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: 1.0.0\n    repository: file://../library/${library}\n`,
-    [`charts/${name}/templates/all.yaml`]: `{{ include "${library}.all" . }}\n`,
-    [`charts/${name}/values.yaml`]: values,
-  };
-  if (prodValues !== undefined) files[`charts/${name}/values-prod.yaml`] = prodValues;
-  return files;
-}
+export { bundledLibrary, serviceChart } from '../helpers/service-chart.ts';
