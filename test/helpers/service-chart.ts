@@ -19,7 +19,11 @@ export function bundledLibrary(library: string): Files {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
         // Without its values.schema.json: the rule, not the schema, judges what the case sets.
-        else if (entry.name !== 'values.schema.json') files![`charts/library/${library}/${path.relative(root, full).split(path.sep).join('/')}`] = readFileSync(full, 'utf8');
+        else if (entry.name !== 'values.schema.json') {
+          const text = readFileSync(full, 'utf8');
+          // The cases pin their library at 1.0.0 (serviceChart below); the copy says so too.
+          files![`charts/library/${library}/${path.relative(root, full).split(path.sep).join('/')}`] = entry.name === 'Chart.yaml' && dir === root ? text.replace(/^version: .*$/m, 'version: 1.0.0') : text;
+        }
       }
     };
     if (existsSync(root)) walk(root);
@@ -39,19 +43,23 @@ export function serviceChart(name: string, library: string, values: string, prod
     ...bundledLibrary(library),
     [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 1.0.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: 1.0.0\n    repository: file://../library/${library}\n`,
     [`charts/${name}/templates/all.yaml`]: `{{ include "${library}.all" . }}\n`,
-    [`charts/${name}/values.yaml`]: withImage(name, values, prodValues),
+    [`charts/${name}/values.yaml`]: withRequired(library, name, values, prodValues),
   };
   if (prodValues !== undefined) files[`charts/${name}/values-prod.yaml`] = prodValues;
   return files;
 }
 
 /**
- * The bundled libraries render `image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"`,
- * which Helm refuses without `image`; a case that does not set one gets a pinned image appended
- * (at the end, so the lines a case expects do not move).
+ * What the bundled libraries cannot render without: `image` (`{{ .Values.image.repository }}`)
+ * and, for Celery workers, `celery.app` (`required`). A case that does not set them gets them
+ * appended at the end of values.yaml, so the lines a case expects do not move.
  */
-function withImage(name: string, values: string, prodValues?: string): string {
-  if (/^image:/m.test(values) || /^image:/m.test(prodValues ?? '')) return values;
+function withRequired(library: string, name: string, values: string, prodValues?: string): string {
+  const sets = (key: string): boolean => new RegExp(`^${key}:`, 'm').test(values) || new RegExp(`^${key}:`, 'm').test(prodValues ?? '');
+  let extra = '';
+  if (!sets('image')) extra += `image:\n  repository: registry.example/${name}\n  tag: "1.0.0"\n`;
+  if (library === 'python-celery-worker' && !sets('celery')) extra += `celery:\n  app: ${name.replace(/-/g, '_')}.worker\n`;
+  if (!extra) return values;
   const sep = values === '' || values.endsWith('\n') ? '' : '\n';
-  return `${values}${sep}image:\n  repository: registry.example/${name}\n  tag: "1.0.0"\n`;
+  return `${values}${sep}${extra}`;
 }

@@ -80,6 +80,7 @@ ruleTester(rule, {
       files: {
         'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n',
         'charts/platform/templates/api.yaml': `${deployment('admin', 'app.kubernetes.io/component: api', '  {{- if not .Values.autoscaling.enabled }}\n  replicas: 2\n  {{- end }}\n')}---\n${hpa('admin', cpuMetric)}`,
+        'charts/platform/values.yaml': 'autoscaling:\n  enabled: true\n',
       },
     },
     { name: 'API without HPA in staging is not production', files: { 'manifests/reports.yaml': deployment('reports', 'app.kubernetes.io/component: api').replace('namespace: balance-plus', 'namespace: staging') } },

@@ -55,7 +55,7 @@ ruleTester(rule, {
         'manifests/route.yaml': `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: app }\nspec:\n  parentRefs: [{ name: platform-gateway, namespace: gateway }]\n  hostnames: [app.balance-plus.io]\n  rules:\n    - backendRefs: [{ name: sip, port: 5060 }]\n---\n${service('  type: ClusterIP\n')}`,
       },
     },
-    { name: 'templated type and class are left to render time', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/s.yaml': `${service('  type: {{ .Values.service.type }}\n')}---\n${ingress(`  ingressClassName: {{ .Values.ingress.className }}\n  tls: {{ toYaml .Values.ingress.tls | nindent 4 }}\n${rules}`)}` } },
+    { name: 'templated type and class are left to render time', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/s.yaml': `${service('  type: {{ .Values.service.type }}\n')}---\n${ingress(`  ingressClassName: {{ .Values.ingress.className }}\n  tls: {{ toYaml .Values.ingress.tls | nindent 4 }}\n${rules}`)}`, 'charts/platform/values.yaml': 'service:\n  type: ClusterIP\ningress:\n  className: nginx\n  tls:\n    - hosts: [app.balance-plus.io]\n      secretName: app-tls\n' } },
   ],
   invalid: [
     {

@@ -37,6 +37,10 @@ export interface InvalidCase extends ValidCase {
 export async function findingsOf(rule: Rule, files: Files, configText?: string, locale: 'en' | 'ru' = 'en'): Promise<Finding[]> {
   const loaded = parseConfig(configText ?? files['.github/bplus.yml'] ?? '');
   const model = await loadRepository(new MemorySource(new Map(Object.entries(files))), loaded.config);
+  // A case is about its rule: a chart Helm refuses would make it judge nothing. (A dependency
+  // that cannot be resolved offline is a finding of its own; Chart.yaml checks still run.)
+  const refused = model.problems.filter((p) => p.code === 'helm-render');
+  if (refused.length > 0) throw new Error(`Helm refused the case's chart: ${refused.map((p) => `${p.path}:${p.line}: ${p.message}`).join('\n')}`);
   return runRules(model, [rule], loaded, locale).filter((f) => f.ruleId === rule.meta.id);
 }
 
