@@ -59,7 +59,7 @@ export default defineRule({
               messageId: 'valuesEnv',
               data: { key: literal.name, configMap: `${object.metadata.name}-config` },
               object,
-              path: [...ref.path, 'env', literal.index],
+              path: [...ref.path, 'env', literal.index, 'value'],
             });
           }
         } else if (literals.length > MAX_LITERAL_ENV) {

@@ -1,5 +1,5 @@
 import { credentialLabel, credentialShape, detectCredential, findCredentials, type CredentialMatch } from '../src/engine/credentials.ts';
-import { isServiceObject } from '../src/engine/service-objects.ts';
+import { renderedByLibrary } from '../src/engine/service-objects.ts';
 import { defineRule, type RuleContext } from '../src/engine/rule.ts';
 import { containersOf, isTemplatedValue } from '../src/engine/workloads.ts';
 import { WORKLOAD_KINDS } from '../src/model/objects.ts';
@@ -112,9 +112,9 @@ export default defineRule<MessageId>({
   check(context) {
     checkValuesFiles(context);
     for (const object of context.objects()) {
-      // Objects of service charts carry what the values files walked above hold: only their
-      // Secrets and SealedSecrets have more to see.
-      if (isServiceObject(context.model, object) && object.kind !== 'Secret' && object.kind !== 'SealedSecret') continue;
+      // What a service chart's library renders carries what the values files walked above hold:
+      // only its Secrets and SealedSecrets have more to see.
+      if (renderedByLibrary(context.model, object) && object.kind !== 'Secret' && object.kind !== 'SealedSecret') continue;
       if (object.kind === 'Secret') checkSecret(context, object);
       else if (object.kind === 'SealedSecret') checkSealedSecret(context, object);
       else if (object.kind === 'ConfigMap') checkConfigMap(context, object);

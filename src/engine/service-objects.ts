@@ -23,3 +23,16 @@ export function sameRelease(a: K8sObject, b: K8sObject): boolean {
   if (a.origin.type !== 'rendered' || b.origin.type !== 'rendered') return true;
   return a.origin.chart === b.origin.chart && a.origin.environment === b.origin.environment;
 }
+
+/**
+ * Whether a service chart's object came out of its platform library (its template includes the
+ * library), rather than from a template the chart carries itself.
+ */
+export function renderedByLibrary(model: RepositoryModel, object: K8sObject): boolean {
+  if (!isServiceObject(model, object)) return false;
+  const chart = model.charts.find((c) => c.dir === object.origin.chart);
+  const library = chart?.libraries[0]?.dependency.name;
+  if (!library) return false;
+  const text = model.templateTexts.get(object.origin.template) ?? '';
+  return text.includes(`"${library}.`);
+}

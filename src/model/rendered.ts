@@ -74,9 +74,20 @@ export function locatedObjectsOf(render: ChartRender): K8sObject[] {
   const traced = render.provenance ? traceMarkers(toProvenanceDocs(render.provenance.marked), real, render.provenance.markers) : [];
   const bySourceIndex = new Map(traced.map((p) => [`${p.source}\u0000${p.index}`, p]));
   const values = render.provenance?.values ?? NO_VALUES;
+  const own = new Set(render.chart.templates);
+  const staticDocs = staticTemplateDocuments(render);
   const locator: RenderedLocator = ({ document, raw }, path) => {
     const object = objectProvenance.get(raw) ?? { kind: String(raw.kind), name: '', source: document.helmPath, index: 0, fields: [], value: raw };
-    const { via: _via, valuesPath: _valuesPath, ...at } = locateRenderedField({ object, path, values, templates });
+    // Outside service charts, a field the template writes literally is located on its own line.
+    const file = document.file;
+    const literal = render.provenance || !file ? undefined : staticDocs.get(document.helmPath)?.[object.index];
+    if (literal && literal.value !== null && typeof literal.value === 'object' && (literal.value as Record<string, unknown>).kind === raw.kind && literal.has(path)) {
+      return { path: file!, ...literal.locate(path) };
+    }
+    const { via, valuesPath: _valuesPath, ...at } = locateRenderedField({ object, path, values, templates });
+    // A service chart is edited in its values: a field no value controls, written by the library,
+    // is asked for at the top of the most specific values file, not on a library line.
+    if (render.provenance && via === 'template' && !own.has(at.path)) return values.locate([]);
     return at;
   };
   const objectProvenance = new Map<Record<string, unknown>, ObjectProvenance>();
@@ -108,8 +119,27 @@ export function missingObjectLocator(render: ChartRender): (kind: string) => Loc
   const own = `${render.chart.name}/templates/`;
   return (kind) => {
     const found = locateMissingObject(kind, values, templates, (file) => file.helmPath.startsWith(own));
-    if (!found) return undefined;
+    // No values line guards it: the rule knows which values key would switch it on.
+    if (!found || found.via === 'template') return undefined;
     const { via: _via, valuesPath: _valuesPath, ...at } = found;
     return at;
   };
+}
+
+/**
+ * Each template's documents as written (template actions masked, src/yaml/template-mask.ts), only
+ * to find the line of a field the template writes literally; never judged. Kept only for a
+ * template whose documents render one to one (same count), so the n-th rendered object is the
+ * n-th written document.
+ */
+function staticTemplateDocuments(render: ChartRender): Map<string, YamlDocument[]> {
+  const rendered = new Map<string, number>();
+  for (const d of render.documents) for (const p of parseYaml(d.text).docs) if (isRecord(p.value)) rendered.set(d.helmPath, (rendered.get(d.helmPath) ?? 0) + 1);
+  const out = new Map<string, YamlDocument[]>();
+  for (const t of render.templates) {
+    if (!rendered.has(t.helmPath) || !/\.ya?ml$/.test(t.helmPath)) continue;
+    const parsed = parseYaml(t.text, { templates: true });
+    if (parsed.problems.length === 0 && parsed.docs.length === rendered.get(t.helmPath)) out.set(t.helmPath, parsed.docs);
+  }
+  return out;
 }

@@ -168,13 +168,25 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     .flatMap((chart) => config.production.environments.map((environment) => ({ chart, environment })))
     // A values file already reported as unreadable is not reported a second time in Helm's words.
     .filter(({ chart, environment }) => ![chart.valuesFile, chart.environmentFiles.get(environment)].some((p) => p !== undefined && problems.some((q) => q.path === p && q.code !== 'unknown-kind')));
-  const outcomes: Array<{ chart: Chart; environment: string; outcome: RenderOutcome; render?: ChartRender }> = [];
+  const outcomes: Array<{ chart: Chart; environment: string; refused: FileProblem[]; render?: ChartRender }> = [];
+  const count = (outcome: RenderOutcome): void => {
+    if (outcome.cached) renders.cached++;
+    else renders.helm++;
+  };
   await forEachLimited(jobs, RENDER_CONCURRENCY, async ({ chart, environment }) => {
     const valuesFiles = [chart.valuesFile, chart.environmentFiles.get(environment)].filter((p): p is string => p !== undefined);
     const options = { environment, valuesFiles, namespace: config.production.namespace, kubeVersion: config.helm.kubeVersion, apiVersions: config.helm.apiVersions };
-    const outcome = await renderChart(source, allPaths, chart, options);
+    let outcome = await renderChart(source, allPaths, chart, options);
+    count(outcome);
+    const refused = outcome.ok ? [] : outcome.problems;
+    // values.schema.json refused the values: that is one finding, and the rules still judge what
+    // Helm renders without the schema (their findings say what to change, and autofix can act).
+    if (!outcome.ok && outcome.problems.some((p) => p.code === 'helm-render' && SCHEMA_REFUSAL.test(p.message))) {
+      outcome = await renderChart(source, allPaths, chart, { ...options, skipSchemaValidation: true });
+      count(outcome);
+    }
     if (!outcome.ok) {
-      outcomes.push({ chart, environment, outcome });
+      outcomes.push({ chart, environment, refused });
       return;
     }
     const render: ChartRender = { chart, environment, documents: outcome.documents, templates: outcome.templates };
@@ -184,10 +196,9 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       const markers = buildMarkerValues(values);
       const marked = await renderChart(source, allPaths, chart, { ...options, extraValues: markers.text, skipSchemaValidation: true });
       if (marked.ok) render.provenance = { values, markers, marked: marked.documents };
-      if (marked.cached) renders.cached++;
-      else renders.helm++;
+      count(marked);
     }
-    outcomes.push({ chart, environment, outcome, render });
+    outcomes.push({ chart, environment, refused, render });
   });
   outcomes.sort((a, b) => (a.chart.dir < b.chart.dir ? -1 : a.chart.dir > b.chart.dir ? 1 : config.production.environments.indexOf(a.environment) - config.production.environments.indexOf(b.environment)));
   const reported = new Set<string>();
@@ -195,19 +206,15 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   const missingLocators = new Map<string, (kind: string) => Location | undefined>();
   const locateMissingObject = (object: K8sObject, kind: string): Location | undefined =>
     object.origin.type === 'rendered' ? missingLocators.get(`${object.origin.chart}\u0000${object.origin.environment}`)?.(kind) : undefined;
-  for (const { chart, environment, outcome, render } of outcomes) {
-    if (outcome.cached) renders.cached++;
-    else renders.helm++;
-    if (!outcome.ok || !render) {
-      for (const found of outcome.ok ? [] : outcome.problems) {
-        const problem = onSchemaValuesLine(found, layersFor(chart, environment));
-        // The same refusal in every environment is one finding.
-        const key = `${problem.path}:${problem.line}:${problem.message.replace(` for ${environment}:`, ':')}`;
-        if (!reported.has(key)) problems.push(problem);
-        reported.add(key);
-      }
-      continue;
+  for (const { chart, environment, refused, render } of outcomes) {
+    for (const found of refused) {
+      const problem = onSchemaValuesLine(found, layersFor(chart, environment));
+      // The same refusal in every environment is one finding.
+      const key = `${problem.path}:${problem.line}:${problem.message.replace(` for ${environment}:`, ':')}`;
+      if (!reported.has(key)) problems.push(problem);
+      reported.add(key);
     }
+    if (!render) continue;
     renderedCharts.add(render.chart.dir);
     if (render.provenance) missingLocators.set(`${render.chart.dir}\u0000${environment}`, missingObjectLocator(render));
     for (const object of locatedObjectsOf(render)) {
@@ -218,6 +225,8 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
 
   return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, templateTexts, renderedCharts, locateMissingObject, renders };
 }
+
+const SCHEMA_REFUSAL = /values don't meet the specifications of the schema/;
 
 /** A file of a chart other than its Chart.yaml and root values files: templates, CRDs, ci/, files/. */
 function isChartInternal(file: string, chartDirs: ReadonlySet<string>): boolean {
