@@ -88,7 +88,9 @@ export default defineRule({
     // What Helm rendered from the chart's own templates (not from its subcharts'); for a service
     // chart, not from the templates that include its library.
     const ownObjects = (chart: Chart, library?: string) => {
-      const includes = library ? new RegExp(`\\b(include|template)\\s+"${escapeRegExp(library)}\\.`) : undefined;
+      // With helpers of its own (.tpl), any include may reach the library.
+      const viaHelpers = chart.templates.some((t) => t.endsWith('.tpl'));
+      const includes = library ? new RegExp(viaHelpers ? `\\b(include|template)\\s+"` : `\\b(include|template)\\s+"${escapeRegExp(library)}\\.`) : undefined;
       const own = new Set(chart.templates.filter((t) => !includes?.test(model.templateTexts.get(t) ?? '')));
       return context.objects().filter((o) => o.origin.type === 'rendered' && o.origin.chart === chart.dir && own.has(o.origin.template));
     };

@@ -78,10 +78,14 @@ export function locatedObjectsOf(render: ChartRender): K8sObject[] {
   const staticDocs = staticTemplateDocuments(render);
   const locator: RenderedLocator = ({ document, raw }, path) => {
     const object = objectProvenance.get(raw) ?? { kind: String(raw.kind), name: '', source: document.helmPath, index: 0, fields: [], value: raw };
-    // Outside service charts, a field the template writes literally is located on its own line.
+    // A field the template writes literally is located on its own line (outside service charts,
+    // a missing field on its nearest written parent).
     const file = document.file;
-    const literal = render.provenance || !file ? undefined : staticDocs.get(document.helmPath)?.[object.index];
-    if (literal && literal.value !== null && typeof literal.value === 'object' && (literal.value as Record<string, unknown>).kind === raw.kind && literal.has(path)) {
+    // Helm sorts its output by kind, so the n-th rendered object of a kind is the n-th written one.
+    const written = !file || (render.provenance && !own.has(file)) ? undefined : staticDocs.get(`${document.helmPath}\u0000${String(raw.kind)}`);
+    const literal = written?.[kindIndex.get(raw) ?? -1];
+    // (In a service chart only a literal field: a missing one belongs under a values key.)
+    if (literal && (!render.provenance || literal.has(path))) {
       return { path: file!, ...literal.locate(path) };
     }
     const { via, valuesPath: _valuesPath, ...at } = locateRenderedField({ object, path, values, templates });
@@ -92,6 +96,13 @@ export function locatedObjectsOf(render: ChartRender): K8sObject[] {
   };
   const objectProvenance = new Map<Record<string, unknown>, ObjectProvenance>();
   const objects = objectsFromRendered(render.documents, render.chart, render.environment, locator);
+  const kindIndex = new Map<Record<string, unknown>, number>();
+  const kindCounts = new Map<string, number>();
+  for (const { object, document } of objects) {
+    const key = `${document.helmPath}\u0000${object.kind}`;
+    kindIndex.set(object.raw, kindCounts.get(key) ?? 0);
+    kindCounts.set(key, (kindCounts.get(key) ?? 0) + 1);
+  }
   for (const { object, document, sourceIndex: n } of objects) {
     const meta = object.metadata;
     objectProvenance.set(
@@ -128,18 +139,22 @@ export function missingObjectLocator(render: ChartRender): (kind: string) => Loc
 
 /**
  * Each template's documents as written (template actions masked, src/yaml/template-mask.ts), only
- * to find the line of a field the template writes literally; never judged. Kept only for a
- * template whose documents render one to one (same count), so the n-th rendered object is the
- * n-th written document.
+ * to find the line of a field the template writes literally; never judged. Kept per template and
+ * kind only when Helm rendered as many objects of that kind from it as it writes.
  */
 function staticTemplateDocuments(render: ChartRender): Map<string, YamlDocument[]> {
   const rendered = new Map<string, number>();
-  for (const d of render.documents) for (const p of parseYaml(d.text).docs) if (isRecord(p.value)) rendered.set(d.helmPath, (rendered.get(d.helmPath) ?? 0) + 1);
+  for (const d of render.documents) {
+    for (const p of parseYaml(d.text).docs) if (isRecord(p.value)) rendered.set(`${d.helmPath}\u0000${String(p.value.kind)}`, (rendered.get(`${d.helmPath}\u0000${String(p.value.kind)}`) ?? 0) + 1);
+  }
   const out = new Map<string, YamlDocument[]>();
   for (const t of render.templates) {
-    if (!rendered.has(t.helmPath) || !/\.ya?ml$/.test(t.helmPath)) continue;
+    if (!/\.ya?ml$/.test(t.helmPath)) continue;
     const parsed = parseYaml(t.text, { templates: true });
-    if (parsed.problems.length === 0 && parsed.docs.length === rendered.get(t.helmPath)) out.set(t.helmPath, parsed.docs);
+    if (parsed.problems.length > 0) continue;
+    const byKind = new Map<string, YamlDocument[]>();
+    for (const doc of parsed.docs) if (isRecord(doc.value)) byKind.set(`${t.helmPath}\u0000${String(doc.value.kind)}`, [...(byKind.get(`${t.helmPath}\u0000${String(doc.value.kind)}`) ?? []), doc]);
+    for (const [key, docs] of byKind) if (rendered.get(key) === docs.length) out.set(key, docs);
   }
   return out;
 }

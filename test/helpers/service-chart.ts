@@ -20,9 +20,7 @@ export function bundledLibrary(library: string): Files {
         if (entry.isDirectory()) walk(full);
         // Without its values.schema.json: the rule, not the schema, judges what the case sets.
         else if (entry.name !== 'values.schema.json') {
-          const text = readFileSync(full, 'utf8');
-          // The cases pin their library at 1.0.0 (serviceChart below); the copy says so too.
-          files![`charts/library/${library}/${path.relative(root, full).split(path.sep).join('/')}`] = entry.name === 'Chart.yaml' && dir === root ? text.replace(/^version: .*$/m, 'version: 1.0.0') : text;
+          files![`charts/library/${library}/${path.relative(root, full).split(path.sep).join('/')}`] = readFileSync(full, 'utf8');
         }
       }
     };
@@ -41,7 +39,7 @@ export function bundledLibrary(library: string): Files {
 export function serviceChart(name: string, library: string, values: string, prodValues?: string): Files {
   const files: Files = {
     ...bundledLibrary(library),
-    [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 1.0.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: 1.0.0\n    repository: file://../library/${library}\n`,
+    [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 1.0.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: ${libraryVersion(library)}\n    repository: file://../library/${library}\n`,
     [`charts/${name}/templates/all.yaml`]: `{{ include "${library}.all" . }}\n`,
     [`charts/${name}/values.yaml`]: withRequired(library, name, values, prodValues),
   };
@@ -62,4 +60,10 @@ function withRequired(library: string, name: string, values: string, prodValues?
   if (!extra) return values;
   const sep = values === '' || values.endsWith('\n') ? '' : '\n';
   return `${values}${sep}${extra}`;
+}
+
+/** The bundled library's own version (a service chart pins exactly that, or TR-K8S-2 objects). */
+export function libraryVersion(library: string): string {
+  const chart = bundledLibrary(library)[`charts/library/${library}/Chart.yaml`] ?? '';
+  return /^version:\s*(\S+)/m.exec(chart)?.[1] ?? '1.0.0';
 }
