@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
-import { sameRelease, serviceValuesOf } from '../src/engine/service-objects.ts';
+import { isServiceObject, sameEnvironment, sameRelease, serviceValuesOf } from '../src/engine/service-objects.ts';
 import { isProduction } from '../src/engine/workloads.ts';
 import { matchesLabelSelector, type LabelSelector } from '../src/k8s/selector.ts';
 import { getPath, isRecord } from '../src/model/values.ts';
@@ -38,7 +38,10 @@ export default defineRule({
       const ns = o.metadata.namespace;
       return ns === undefined || ns.includes('{{') ? context.config.production.namespace : ns;
     };
-    const sameScope = (a: K8sObject, b: K8sObject): boolean => sameRelease(a, b);
+    // Two service charts' objects pair only within one release; a PDB of another chart (an
+    // infrastructure chart selecting the service) covers it in the same environment.
+    const sameScope = (a: K8sObject, b: K8sObject): boolean =>
+      isServiceObject(context.model, a) && isServiceObject(context.model, b) ? sameRelease(a, b) : sameEnvironment(a, b);
     const pdbs = context.objects('PodDisruptionBudget');
     const autoscalers = context.objects('HorizontalPodAutoscaler', 'ScaledObject');
     for (const object of context.objects('Deployment', 'StatefulSet')) {

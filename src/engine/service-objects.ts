@@ -36,3 +36,8 @@ export function renderedByLibrary(model: RepositoryModel, object: K8sObject): bo
   const text = model.templateTexts.get(object.origin.template) ?? '';
   return text.includes(`"${library}.`);
 }
+
+/** Whether two objects are deployed in the same environment (manifests are in every one). */
+export function sameEnvironment(a: K8sObject, b: K8sObject): boolean {
+  return a.origin.type !== 'rendered' || b.origin.type !== 'rendered' || a.origin.environment === b.origin.environment;
+}

@@ -31,7 +31,7 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       name: 'values: no tag, and an init container without tag',
       files: serviceChart('orchestrator', 'python-fastapi-service', 'image:\n  repository: r/orchestrator\ninitContainers:\n  - name: migrate\n    image: r/migrate\n'),
       errors: [
-        { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 1, message: 'container "orchestrator"' },
+        { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 2, message: 'container "orchestrator"' },
         { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 5, message: 'container "migrate" (initContainers)' },
       ],
     },
