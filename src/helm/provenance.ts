@@ -222,6 +222,8 @@ function deriveCollections(leaves: FieldSource[]): FieldSource[] {
     let k = 0;
     while (k < o.length && k < v.length && o[o.length - 1 - k] === v[v.length - 1 - k]) k++;
     for (let cut = 1; cut <= k; cut++) {
+      // Cut only above a key (`x.name` ↔ `y.name` makes x ↔ y); equal list indexes are chance.
+      if (typeof o[o.length - cut] !== 'string') continue;
       const objectPath = o.slice(0, o.length - cut);
       const valuesPath = v.slice(0, v.length - cut);
       if (objectPath.length === 0 || valuesPath.length === 0) continue;
@@ -269,7 +271,7 @@ export class TemplateIndex {
    */
   linesFor(kind: string, source: string, objectPath: ValuePath): Array<{ file: TemplateFile; line: TemplateLine; matched: number }> {
     const keys = objectPath.filter((s): s is string => typeof s === 'string');
-    const out: Array<{ file: TemplateFile; line: TemplateLine; matched: number; rooted: boolean }> = [];
+    const out: Array<{ file: TemplateFile; line: TemplateLine; matched: number; rooted: boolean; exact: boolean }> = [];
     const sourceFile = this.bySource(source);
     const ordered = sourceFile ? [sourceFile, ...this.files.filter((f) => f !== sourceFile)] : [...this.files];
     for (const file of ordered) {
@@ -279,13 +281,17 @@ export class TemplateIndex {
           const lineKeys = line.keys.filter((k) => k !== '-');
           if (rooted) {
             // Keys from the object's root: the line must be a prefix of the path (`*` matches any key).
-            if (lineKeys.length <= keys.length && lineKeys.every((k, i) => k === '*' || k === keys[i])) out.push({ file, line, matched: lineKeys.length, rooted });
+            if (lineKeys.length <= keys.length && lineKeys.every((k, i) => k === '*' || k === keys[i])) {
+              // Literal list items in the template: the item at the same position is the better line.
+              const exact = line.indexed.every((k, i) => k === '*' || k === objectPath[i]);
+              out.push({ file, line, matched: lineKeys.length, rooted, exact });
+            }
           } else if (lineKeys.length > 0 && lineKeys.length <= keys.length) {
             // A named template included somewhere inside: its keys must end the path's prefix.
             for (let end = keys.length; end >= lineKeys.length; end--) {
               const window = keys.slice(end - lineKeys.length, end);
               if (window.every((k, i) => lineKeys[i] === '*' || lineKeys[i] === k)) {
-                out.push({ file, line, matched: end, rooted });
+                out.push({ file, line, matched: end, rooted, exact: false });
                 break;
               }
             }
@@ -294,7 +300,7 @@ export class TemplateIndex {
       }
     }
     // Rooted regions first; then the deepest match.
-    out.sort((a, b) => Number(b.rooted) - Number(a.rooted) || b.matched - a.matched);
+    out.sort((a, b) => Number(b.rooted) - Number(a.rooted) || b.matched - a.matched || Number(b.exact) - Number(a.exact));
     return out;
   }
 }
@@ -330,6 +336,7 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
     return { ...values.locate(valuesPath), via: exact ? 'values' : 'values-parent', valuesPath };
   }
   // 2. The template lines behind the field, and what they read from the values.
+  if (path.length === 0) return objectStart(object, templates);
   const candidates = templates.linesFor(object.kind, object.source, path);
   const top = candidates[0];
   if (top) {
@@ -351,6 +358,18 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
   const file = templates.bySource(object.source);
   const kindLine = file ? templates.linesFor(object.kind, object.source, ['kind'])[0] : undefined;
   if (kindLine) return { path: kindLine.file.path, line: kindLine.line.line, column: kindLine.line.column, endLine: kindLine.line.line, endColumn: kindLine.line.endColumn, via: 'template' };
+  return { path: file?.path ?? object.source, line: 1, column: 1, endLine: 1, endColumn: 1, via: 'template' };
+}
+
+/** The first line of the template region that writes the object (its `apiVersion:` usually). */
+function objectStart(object: ObjectProvenance, templates: TemplateIndex): RenderedFieldLocation {
+  const kindLine = templates.linesFor(object.kind, object.source, ['kind']).find((c) => c.line.keys.length === 1);
+  if (kindLine) {
+    const region = templates.structure(kindLine.file).regions.find((r) => r.lines.includes(kindLine.line));
+    const first = region?.lines.find((l) => l.keys.length === 1 && l.line <= kindLine.line.line && l.line >= kindLine.line.line - 5) ?? kindLine.line;
+    return { path: kindLine.file.path, line: first.line, column: first.column, endLine: first.line, endColumn: first.endColumn, via: 'template' };
+  }
+  const file = templates.bySource(object.source);
   return { path: file?.path ?? object.source, line: 1, column: 1, endLine: 1, endColumn: 1, via: 'template' };
 }
 

@@ -21,6 +21,8 @@ export interface TemplateLine {
   endColumn: number;
   /** Key path relative to the region's root; `-` marks a list item, `*` a templated key. */
   keys: string[];
+  /** The same path with each `-` replaced by the item's position among its literal siblings. */
+  indexed: Array<string | number>;
   indent: number;
   /** Values paths read by the enclosing `if`/`with`/`range` actions, innermost first. */
   guards: string[][];
@@ -188,7 +190,8 @@ export function analyzeTemplate(text: string): TemplateStructure {
   };
 
   // Key lines: indentation stack per region.
-  let keyStack: Array<{ indent: number; keys: string[] }> = [];
+  let keyStack: Array<{ indent: number; keys: string[]; indexed: Array<string | number> }> = [];
+  let ordinals = new Map<string, number>();
   let currentRegion = region;
   const allLines = blanked.split('\n');
   const rawLines = text.split('\n');
@@ -220,23 +223,34 @@ export function analyzeTemplate(text: string): TemplateStructure {
     if (region !== currentRegion) {
       currentRegion = region;
       keyStack = [];
+      ordinals = new Map();
     }
     if (m) {
       const indent = m[1]!.length;
       const dashes = (m[2]!.match(/-/g) ?? []).length;
       while (keyStack.length > 0 && keyStack[keyStack.length - 1]!.indent >= indent) keyStack.pop();
       const parent = keyStack[keyStack.length - 1]?.keys ?? [];
+      const parentIndexed = keyStack[keyStack.length - 1]?.indexed ?? [];
       const rawKey = m[3]!.includes('\uE000') ? '*' : m[3]!.replace(/^["']|["']$/g, '').trim();
       const keys = [...parent, ...Array<string>(dashes).fill('-'), rawKey];
+      const itemIndexed: Array<string | number> = [...parentIndexed];
+      for (let d = 0; d < dashes; d++) {
+        const at = JSON.stringify(itemIndexed);
+        const ordinal = (ordinals.get(at) ?? -1) + 1;
+        ordinals.set(at, ordinal);
+        itemIndexed.push(ordinal);
+      }
+      const indexed = [...itemIndexed, rawKey];
       const contentIndent = indent + m[2]!.length;
-      keyStack.push({ indent: contentIndent, keys });
-      if (dashes > 0) keyStack.splice(keyStack.length - 1, 0, { indent, keys: [...parent, ...Array<string>(dashes).fill('-')] });
+      keyStack.push({ indent: contentIndent, keys, indexed });
+      if (dashes > 0) keyStack.splice(keyStack.length - 1, 0, { indent, keys: [...parent, ...Array<string>(dashes).fill('-')], indexed: itemIndexed });
       const lineReads = afterKey.flatMap((a) => readsOf(a.body));
       const entry: TemplateLine = {
         line: l + 1,
         column: contentIndent + 1,
         endColumn: raw.length + 1,
         keys,
+        indexed,
         indent: contentIndent,
         guards: stack.filter((b) => b.kind !== 'define').map((b) => b.reads).reverse().flat(),
         reads: lineReads,
