@@ -214,7 +214,7 @@ function canonical(value: unknown): string {
  * same structure copied (`toYaml`, `range`). Kept only when every leaf below agrees.
  */
 function deriveCollections(leaves: FieldSource[]): FieldSource[] {
-  const candidates = new Map<string, { objectPath: ValuePath; valuesPath: ValuePath; conflict: boolean }>();
+  const candidates = new Map<string, { objectPath: ValuePath; valuesPath: ValuePath; conflict: boolean; support: number; depth: number }>();
   for (const leaf of leaves) {
     if (leaf.valuesPaths.length !== 1) continue;
     const o = leaf.objectPath;
@@ -229,11 +229,19 @@ function deriveCollections(leaves: FieldSource[]): FieldSource[] {
       if (objectPath.length === 0 || valuesPath.length === 0) continue;
       const key = JSON.stringify(objectPath);
       const seen = candidates.get(key);
-      if (!seen) candidates.set(key, { objectPath, valuesPath, conflict: false });
+      if (!seen) candidates.set(key, { objectPath, valuesPath, conflict: false, support: 1, depth: cut });
       else if (JSON.stringify(seen.valuesPath) !== JSON.stringify(valuesPath)) seen.conflict = true;
+      else {
+        seen.support++;
+        seen.depth = Math.max(seen.depth, cut);
+      }
     }
   }
-  return [...candidates.values()].filter((c) => !c.conflict).map((c) => ({ objectPath: c.objectPath, valuesPaths: [c.valuesPath], derived: true }));
+  // One shared key name (`spec.replicas` ↔ `app.replicas`) is chance; two leaves, or a shared tail
+  // of two keys or more, is structure copied.
+  return [...candidates.values()]
+    .filter((c) => !c.conflict && (c.support >= 2 || c.depth >= 2))
+    .map((c) => ({ objectPath: c.objectPath, valuesPaths: [c.valuesPath], derived: true }));
 }
 
 /** A template file of the chart or of one of its dependencies (library charts, subcharts). */

@@ -212,6 +212,11 @@ export function analyzeTemplate(text: string): TemplateStructure {
       }
       blockScalarIndent = -1;
     }
+    if (/^---\s*$/.test(allLines[l]!) && region.lines.length > 0) {
+      // Each document of a template (or of a `define`) writes its own object.
+      region = { define: region.define, kinds: [], lines: [] };
+      regions.push(region);
+    }
     const beforeKey: Action[] = [];
     const afterKey: Action[] = [];
     const raw = rawLines[l]!;
