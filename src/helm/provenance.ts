@@ -308,7 +308,7 @@ export class TemplateIndex {
       }
     }
     // Rooted regions first; then the deepest match.
-    out.sort((a, b) => Number(b.rooted) - Number(a.rooted) || b.matched - a.matched || Number(b.exact) - Number(a.exact));
+    out.sort((a, b) => Number(b.rooted) - Number(a.rooted) || b.matched - a.matched || Number(b.exact) - Number(a.exact) || b.line.keys.length - a.line.keys.length);
     return out;
   }
 }
@@ -319,6 +319,11 @@ export interface LocateQuery {
   path: ValuePath;
   values: LayeredValues;
   templates: TemplateIndex;
+  /**
+   * `values` (default, service charts): the values line when one controls the field.
+   * `template` (infrastructure and third-party charts): the template line that writes it.
+   */
+  prefer?: 'values' | 'template';
 }
 
 export interface RenderedFieldLocation extends Location {
@@ -331,9 +336,10 @@ export interface RenderedFieldLocation extends Location {
 /** Where a person edits the rendered field `path` of `object`: a values line, else a template line. */
 export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
   const { object, path, values, templates } = query;
+  const useValues = query.prefer !== 'template';
   // 1. A marker reached this field, or a collection above it: the values line (or its nearest key).
   let best: FieldSource | undefined;
-  for (const field of object.fields) {
+  for (const field of useValues ? object.fields : []) {
     if (field.valuesPaths.length === 0 || !isPrefix(field.objectPath, path)) continue;
     if (!best || field.objectPath.length > best.objectPath.length || (field.objectPath.length === best.objectPath.length && !field.derived && best.derived)) best = field;
   }
@@ -346,14 +352,18 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
   // 2. The template lines behind the field, and what they read from the values.
   if (path.length === 0) return objectStart(object, templates);
   const candidates = templates.linesFor(object.kind, object.source, path);
-  const top = candidates[0];
+  // `if`/`else` branches writing the same key: the branch that reads the value a marker traced here.
+  const traced = object.fields.filter((f) => !f.derived && samePath(f.objectPath, path)).flatMap((f) => f.valuesPaths);
+  const readsTraced = (line: TemplateLine): boolean => line.reads.some((r) => traced.some((t) => samePath(r, t)));
+  const first = candidates[0];
+  const top = first && traced.length > 0 ? (candidates.find((c) => c.file === first.file && c.matched === first.matched && readsTraced(c.line)) ?? first) : first;
   if (top) {
     const keys = path.filter((s): s is string => typeof s === 'string');
     const rest = keys.slice(top.matched);
     // A missing field is missing because a guard was false; a present one shows what its block renders.
     const present = object.value === undefined || getPath(object.value, path) !== undefined;
     const reads = present ? [...top.line.reads, ...top.line.guards] : [...top.line.guards, ...top.line.reads];
-    for (const read of reads) {
+    for (const read of useValues ? reads : []) {
       if (read.length === 0) continue;
       const valuesPath = [...read, ...(top.line.reads.includes(read) ? rest : [])];
       if (values.trace(read) || anyPrefixSet(values, read)) {
@@ -399,6 +409,10 @@ export function locateMissingObject(kind: string, values: LayeredValues, templat
     }
   }
   return undefined;
+}
+
+function samePath(a: ValuePath, b: ValuePath): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 function isPrefix(prefix: ValuePath, path: ValuePath): boolean {

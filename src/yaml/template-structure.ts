@@ -268,6 +268,28 @@ export function analyzeTemplate(text: string): TemplateStructure {
       }
       for (const a of afterKey) applyAction(a);
     } else {
+      const item = /^(\s*)((?:-(?:\s+|$))+)(?:\uE000|$)/.exec(blank);
+      if (item) {
+        // `- {{ toYaml … }}`: a list item an action fills; literal keys below it belong to it.
+        const indent = item[1]!.length;
+        while (keyStack.length > 0 && keyStack[keyStack.length - 1]!.indent >= indent) keyStack.pop();
+        const parentKeys = keyStack[keyStack.length - 1]?.keys ?? [];
+        const parentIndexed = keyStack[keyStack.length - 1]?.indexed ?? [];
+        const at = JSON.stringify(parentIndexed);
+        const ordinal = (ordinals.get(at) ?? -1) + 1;
+        ordinals.set(at, ordinal);
+        keyStack.push({ indent, keys: [...parentKeys, '-'], indexed: [...parentIndexed, ordinal] });
+        region.lines.push({
+          line: l + 1,
+          column: indent + 1,
+          endColumn: raw.length + 1,
+          keys: [...parentKeys, '-'],
+          indexed: [...parentIndexed, ordinal],
+          indent: indent + 2,
+          guards: stack.filter((b) => b.kind !== 'define').map((b) => b.reads).reverse().flat(),
+          reads: lineActions.flatMap((a) => (/^-?\s*(if|with|range|else|end|define)\b/.test(a.body) ? [] : readsOf(a.body))),
+        });
+      }
       // An action-only (or text) line: what it reads belongs to the block of the last key above it.
       const last = region.lines[region.lines.length - 1];
       const indent = /^\s*/.exec(raw)![0].length;

@@ -1,0 +1,53 @@
+/**
+ * Template lines for infrastructure and third-party charts (test/helm/charts/vendor-app): a
+ * rendered field locates on the template line that wrote it, through the everyday Helm idioms
+ * a static YAML reading breaks on. Rendered by the real Helm.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { locateRenderedField } from '../../src/helm/provenance.ts';
+import type { ValuePath } from '../../src/types.ts';
+import { traceChart, type TracedChart } from './provenance-harness.ts';
+
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'charts');
+const TEMPLATE = 'vendor-app/templates/deployment.yaml';
+const pod = ['spec', 'template', 'spec'];
+
+let chart: TracedChart;
+beforeAll(async () => {
+  chart = await traceChart(ROOT, path.join(ROOT, 'vendor-app'), []);
+});
+
+function at(objectPath: ValuePath, prefer: 'values' | 'template' = 'template'): { path: string; line: number } {
+  const object = chart.objects.find((o) => o.kind === 'Deployment')!;
+  const l = locateRenderedField({ object, path: objectPath, values: chart.values, templates: chart.templates, prefer });
+  return { path: l.path, line: l.line };
+}
+
+describe('template lines of a third-party chart', () => {
+  it('a literal key after `{{- include … | nindent 4 }}`', () => {
+    expect(at(['metadata', 'labels', 'app.kubernetes.io/component'])).toEqual({ path: TEMPLATE, line: 7 });
+  });
+
+  it('if/else branches that set the same key: the branch Helm took', () => {
+    expect(at(['spec', 'replicas'])).toEqual({ path: TEMPLATE, line: 12 });
+  });
+
+  it('a list item filled by toYaml, followed by literal keys', () => {
+    expect(at([...pod, 'tolerations', 0, 'effect'])).toEqual({ path: TEMPLATE, line: 27 });
+    expect(at([...pod, 'tolerations', 0, 'key'])).toEqual({ path: TEMPLATE, line: 26 });
+  });
+
+  it('an action inside a `|` block and two actions alone on one line', () => {
+    expect(at(['spec', 'template', 'metadata', 'annotations', 'checksum/config'])).toEqual({ path: TEMPLATE, line: 22 });
+    expect(at([...pod, 'containers', 1, 'image'])).toEqual({ path: TEMPLATE, line: 41 });
+    expect(at([...pod, 'containers', 0, 'args', 0])).toEqual({ path: TEMPLATE, line: 31 });
+  });
+
+  it('a missing field: the template key under its guard, or with values preferred the values key behind the guard', () => {
+    expect(at([...pod, 'containers', 0, 'resources', 'limits'])).toEqual({ path: TEMPLATE, line: 34 });
+    expect(at([...pod, 'containers', 0, 'resources', 'limits'], 'values')).toEqual({ path: 'vendor-app/values.yaml', line: 11 });
+    expect(at([...pod, 'containers', 0, 'securityContext', 'readOnlyRootFilesystem'])).toEqual({ path: TEMPLATE, line: 37 });
+  });
+});
