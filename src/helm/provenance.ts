@@ -45,13 +45,17 @@ export interface MarkerValues {
  * Markers for every string and positive number of the merged values. Maps are written sparsely
  * (only what is marked), lists whole (an `-f` replaces a list whole).
  */
-export function buildMarkerValues(values: LayeredValues | Record<string, unknown>): MarkerValues {
+export function buildMarkerValues(values: LayeredValues | Record<string, unknown>, options: { keep?: readonly ValuePath[] } = {}): MarkerValues {
   const merged = isLayered(values) ? values.merged : values;
+  const keep = new Set((options.keep ?? []).map((p) => JSON.stringify(p.map(String))));
+  const kept = (path: ValuePath): boolean => keep.has(JSON.stringify(path.filter((s) => typeof s === 'string')));
   const markers = new Map<string, ValuePath>();
   const originals = new Map<string, unknown>();
   let strings = 0;
   let numbers = 0;
   const mark = (value: unknown, path: ValuePath): { value: unknown; marked: boolean } => {
+    // A value the templates compare or compute with keeps its real value (and its subtree too).
+    if (kept(path)) return { value, marked: false };
     if (typeof value === 'string' && value !== '') {
       const marker = `zq${strings++}qz`;
       markers.set(marker, path);
@@ -266,6 +270,13 @@ export class TemplateIndex {
       this.analysed.set(file.helmPath, s);
     }
     return s;
+  }
+
+  /** Values paths the templates compare or compute with: pass them as `keep` to buildMarkerValues. */
+  comparedValues(): ValuePath[] {
+    const seen = new Map<string, ValuePath>();
+    for (const file of this.files) for (const p of this.structure(file).compared) seen.set(JSON.stringify(p), p);
+    return [...seen.values()];
   }
 
   bySource(source: string): TemplateFile | undefined {

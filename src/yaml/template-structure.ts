@@ -40,7 +40,16 @@ export interface TemplateRegion {
 
 export interface TemplateStructure {
   regions: TemplateRegion[];
+  /**
+   * Values paths an action compares, does arithmetic on or converts (`eq .Values.type "NodePort"`,
+   * `gt $replicas 1`, `add .Values.port 1`, `int .Values.x`): a marker in their place would change
+   * what Helm renders, so the marker render keeps their real values.
+   */
+  compared: string[][];
 }
+
+/** Functions whose result a marker would change (comparisons, arithmetic, conversions, cuts). */
+const CONTROL_FUNCTIONS = /(?:^|[\s(|])(eq|ne|lt|le|gt|ge|has|hasKey|hasPrefix|hasSuffix|contains|regexMatch|mustRegexMatch|regexFind|semverCompare|add|add1|sub|mul|div|mod|max|min|floor|ceil|round|until|untilStep|int|int64|float64|atoi|trunc|substr|splitList|split|ternary|b64dec|fromYaml|fromJson)(?=$|[\s)|])/;
 
 interface Action {
   start: number;
@@ -152,8 +161,10 @@ export function analyzeTemplate(text: string): TemplateStructure {
       }
     }
   };
+  const compared: string[][] = [];
   const applyAction = (a: Action): void => {
     const body = a.body.replace(/^-\s*/, '');
+    if (CONTROL_FUNCTIONS.test(body)) compared.push(...readsOf(body));
     const word = /^(\w+)/.exec(body)?.[1];
     if (word === 'define') {
       stack.push({ kind: 'define', reads: [] });
@@ -301,5 +312,5 @@ export function analyzeTemplate(text: string): TemplateStructure {
       }
     }
   }
-  return { regions: regions.filter((r) => r.lines.length > 0) };
+  return { regions: regions.filter((r) => r.lines.length > 0), compared };
 }

@@ -52,7 +52,7 @@ async function templateFiles(chartDir: string, repoRoot: string, helmPrefix: str
  * `chartDir` inside `repoRoot`; `environments` the overlays after values.yaml. `skipSchema` renders
  * the real objects without the chart's JSON schema too (for variants whose schema refuses them).
  */
-export async function traceChart(repoRoot: string, chartDir: string, environments: string[], options: { skipSchema?: boolean } = {}): Promise<TracedChart> {
+export async function traceChart(repoRoot: string, chartDir: string, environments: string[], options: { skipSchema?: boolean; keepCompared?: boolean } = {}): Promise<TracedChart> {
   const valuesFiles = ['values.yaml', ...environments.map((e) => `values-${e}.yaml`)];
   const layers = [];
   for (const f of valuesFiles) {
@@ -61,9 +61,9 @@ export async function traceChart(repoRoot: string, chartDir: string, environment
     if (text !== undefined) layers.push(readValuesLayer(path.relative(repoRoot, full), text).layer);
   }
   const values = new LayeredValues(layers);
-  const markers = buildMarkerValues(values);
   const chartName = (yaml.load(await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { name: string }).name;
   const templates = new TemplateIndex(await templateFiles(chartDir, repoRoot, chartName));
+  const markers = buildMarkerValues(values, { keep: options.keepCompared === false ? [] : templates.comparedValues() });
   const copy = await copyChart(chartDir);
   try {
     await helmDependencyBuild(copy.chartDir);

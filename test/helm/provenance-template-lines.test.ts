@@ -51,3 +51,19 @@ describe('template lines of a third-party chart', () => {
     expect(at([...pod, 'containers', 0, 'securityContext', 'readOnlyRootFilesystem'])).toEqual({ path: TEMPLATE, line: 37 });
   });
 });
+
+describe('values the templates compare keep their real value in the marker render', () => {
+  it('finds `eq .Values.service.type "NodePort"` and keeps the NodePort branch', async () => {
+    expect(chart.templates.comparedValues()).toContainEqual(['service', 'type']);
+    const service = (c: TracedChart) => c.objects.find((o) => o.kind === 'Service')!;
+    const nodePort = ['spec', 'ports', 0, 'nodePort'];
+    const traced = (c: TracedChart) => service(c).fields.some((f) => !f.derived && f.objectPath.join('.') === nodePort.join('.'));
+    expect(traced(chart)).toBe(true);
+    // Markers everywhere: the marked render loses the branch, so no marker reaches nodePort …
+    const unkept = await traceChart(ROOT, path.join(ROOT, 'vendor-app'), [], { keepCompared: false });
+    expect(traced(unkept)).toBe(false);
+    // … and the template fallback still finds the values line.
+    const l = locateRenderedField({ object: service(unkept), path: nodePort, values: unkept.values, templates: unkept.templates });
+    expect({ path: l.path, line: l.line, via: l.via }).toEqual({ path: 'vendor-app/values.yaml', line: 20, via: 'template-values' });
+  });
+});
