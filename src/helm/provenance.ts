@@ -449,3 +449,71 @@ function anyPrefixSet(values: LayeredValues, path: ValuePath): boolean {
   for (let d = path.length; d > 0; d--) if (values.layers.some((l) => l.doc?.has(path.slice(0, d)))) return true;
   return false;
 }
+
+/** One error Helm printed, on the line a person edits. */
+export interface HelmErrorLocation {
+  location: Location;
+  /** Helm's own words for this error (one schema violation, or the whole message). */
+  message: string;
+}
+
+const SCHEMA_ERROR = /^- at '([^']*)': (.+)$/;
+const TEMPLATE_POSITION = /\(?([\w.@-]+(?:\/[\w.@-]+)*\.(?:yaml|yml|tpl|txt|json)):(\d+)(?::(\d+))?\)?/;
+
+/**
+ * Where the errors of a `helm template` that failed belong. A values schema violation
+ * (`- at '/resources': missing property 'limits'`) lands on the values line of that path (the key
+ * deleted by `null`, or the nearest key where a property is missing); an error Helm places in a
+ * template (`execution error at (chart/templates/x.yaml:12:4)`, `required`, `fail`, a parse
+ * error) lands on the values key the template line reads when values control it, else on that
+ * template line. Undefined when Helm names no place (the caller reports on Chart.yaml).
+ */
+export function locateHelmError(stderr: string, values: LayeredValues, templates: TemplateIndex, chartName?: string): HelmErrorLocation[] | undefined {
+  const out: HelmErrorLocation[] = [];
+  let chart: string | undefined;
+  for (const line of stderr.split('\n')) {
+    const header = /^([\w.-]+):\s*$/.exec(line);
+    if (header) {
+      chart = header[1];
+      continue;
+    }
+    const schema = SCHEMA_ERROR.exec(line.trim());
+    if (!schema) continue;
+    let valuesPath = pointerToPath(schema[1]!, values);
+    // A subchart's schema speaks of its own values, which live under its name in the parent's.
+    if (chart && chartName && chart !== chartName) valuesPath = [chart, ...valuesPath];
+    const missing = /missing propert(?:y|ies) '([^']+)'/.exec(schema[2]!);
+    if (missing) valuesPath = [...valuesPath, missing[1]!];
+    out.push({ location: values.locate(valuesPath), message: `${chart ? `${chart}: ` : ''}at '${schema[1]}': ${schema[2]}` });
+  }
+  if (out.length > 0) return out;
+  const position = TEMPLATE_POSITION.exec(stderr);
+  if (!position) return undefined;
+  const file = templates.bySource(position[1]!);
+  if (!file) return undefined;
+  const lineNumber = Number(position[2]);
+  const message = stderr.trim().replace(/^Error:\s*/, '');
+  const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
+  const reads = [...(line?.reads ?? []), ...readsOnLine(file.text, lineNumber)];
+  for (const read of reads) {
+    if (read.length > 0 && anyPrefixSet(values, read)) return [{ location: values.locate(read), message }];
+  }
+  const column = Number(position[3] ?? 1);
+  return [{ location: { path: file.path, line: lineNumber, column, endLine: lineNumber, endColumn: column }, message }];
+}
+
+/** `.Values.a.b` read on one line of a template (for `required`, whose line may not write a key). */
+function readsOnLine(text: string, line: number): string[][] {
+  const source = text.split('\n')[line - 1] ?? '';
+  return [...source.matchAll(/\.Values((?:\.[A-Za-z_][\w-]*)+)/g)].map((m) => m[1]!.slice(1).split('.'));
+}
+
+/** A JSON pointer into the values, with list positions as numbers. */
+function pointerToPath(pointer: string, values: LayeredValues): ValuePath {
+  const path: Array<string | number> = [];
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path.push(Array.isArray(values.get(path)) && /^\d+$/.test(segment) ? Number(segment) : segment);
+  }
+  return path;
+}

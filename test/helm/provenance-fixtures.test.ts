@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locateMissingObject, locateRenderedField, type ObjectProvenance } from '../../src/helm/provenance.ts';
+import { locateHelmError, locateMissingObject, locateRenderedField, type ObjectProvenance } from '../../src/helm/provenance.ts';
+import { HelmError, renderChart } from '../helpers/helm.ts';
 import type { ValuePath } from '../../src/types.ts';
 import { loadExpectations, materialize, removeMaterialized } from '../helpers/overlay.ts';
 import { findPath, traceChart, type TracedChart } from './provenance-harness.ts';
@@ -127,5 +128,31 @@ describe('every finding on the line a person edits (fixture variants, real Helm)
     const ok = located?.path === expected.path && located.line === expected.line;
     results.push(ok);
     expect({ path: located?.path, line: located?.line }).toEqual({ path: expected.path, line: expected.line });
+  });
+});
+
+/** Variants whose values the chart's schema refuses: Helm's own error, on the expected line. */
+const REFUSED: Array<{ variant: string; chart: string }> = [
+  { variant: 'tr-k8s-3-init-no-requests', chart: 'orchestrator' },
+  { variant: 'tr-k8s-3-invalid-quantity', chart: 'api-gateway' },
+  { variant: 'tr-k8s-3-no-limits', chart: 'api-gateway' },
+  { variant: 'tr-k8s-3-prod-limits-null', chart: 'orchestrator' },
+  { variant: 'tr-k8s-4-besteffort', chart: 'condenser-worker' },
+];
+
+describe('a schema Helm refuses the values with: the error on the values line', () => {
+  it.each(REFUSED.map((r) => [r.variant, r] as const))('%s', async (_name, r) => {
+    const expectations = await loadExpectations(r.variant);
+    expect(expectations.helmRenders).toBe(false);
+    const t = await trace(r.variant, r.chart, true);
+    const root = await materialized.get(r.variant)!;
+    const error = await renderChart(path.join(root, 'charts', r.chart), { valuesFiles: ['values.yaml', 'values-prod.yaml'] }).then(
+      () => undefined,
+      (e: HelmError) => e,
+    );
+    expect(error?.stderr).toContain(expectations.helmError!);
+    const located = locateHelmError(error!.stderr, t.values, t.templates, r.chart);
+    const expected = expectations.findings[0]!;
+    expect(located?.map((l) => ({ path: l.location.path, line: l.location.line }))).toEqual([{ path: expected.path, line: expected.line }]);
   });
 });

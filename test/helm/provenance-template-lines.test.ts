@@ -6,7 +6,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { locateRenderedField } from '../../src/helm/provenance.ts';
+import { readFile } from 'node:fs/promises';
+import { locateHelmError, locateRenderedField } from '../../src/helm/provenance.ts';
+import { LayeredValues, readValuesLayer } from '../../src/model/values.ts';
+import { HelmError, runHelm } from '../helpers/helm.ts';
 import type { ValuePath } from '../../src/types.ts';
 import { traceChart, type TracedChart } from './provenance-harness.ts';
 
@@ -65,5 +68,23 @@ describe('values the templates compare keep their real value in the marker rende
     // … and the template fallback still finds the values line.
     const l = locateRenderedField({ object: service(unkept), path: nodePort, values: unkept.values, templates: unkept.templates });
     expect({ path: l.path, line: l.line, via: l.via }).toEqual({ path: 'vendor-app/values.yaml', line: 20, via: 'template-values' });
+  });
+});
+
+describe('errors Helm places in a template', () => {
+  it('`required` lands on the values key the failing line reads', async () => {
+    const error = await runHelm(['template', 'vendor-app', path.join(ROOT, 'vendor-app'), '-f', path.join(ROOT, 'vendor-app', 'values.yaml'), '-f', path.join(ROOT, 'vendor-app', 'values-strict.yaml')]).then(
+      () => undefined,
+      (e: HelmError) => e,
+    );
+    expect(error?.stderr).toContain('extraConfig.endpoint is required');
+    const strict = await traceChart(ROOT, path.join(ROOT, 'vendor-app'), []);
+    const values = new LayeredValues([...strict.values.layers, readValuesLayer('vendor-app/values-strict.yaml', await readFile(path.join(ROOT, 'vendor-app', 'values-strict.yaml'), 'utf8')).layer]);
+    const located = locateHelmError(error!.stderr, values, strict.templates, 'vendor-app');
+    expect(located?.map((l) => [l.location.path, l.location.line])).toEqual([['vendor-app/values-strict.yaml', 2]]);
+    expect(located?.[0]?.message).toContain('extraConfig.endpoint is required');
+    // Without values behind the line, the template line itself.
+    const bare = locateHelmError(error!.stderr, new LayeredValues([]), strict.templates, 'vendor-app');
+    expect(bare?.map((l) => [l.location.path, l.location.line])).toEqual([['vendor-app/templates/configmap.yaml', 7]]);
   });
 });
