@@ -185,23 +185,49 @@ function traceObject(marked: unknown, real: unknown, mv: MarkerValues): FieldSou
   return [...leaves, ...deriveCollections(leaves)];
 }
 
-/** The markers a rendered scalar holds (strings, numbers, base64 of either). */
+/** The markers a rendered scalar holds (strings, numbers, and either inside base64: `b64enc`). */
 function markersIn(value: unknown, mv: MarkerValues): string[] {
   if (typeof value === 'number') return mv.markers.has(String(value)) ? [String(value)] : [];
   if (typeof value !== 'string') return [];
-  const found = [...value.matchAll(STRING_MARKER)].map((m) => m[0].toLowerCase()).filter((m) => mv.markers.has(m));
-  for (const m of value.matchAll(/(?<![\d.])\d{6}(?:\.5)?(?![\d.])/g)) if (mv.markers.has(m[0])) found.push(m[0]);
+  const found = markersInText(value, mv);
+  if (found.length === 0) {
+    const decoded = decodeBase64(value);
+    if (decoded !== undefined) return markersInText(decoded, mv);
+  }
   return found;
+}
+
+function markersInText(text: string, mv: MarkerValues): string[] {
+  const found = [...text.matchAll(STRING_MARKER)].map((m) => m[0].toLowerCase()).filter((m) => mv.markers.has(m));
+  for (const m of text.matchAll(/(?<![\d.])\d{6}(?:\.5)?(?![\d.])/g)) if (mv.markers.has(m[0])) found.push(m[0]);
+  return found;
+}
+
+/** The text behind a base64 string (Secret data), when it is one and decodes to UTF-8 text. */
+function decodeBase64(value: string): string | undefined {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  return text.includes('\uFFFD') ? undefined : text;
 }
 
 function substitute(value: unknown, found: string[], mv: MarkerValues): string {
   if (typeof value === 'number') return canonical(mv.originals.get(String(value)));
-  let text = String(value);
+  const text = String(value);
+  if (markersInText(text, mv).length === 0) {
+    // The markers were inside base64: substitute in the decoded text and encode again.
+    const decoded = decodeBase64(text) ?? '';
+    return Buffer.from(replaceMarkers(decoded, found, mv), 'utf8').toString('base64');
+  }
+  return canonical(replaceMarkers(text, found, mv));
+}
+
+function replaceMarkers(text: string, found: string[], mv: MarkerValues): string {
+  let out = text;
   for (const marker of found) {
     const original = goString(mv.originals.get(marker));
-    text = text.replace(new RegExp(marker.replace('.', '\\.'), 'i'), () => original);
+    out = out.replace(new RegExp(marker.replace('.', '\\.'), 'i'), () => original);
   }
-  return canonical(text);
+  return out;
 }
 
 /** How Go's `%v` prints a value from the values (numbers are float64). */
