@@ -281,6 +281,13 @@ export interface TemplateFile {
   /** The path a finding should carry (relative to the repository). */
   path: string;
   text: string;
+  /**
+   * Where this file's `.Values` live in the values bplus reads: `[name]` (or the alias) for an
+   * application subchart, whose `.Values.x` is the parent's `<name>.x`; empty for the chart itself
+   * and for library charts (their templates run in the including chart's scope). `.Values.global`
+   * is never prefixed: Helm gives every chart the parent's `global`.
+   */
+  valuesPrefix?: readonly string[];
 }
 
 /** Template files analysed once; pass the same index to every `locateRenderedField` of a chart. */
@@ -292,7 +299,7 @@ export class TemplateIndex {
   structure(file: TemplateFile): TemplateStructure {
     let s = this.analysed.get(file.helmPath);
     if (!s) {
-      s = analyzeTemplate(file.text);
+      s = withValuesPrefix(analyzeTemplate(file.text), file.valuesPrefix ?? []);
       this.analysed.set(file.helmPath, s);
     }
     return s;
@@ -348,6 +355,19 @@ export class TemplateIndex {
     out.sort((a, b) => Number(b.rooted) - Number(a.rooted) || b.matched - a.matched || Number(b.exact) - Number(a.exact) || b.line.keys.length - a.line.keys.length);
     return out;
   }
+}
+
+function withValuesPrefix(structure: TemplateStructure, prefix: readonly string[]): TemplateStructure {
+  if (prefix.length === 0) return structure;
+  const scoped = (path: string[]): string[] => (path[0] === 'global' ? path : [...prefix, ...path]);
+  for (const region of structure.regions) {
+    for (const line of region.lines) {
+      line.guards = line.guards.map(scoped);
+      line.reads = line.reads.map(scoped);
+    }
+  }
+  structure.compared = structure.compared.map(scoped);
+  return structure;
 }
 
 export interface LocateQuery {
@@ -433,13 +453,12 @@ function objectStart(object: ObjectProvenance, templates: TemplateIndex): Render
  * `if`/`with` that guards the template writing `kind: <kind>` (e.g. `networkPolicy.enabled: false`
  * in values-prod.yaml), else that template line.
  */
-export function locateMissingObject(kind: string, values: LayeredValues, templates: TemplateIndex, prefer?: (file: TemplateFile) => boolean): RenderedFieldLocation | undefined {
-  const files = prefer ? [...templates.files].sort((a, b) => Number(prefer(b)) - Number(prefer(a))) : templates.files;
-  for (const file of files) {
+export function locateMissingObject(kind: string, values: LayeredValues, templates: TemplateIndex, options: { prefer?: 'values' | 'template' } = {}): RenderedFieldLocation | undefined {
+  for (const file of templates.files) {
     for (const region of templates.structure(file).regions) {
       if (!region.kinds.includes(kind)) continue;
       const kindLine = region.lines.find((l) => l.keys.length === 1 && l.keys[0] === 'kind')!;
-      for (const guard of kindLine.guards) {
+      for (const guard of options.prefer === 'template' ? [] : kindLine.guards) {
         if (guard.length > 0 && (values.trace(guard) || anyPrefixSet(values, guard))) return { ...values.locate(guard), via: 'template-values', valuesPath: guard };
       }
       return { path: file.path, line: kindLine.line, column: kindLine.column, endLine: kindLine.line, endColumn: kindLine.endColumn, via: 'template' };
@@ -520,7 +539,9 @@ export function locateHelmError(stderr: string, values: LayeredValues, templates
   const lineNumber = Number(position[2]);
   const message = stderr.trim().replace(/^Error:\s*/, '');
   const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
-  const reads = [...(line?.reads ?? []), ...readsOnLine(file.text, lineNumber)];
+  const prefix = file.valuesPrefix ?? [];
+  const onLine = readsOnLine(file.text, lineNumber).map((r) => (r[0] === 'global' ? r : [...prefix, ...r]));
+  const reads = [...(line?.reads ?? []), ...onLine];
   for (const read of reads) {
     if (read.length > 0 && anyPrefixSet(values, read)) return [{ location: values.locate(read), message }];
   }
@@ -542,4 +563,47 @@ function pointerToPath(pointer: string, values: LayeredValues): ValuePath {
     path.push(Array.isArray(values.get(path)) && /^\d+$/.test(segment) ? Number(segment) : segment);
   }
   return path;
+}
+
+/** What one chart's renders give the locator. */
+export interface ChartRender {
+  values: LayeredValues;
+  templates: TemplateIndex;
+  /** `helm template` output with the real values. */
+  rendered: string;
+  /** The render with `markers.text` as the last `-f`; absent when it failed (the template fallback answers alone). */
+  marked?: { text: string; markers: MarkerValues };
+  /** `template` for infrastructure and third-party charts. */
+  prefer?: 'values' | 'template';
+}
+
+/**
+ * The provenance of every object of one chart render, ready for findings: pair a rendered
+ * object with its provenance by `# Source:` and position (`object(source, index)`) or by identity
+ * (`find(kind, name, namespace)`), then `locate(object, path)`.
+ */
+export class RenderedProvenance {
+  readonly objects: ObjectProvenance[];
+
+  constructor(private readonly render: ChartRender) {
+    const real = splitRendered(render.rendered);
+    const marked = render.marked ? splitRendered(render.marked.text) : [];
+    this.objects = traceMarkers(marked, real, render.marked?.markers ?? { text: '', markers: new Map(), originals: new Map() });
+  }
+
+  object(source: string, index: number): ObjectProvenance | undefined {
+    return this.objects.find((o) => o.source === source && o.index === index);
+  }
+
+  find(kind: string, name: string, namespace?: string): ObjectProvenance | undefined {
+    return this.objects.find((o) => o.kind === kind && o.name === name && (namespace === undefined || o.namespace === undefined || o.namespace === namespace));
+  }
+
+  locate(object: ObjectProvenance, path: ValuePath): RenderedFieldLocation {
+    return locateRenderedField({ object, path, values: this.render.values, templates: this.render.templates, prefer: this.render.prefer });
+  }
+
+  locateMissing(kind: string): RenderedFieldLocation | undefined {
+    return locateMissingObject(kind, this.render.values, this.render.templates, { prefer: this.render.prefer });
+  }
 }

@@ -5,14 +5,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import {
-  buildMarkerValues,
-  splitRendered,
-  TemplateIndex,
-  traceMarkers,
-  type ObjectProvenance,
-  type TemplateFile,
-} from '../../src/helm/provenance.ts';
+import { buildMarkerValues, RenderedProvenance, TemplateIndex, type ObjectProvenance, type TemplateFile } from '../../src/helm/provenance.ts';
 import { LayeredValues, readValuesLayer } from '../../src/model/values.ts';
 import { copyChart, helmDependencyBuild, runHelm } from '../helpers/helm.ts';
 
@@ -21,6 +14,7 @@ export interface TracedChart {
   templates: TemplateIndex;
   objects: ObjectProvenance[];
   rendered: string;
+  provenance: RenderedProvenance;
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -34,16 +28,19 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /** Template files of a chart and (recursively) of its file:// dependencies, named as Helm names them. */
-async function templateFiles(chartDir: string, repoRoot: string, helmPrefix: string): Promise<TemplateFile[]> {
-  const chart = yaml.load(await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { dependencies?: Array<{ name: string; repository?: string }> };
+async function templateFiles(chartDir: string, repoRoot: string, helmPrefix: string, valuesPrefix: string[] = []): Promise<TemplateFile[]> {
+  const chart = yaml.load(await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { dependencies?: Array<{ name: string; alias?: string; repository?: string }> };
   const files: TemplateFile[] = [];
   for (const file of await listFiles(path.join(chartDir, 'templates'))) {
-    files.push({ helmPath: `${helmPrefix}/${path.relative(chartDir, file)}`, path: path.relative(repoRoot, file), text: await readFile(file, 'utf8') });
+    files.push({ helmPath: `${helmPrefix}/${path.relative(chartDir, file)}`, path: path.relative(repoRoot, file), text: await readFile(file, 'utf8'), valuesPrefix });
   }
   for (const dep of chart.dependencies ?? []) {
     if (!dep.repository?.startsWith('file://')) continue;
     const depDir = path.resolve(chartDir, dep.repository.slice('file://'.length));
-    files.push(...(await templateFiles(depDir, repoRoot, `${helmPrefix}/charts/${dep.name}`)));
+    const depChart = yaml.load(await readFile(path.join(depDir, 'Chart.yaml'), 'utf8')) as { type?: string };
+    // A library runs in the including chart's scope; an application subchart reads `<name>.*`.
+    const prefix = depChart.type === 'library' ? valuesPrefix : [...valuesPrefix, dep.alias ?? dep.name];
+    files.push(...(await templateFiles(depDir, repoRoot, `${helmPrefix}/charts/${dep.name}`, prefix)));
   }
   return files;
 }
@@ -52,7 +49,7 @@ async function templateFiles(chartDir: string, repoRoot: string, helmPrefix: str
  * `chartDir` inside `repoRoot`; `environments` the overlays after values.yaml. `skipSchema` renders
  * the real objects without the chart's JSON schema too (for variants whose schema refuses them).
  */
-export async function traceChart(repoRoot: string, chartDir: string, environments: string[], options: { skipSchema?: boolean; keepCompared?: boolean } = {}): Promise<TracedChart> {
+export async function traceChart(repoRoot: string, chartDir: string, environments: string[], options: { skipSchema?: boolean; keepCompared?: boolean; withoutMarkers?: boolean } = {}): Promise<TracedChart> {
   const valuesFiles = ['values.yaml', ...environments.map((e) => `values-${e}.yaml`)];
   const layers = [];
   for (const f of valuesFiles) {
@@ -76,8 +73,8 @@ export async function traceChart(repoRoot: string, chartDir: string, environment
       runHelm([...base, ...skip]),
       runHelm([...base, '--values', markerFile, '--skip-schema-validation']),
     ]);
-    const objects = traceMarkers(splitRendered(marked), splitRendered(rendered), markers);
-    return { values, templates, objects, rendered };
+    const provenance = new RenderedProvenance({ values, templates, rendered, marked: options.withoutMarkers ? undefined : { text: marked, markers } });
+    return { values, templates, objects: provenance.objects, rendered, provenance };
   } finally {
     await copy.cleanup();
   }
