@@ -607,3 +607,24 @@ export class RenderedProvenance {
     return locateMissingObject(kind, this.render.values, this.render.templates, { prefer: this.render.prefer });
   }
 }
+
+/**
+ * When the marker render fails where the real one succeeded, the markers changed what a template
+ * does (`include (printf "x.%s" .Values.kind)`, a value checked by a function bplus does not
+ * know). The values the failing line reads (and the guards around it) should keep their real
+ * values: render again with `keep` extended by this list, a few times at most, then give up and
+ * let the template fallback answer (`RenderedProvenance` without `marked`). Empty when Helm names
+ * no template line, or the line reads nothing from the values.
+ */
+export function valuesToKeepAfterFailure(stderr: string, templates: TemplateIndex): ValuePath[] {
+  const position = TEMPLATE_POSITION.exec(stderr);
+  const file = position ? templates.bySource(position[1]!) : undefined;
+  if (!position || !file) return [];
+  const lineNumber = Number(position[2]);
+  const prefix = file.valuesPrefix ?? [];
+  const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
+  const onLine = readsOnLine(file.text, lineNumber).map((r) => (r[0] === 'global' ? r : [...prefix, ...r]));
+  const seen = new Map<string, ValuePath>();
+  for (const p of [...onLine, ...(line?.reads ?? []), ...(line?.guards ?? [])]) if (p.length > 0) seen.set(JSON.stringify(p), p);
+  return [...seen.values()];
+}
