@@ -323,7 +323,7 @@ export class TemplateIndex {
    */
   linesFor(kind: string, source: string, objectPath: ValuePath): Array<{ file: TemplateFile; line: TemplateLine; matched: number }> {
     const keys = objectPath.filter((s): s is string => typeof s === 'string');
-    const out: Array<{ file: TemplateFile; line: TemplateLine; matched: number; rooted: boolean; exact: boolean }> = [];
+    const out: Array<{ file: TemplateFile; line: TemplateLine; matched: number; rooted: boolean; exact: boolean; conflict?: boolean }> = [];
     const sourceFile = this.bySource(source);
     const ordered = sourceFile ? [sourceFile, ...this.files.filter((f) => f !== sourceFile)] : [...this.files];
     for (const file of ordered) {
@@ -336,7 +336,10 @@ export class TemplateIndex {
             if (lineKeys.length <= keys.length && lineKeys.every((k, i) => k === '*' || k === keys[i])) {
               // Literal list items in the template: the item at the same position is the better line.
               const exact = line.indexed.every((k, i) => k === '*' || k === objectPath[i]);
-              out.push({ file, line, matched: lineKeys.length, rooted, exact });
+              // A literal item at another position (the main container's line for a sidecar)
+              // is the wrong item unless nothing better matches.
+              const conflict = line.indexed.some((k, i) => typeof k === 'number' && typeof objectPath[i] === 'number' && k !== objectPath[i]);
+              out.push({ file, line, matched: lineKeys.length, rooted, exact, conflict });
             }
           } else if (lineKeys.length > 0 && lineKeys.length <= keys.length) {
             // A named template included somewhere inside: its keys must end the path's prefix.
@@ -352,7 +355,14 @@ export class TemplateIndex {
       }
     }
     // Rooted regions first; then the deepest match.
-    out.sort((a, b) => Number(b.rooted) - Number(a.rooted) || b.matched - a.matched || Number(b.exact) - Number(a.exact) || b.line.keys.length - a.line.keys.length);
+    out.sort(
+      (a, b) =>
+        Number(b.rooted) - Number(a.rooted) ||
+        Number(a.conflict ?? false) - Number(b.conflict ?? false) ||
+        b.matched - a.matched ||
+        Number(b.exact) - Number(a.exact) ||
+        b.line.keys.length - a.line.keys.length,
+    );
     return out;
   }
 }
@@ -422,7 +432,7 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
     const reads = present ? [...top.line.reads, ...top.line.guards] : [...top.line.guards, ...top.line.reads];
     for (const read of useValues ? reads : []) {
       if (read.length === 0) continue;
-      const valuesPath = [...read, ...(top.line.reads.includes(read) ? rest : [])];
+      const valuesPath = refineByIdentity(read, path, object.value, values) ?? [...read, ...(top.line.reads.includes(read) ? rest : [])];
       if (values.trace(read) || anyPrefixSet(values, read)) {
         return { ...values.locate(valuesPath), via: 'template-values', valuesPath };
       }
@@ -462,6 +472,38 @@ export function locateMissingObject(kind: string, values: LayeredValues, templat
         if (guard.length > 0 && (values.trace(guard) || anyPrefixSet(values, guard))) return { ...values.locate(guard), via: 'template-values', valuesPath: guard };
       }
       return { path: file.path, line: kindLine.line, column: kindLine.column, endLine: kindLine.line, endColumn: kindLine.endColumn, via: 'template' };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A template line that reads a whole map or list (`range $k, $v := .Values.env`, `range
+ * .Values.sidecars`) renders one item per entry: find which. For a map, the rendered path's
+ * key (`data.LOG_LEVEL`) or the rendered item's name (`env[3].name: LOG_LEVEL`) is the entry's
+ * key; for a list, the entry whose `name` (else first equal scalar) the rendered item carries.
+ */
+function refineByIdentity(read: ValuePath, path: ValuePath, rendered: Record<string, unknown> | undefined, values: LayeredValues): ValuePath | undefined {
+  const target = values.get(read);
+  if (!rendered || (!isRecord(target) && !Array.isArray(target))) return undefined;
+  if (isRecord(target)) {
+    for (let i = path.length - 1; i >= 0; i--) {
+      const segment = path[i];
+      if (typeof segment === 'string' && Object.hasOwn(target, segment)) return [...read, segment, ...path.slice(i + 1)];
+    }
+  }
+  for (let i = path.length - 1; i >= 0; i--) {
+    if (typeof path[i] !== 'number') continue;
+    const item = getPath(rendered, path.slice(0, i + 1));
+    if (!isRecord(item)) continue;
+    const rest = path.slice(i + 1);
+    const names = [item.name, item.key].filter((n): n is string => typeof n === 'string');
+    if (isRecord(target)) {
+      const key = names.find((n) => Object.hasOwn(target, n));
+      if (key !== undefined) return [...read, key];
+    } else {
+      const index = target.findIndex((entry) => isRecord(entry) && names.some((n) => entry.name === n || entry.key === n));
+      if (index >= 0) return [...read, index, ...rest];
     }
   }
   return undefined;

@@ -201,7 +201,7 @@ export function analyzeTemplate(text: string): TemplateStructure {
   };
 
   // Key lines: indentation stack per region.
-  let keyStack: Array<{ indent: number; keys: string[]; indexed: Array<string | number> }> = [];
+  let keyStack: Array<{ indent: number; keys: string[]; indexed: Array<string | number>; line?: TemplateLine }> = [];
   let ordinals = new Map<string, number>();
   let currentRegion = region;
   const allLines = blanked.split('\n');
@@ -272,6 +272,7 @@ export function analyzeTemplate(text: string): TemplateStructure {
         reads: lineReads,
       };
       region.lines.push(entry);
+      keyStack[keyStack.length - 1]!.line = entry;
       if (/:\s*[|>][-+0-9]*\s*$/.test(blank)) blockScalarIndent = indent + (dashes > 0 ? m[2]!.length : 0);
       if (rawKey === 'kind' && keys.length === 1) {
         const kind = /:\s*([A-Za-z][\w]*)\s*$/.exec(raw)?.[1];
@@ -289,8 +290,7 @@ export function analyzeTemplate(text: string): TemplateStructure {
         const at = JSON.stringify(parentIndexed);
         const ordinal = (ordinals.get(at) ?? -1) + 1;
         ordinals.set(at, ordinal);
-        keyStack.push({ indent, keys: [...parentKeys, '-'], indexed: [...parentIndexed, ordinal] });
-        region.lines.push({
+        const itemLine: TemplateLine = {
           line: l + 1,
           column: indent + 1,
           endColumn: raw.length + 1,
@@ -299,15 +299,25 @@ export function analyzeTemplate(text: string): TemplateStructure {
           indent: indent + 2,
           guards: stack.filter((b) => b.kind !== 'define').map((b) => b.reads).reverse().flat(),
           reads: lineActions.flatMap((a) => (/^-?\s*(if|with|range|else|end|define)\b/.test(a.body) ? [] : readsOf(a.body))),
-        });
+        };
+        keyStack.push({ indent, keys: [...parentKeys, '-'], indexed: [...parentIndexed, ordinal], line: itemLine });
+        region.lines.push(itemLine);
+        for (const a of lineActions) applyAction(a);
+        continue;
       }
-      // An action-only (or text) line: what it reads belongs to the block of the last key above it.
-      const last = region.lines[region.lines.length - 1];
-      const indent = /^\s*/.exec(raw)![0].length;
+      // An action-only (or text) line: what it reads belongs to the key whose block its output
+      // lands in — by `nindent N` / `indent N` when it says, else by the line's own indentation.
+      const lineIndent = /^\s*/.exec(raw)![0].length;
       for (const a of lineActions) {
         const word = /^-?\s*(\w+)/.exec(a.body)?.[1];
         const isControl = word === 'if' || word === 'with' || word === 'range' || word === 'else' || word === 'end' || word === 'define';
-        if (last && !isControl && indent > last.indent - 1 && !/:=/.test(a.body)) last.reads.push(...readsOf(a.body));
+        if (!isControl && !/:=/.test(a.body)) {
+          const declared = /\bn?indent\s+(\d+)/.exec(a.body);
+          const depth = declared ? Number(declared[1]) : lineIndent + 1;
+          let owner: TemplateLine | undefined;
+          for (let i = keyStack.length - 1; i >= 0 && !owner; i--) if (keyStack[i]!.indent < depth) owner = keyStack[i]!.line;
+          owner?.reads.push(...readsOf(a.body));
+        }
         applyAction(a);
       }
     }
