@@ -230,6 +230,11 @@ export function parseHelmValues(text: string, options: { maxExpandedNodes?: numb
     return { doc: undefined, problems, lines };
   }
   if (built.value === null || document.contents === null) return { doc: undefined, problems, lines };
+  if (!isRecordValue(built.value)) {
+    const at = lines.span(built.origin.value.start, built.origin.value.start);
+    problems.push({ ...at, endColumn: Math.max(at.column, lines.lineEndColumn(at.line)), code: 'yaml-syntax', message: 'a values file must be a map of keys; Helm refuses a list or a single value' });
+    return { doc: undefined, problems, lines };
+  }
   // Duplicate keys are reported, yet the file is read as Helm reads it.
   return { doc: makeDocument(built, lines), problems, lines };
 }

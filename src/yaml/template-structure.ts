@@ -75,14 +75,22 @@ function actionsOf(text: string): Action[] {
 
 /** Replaces every action by spaces of the same length (lines and columns stay true). */
 function blankActions(text: string, actions: Action[]): string {
-  let out = '';
+  const parts: string[] = [];
   let at = 0;
   for (const a of actions) {
-    out += text.slice(at, a.start) + text.slice(a.start, a.end).replace(/[^\n]/g, (ch, i: number) => (i === 0 && !text.slice(a.start, a.end).includes('\n') ? '\uE000' : ' '));
+    parts.push(text.slice(at, a.start));
+    const action = text.slice(a.start, a.end);
+    if (action.includes('\n')) {
+      parts.push(action.replace(/[^\n]/g, ' '));
+    } else {
+      // A one-line action keeps a mark where it starts: a key written by an action is a wildcard.
+      parts.push('\uE000' + ' '.repeat(action.length - 1));
+    }
     at = a.end;
   }
+  parts.push(text.slice(at));
   // Template comments are blanked too.
-  return (out + text.slice(at)).replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (m) => m.replace(/[^\n]/g, ' '));
+  return parts.join('').replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 export function analyzeTemplate(text: string): TemplateStructure {

@@ -177,3 +177,22 @@ describe('bad values files of the fixture variants', () => {
     expect(parsed.problems[0]!.message).toContain('Helm reads it as "true"');
   });
 });
+
+describe('values files Helm refuses', () => {
+  it.each([
+    ['a list', '- a\n- b\n', 1],
+    ['a single value', 'just text\n', 1],
+    ['a collection as a key', 'ok: 1\n? [a, b]\n: 2\n', 2],
+    ['an unknown alias', 'a: *nowhere\n', 1],
+  ])('%s is a problem with a line, not a crash', (_name, text, line) => {
+    const parsed = parseHelmValues(text);
+    expect(parsed.doc).toBeUndefined();
+    expect(parsed.problems).toHaveLength(1);
+    expect(parsed.problems[0]!.line).toBe(line);
+  });
+
+  it('an empty file or a file of comments is no values, and no problem', () => {
+    expect(parseHelmValues('')).toMatchObject({ doc: undefined, problems: [] });
+    expect(parseHelmValues('# nothing here {{\n')).toMatchObject({ doc: undefined, problems: [] });
+  });
+});
