@@ -45,13 +45,17 @@ export interface MarkerValues {
  * Markers for every string and positive number of the merged values. Maps are written sparsely
  * (only what is marked), lists whole (an `-f` replaces a list whole).
  */
-export function buildMarkerValues(values: LayeredValues | Record<string, unknown>): MarkerValues {
+export function buildMarkerValues(values: LayeredValues | Record<string, unknown>, options: { keep?: readonly ValuePath[] } = {}): MarkerValues {
   const merged = isLayered(values) ? values.merged : values;
+  const keep = new Set((options.keep ?? []).map((p) => JSON.stringify(p.map(String))));
+  const kept = (path: ValuePath): boolean => keep.has(JSON.stringify(path.filter((s) => typeof s === 'string')));
   const markers = new Map<string, ValuePath>();
   const originals = new Map<string, unknown>();
   let strings = 0;
   let numbers = 0;
   const mark = (value: unknown, path: ValuePath): { value: unknown; marked: boolean } => {
+    // A value the templates compare or compute with keeps its real value (and its subtree too).
+    if (kept(path)) return { value, marked: false };
     if (typeof value === 'string' && value !== '') {
       const marker = `zq${strings++}qz`;
       markers.set(marker, path);
@@ -181,23 +185,49 @@ function traceObject(marked: unknown, real: unknown, mv: MarkerValues): FieldSou
   return [...leaves, ...deriveCollections(leaves)];
 }
 
-/** The markers a rendered scalar holds (strings, numbers, base64 of either). */
+/** The markers a rendered scalar holds (strings, numbers, and either inside base64: `b64enc`). */
 function markersIn(value: unknown, mv: MarkerValues): string[] {
   if (typeof value === 'number') return mv.markers.has(String(value)) ? [String(value)] : [];
   if (typeof value !== 'string') return [];
-  const found = [...value.matchAll(STRING_MARKER)].map((m) => m[0].toLowerCase()).filter((m) => mv.markers.has(m));
-  for (const m of value.matchAll(/(?<![\d.])\d{6}(?:\.5)?(?![\d.])/g)) if (mv.markers.has(m[0])) found.push(m[0]);
+  const found = markersInText(value, mv);
+  if (found.length === 0) {
+    const decoded = decodeBase64(value);
+    if (decoded !== undefined) return markersInText(decoded, mv);
+  }
   return found;
+}
+
+function markersInText(text: string, mv: MarkerValues): string[] {
+  const found = [...text.matchAll(STRING_MARKER)].map((m) => m[0].toLowerCase()).filter((m) => mv.markers.has(m));
+  for (const m of text.matchAll(/(?<![\d.])\d{6}(?:\.5)?(?![\d.])/g)) if (mv.markers.has(m[0])) found.push(m[0]);
+  return found;
+}
+
+/** The text behind a base64 string (Secret data), when it is one and decodes to UTF-8 text. */
+function decodeBase64(value: string): string | undefined {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  return text.includes('\uFFFD') ? undefined : text;
 }
 
 function substitute(value: unknown, found: string[], mv: MarkerValues): string {
   if (typeof value === 'number') return canonical(mv.originals.get(String(value)));
-  let text = String(value);
+  const text = String(value);
+  if (markersInText(text, mv).length === 0) {
+    // The markers were inside base64: substitute in the decoded text and encode again.
+    const decoded = decodeBase64(text) ?? '';
+    return Buffer.from(replaceMarkers(decoded, found, mv), 'utf8').toString('base64');
+  }
+  return canonical(replaceMarkers(text, found, mv));
+}
+
+function replaceMarkers(text: string, found: string[], mv: MarkerValues): string {
+  let out = text;
   for (const marker of found) {
     const original = goString(mv.originals.get(marker));
-    text = text.replace(new RegExp(marker.replace('.', '\\.'), 'i'), () => original);
+    out = out.replace(new RegExp(marker.replace('.', '\\.'), 'i'), () => original);
   }
-  return canonical(text);
+  return out;
 }
 
 /** How Go's `%v` prints a value from the values (numbers are float64). */
@@ -214,7 +244,7 @@ function canonical(value: unknown): string {
  * same structure copied (`toYaml`, `range`). Kept only when every leaf below agrees.
  */
 function deriveCollections(leaves: FieldSource[]): FieldSource[] {
-  const candidates = new Map<string, { objectPath: ValuePath; valuesPath: ValuePath; conflict: boolean }>();
+  const candidates = new Map<string, { objectPath: ValuePath; valuesPath: ValuePath; conflict: boolean; support: number; depth: number }>();
   for (const leaf of leaves) {
     if (leaf.valuesPaths.length !== 1) continue;
     const o = leaf.objectPath;
@@ -222,16 +252,26 @@ function deriveCollections(leaves: FieldSource[]): FieldSource[] {
     let k = 0;
     while (k < o.length && k < v.length && o[o.length - 1 - k] === v[v.length - 1 - k]) k++;
     for (let cut = 1; cut <= k; cut++) {
+      // Cut only above a key (`x.name` ↔ `y.name` makes x ↔ y); equal list indexes are chance.
+      if (typeof o[o.length - cut] !== 'string') continue;
       const objectPath = o.slice(0, o.length - cut);
       const valuesPath = v.slice(0, v.length - cut);
       if (objectPath.length === 0 || valuesPath.length === 0) continue;
       const key = JSON.stringify(objectPath);
       const seen = candidates.get(key);
-      if (!seen) candidates.set(key, { objectPath, valuesPath, conflict: false });
+      if (!seen) candidates.set(key, { objectPath, valuesPath, conflict: false, support: 1, depth: cut });
       else if (JSON.stringify(seen.valuesPath) !== JSON.stringify(valuesPath)) seen.conflict = true;
+      else {
+        seen.support++;
+        seen.depth = Math.max(seen.depth, cut);
+      }
     }
   }
-  return [...candidates.values()].filter((c) => !c.conflict).map((c) => ({ objectPath: c.objectPath, valuesPaths: [c.valuesPath], derived: true }));
+  // One shared key name (`spec.replicas` ↔ `app.replicas`) is chance; two leaves, or a shared tail
+  // of two keys or more, is structure copied.
+  return [...candidates.values()]
+    .filter((c) => !c.conflict && (c.support >= 2 || c.depth >= 2))
+    .map((c) => ({ objectPath: c.objectPath, valuesPaths: [c.valuesPath], derived: true }));
 }
 
 /** A template file of the chart or of one of its dependencies (library charts, subcharts). */
@@ -241,6 +281,13 @@ export interface TemplateFile {
   /** The path a finding should carry (relative to the repository). */
   path: string;
   text: string;
+  /**
+   * Where this file's `.Values` live in the values bplus reads: `[name]` (or the alias) for an
+   * application subchart, whose `.Values.x` is the parent's `<name>.x`; empty for the chart itself
+   * and for library charts (their templates run in the including chart's scope). `.Values.global`
+   * is never prefixed: Helm gives every chart the parent's `global`.
+   */
+  valuesPrefix?: readonly string[];
 }
 
 /** Template files analysed once; pass the same index to every `locateRenderedField` of a chart. */
@@ -252,10 +299,17 @@ export class TemplateIndex {
   structure(file: TemplateFile): TemplateStructure {
     let s = this.analysed.get(file.helmPath);
     if (!s) {
-      s = analyzeTemplate(file.text);
+      s = withValuesPrefix(analyzeTemplate(file.text), file.valuesPrefix ?? []);
       this.analysed.set(file.helmPath, s);
     }
     return s;
+  }
+
+  /** Values paths the templates compare or compute with: pass them as `keep` to buildMarkerValues. */
+  comparedValues(): ValuePath[] {
+    const seen = new Map<string, ValuePath>();
+    for (const file of this.files) for (const p of this.structure(file).compared) seen.set(JSON.stringify(p), p);
+    return [...seen.values()];
   }
 
   bySource(source: string): TemplateFile | undefined {
@@ -269,7 +323,7 @@ export class TemplateIndex {
    */
   linesFor(kind: string, source: string, objectPath: ValuePath): Array<{ file: TemplateFile; line: TemplateLine; matched: number }> {
     const keys = objectPath.filter((s): s is string => typeof s === 'string');
-    const out: Array<{ file: TemplateFile; line: TemplateLine; matched: number; rooted: boolean }> = [];
+    const out: Array<{ file: TemplateFile; line: TemplateLine; matched: number; rooted: boolean; exact: boolean; conflict?: boolean }> = [];
     const sourceFile = this.bySource(source);
     const ordered = sourceFile ? [sourceFile, ...this.files.filter((f) => f !== sourceFile)] : [...this.files];
     for (const file of ordered) {
@@ -279,13 +333,20 @@ export class TemplateIndex {
           const lineKeys = line.keys.filter((k) => k !== '-');
           if (rooted) {
             // Keys from the object's root: the line must be a prefix of the path (`*` matches any key).
-            if (lineKeys.length <= keys.length && lineKeys.every((k, i) => k === '*' || k === keys[i])) out.push({ file, line, matched: lineKeys.length, rooted });
+            if (lineKeys.length <= keys.length && lineKeys.every((k, i) => k === '*' || k === keys[i])) {
+              // Literal list items in the template: the item at the same position is the better line.
+              const exact = line.indexed.every((k, i) => k === '*' || k === objectPath[i]);
+              // A literal item at another position (the main container's line for a sidecar)
+              // is the wrong item unless nothing better matches.
+              const conflict = line.indexed.some((k, i) => typeof k === 'number' && typeof objectPath[i] === 'number' && k !== objectPath[i]);
+              out.push({ file, line, matched: lineKeys.length, rooted, exact, conflict });
+            }
           } else if (lineKeys.length > 0 && lineKeys.length <= keys.length) {
             // A named template included somewhere inside: its keys must end the path's prefix.
             for (let end = keys.length; end >= lineKeys.length; end--) {
               const window = keys.slice(end - lineKeys.length, end);
               if (window.every((k, i) => lineKeys[i] === '*' || lineKeys[i] === k)) {
-                out.push({ file, line, matched: end, rooted });
+                out.push({ file, line, matched: end, rooted, exact: false });
                 break;
               }
             }
@@ -294,9 +355,29 @@ export class TemplateIndex {
       }
     }
     // Rooted regions first; then the deepest match.
-    out.sort((a, b) => Number(b.rooted) - Number(a.rooted) || b.matched - a.matched);
+    out.sort(
+      (a, b) =>
+        Number(b.rooted) - Number(a.rooted) ||
+        Number(a.conflict ?? false) - Number(b.conflict ?? false) ||
+        b.matched - a.matched ||
+        Number(b.exact) - Number(a.exact) ||
+        b.line.keys.length - a.line.keys.length,
+    );
     return out;
   }
+}
+
+function withValuesPrefix(structure: TemplateStructure, prefix: readonly string[]): TemplateStructure {
+  if (prefix.length === 0) return structure;
+  const scoped = (path: string[]): string[] => (path[0] === 'global' ? path : [...prefix, ...path]);
+  for (const region of structure.regions) {
+    for (const line of region.lines) {
+      line.guards = line.guards.map(scoped);
+      line.reads = line.reads.map(scoped);
+    }
+  }
+  structure.compared = structure.compared.map(scoped);
+  return structure;
 }
 
 export interface LocateQuery {
@@ -305,6 +386,11 @@ export interface LocateQuery {
   path: ValuePath;
   values: LayeredValues;
   templates: TemplateIndex;
+  /**
+   * `values` (default, service charts): the values line when one controls the field.
+   * `template` (infrastructure and third-party charts): the template line that writes it.
+   */
+  prefer?: 'values' | 'template';
 }
 
 export interface RenderedFieldLocation extends Location {
@@ -317,9 +403,10 @@ export interface RenderedFieldLocation extends Location {
 /** Where a person edits the rendered field `path` of `object`: a values line, else a template line. */
 export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
   const { object, path, values, templates } = query;
+  const useValues = query.prefer !== 'template';
   // 1. A marker reached this field, or a collection above it: the values line (or its nearest key).
   let best: FieldSource | undefined;
-  for (const field of object.fields) {
+  for (const field of useValues ? object.fields : []) {
     if (field.valuesPaths.length === 0 || !isPrefix(field.objectPath, path)) continue;
     if (!best || field.objectPath.length > best.objectPath.length || (field.objectPath.length === best.objectPath.length && !field.derived && best.derived)) best = field;
   }
@@ -330,17 +417,22 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
     return { ...values.locate(valuesPath), via: exact ? 'values' : 'values-parent', valuesPath };
   }
   // 2. The template lines behind the field, and what they read from the values.
+  if (path.length === 0) return objectStart(object, templates);
   const candidates = templates.linesFor(object.kind, object.source, path);
-  const top = candidates[0];
+  // `if`/`else` branches writing the same key: the branch that reads the value a marker traced here.
+  const traced = object.fields.filter((f) => !f.derived && samePath(f.objectPath, path)).flatMap((f) => f.valuesPaths);
+  const readsTraced = (line: TemplateLine): boolean => line.reads.some((r) => traced.some((t) => samePath(r, t)));
+  const first = candidates[0];
+  const top = first && traced.length > 0 ? (candidates.find((c) => c.file === first.file && c.matched === first.matched && readsTraced(c.line)) ?? first) : first;
   if (top) {
     const keys = path.filter((s): s is string => typeof s === 'string');
     const rest = keys.slice(top.matched);
     // A missing field is missing because a guard was false; a present one shows what its block renders.
     const present = object.value === undefined || getPath(object.value, path) !== undefined;
     const reads = present ? [...top.line.reads, ...top.line.guards] : [...top.line.guards, ...top.line.reads];
-    for (const read of reads) {
+    for (const read of useValues ? reads : []) {
       if (read.length === 0) continue;
-      const valuesPath = [...read, ...(top.line.reads.includes(read) ? rest : [])];
+      const valuesPath = refineByIdentity(read, path, object.value, values) ?? [...read, ...(top.line.reads.includes(read) ? rest : [])];
       if (values.trace(read) || anyPrefixSet(values, read)) {
         return { ...values.locate(valuesPath), via: 'template-values', valuesPath };
       }
@@ -354,24 +446,71 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
   return { path: file?.path ?? object.source, line: 1, column: 1, endLine: 1, endColumn: 1, via: 'template' };
 }
 
+/** The first line of the template region that writes the object (its `apiVersion:` usually). */
+function objectStart(object: ObjectProvenance, templates: TemplateIndex): RenderedFieldLocation {
+  const kindLine = templates.linesFor(object.kind, object.source, ['kind']).find((c) => c.line.keys.length === 1);
+  if (kindLine) {
+    const region = templates.structure(kindLine.file).regions.find((r) => r.lines.includes(kindLine.line));
+    const first = region?.lines.find((l) => l.keys.length === 1 && l.line <= kindLine.line.line && l.line >= kindLine.line.line - 5) ?? kindLine.line;
+    return { path: kindLine.file.path, line: first.line, column: first.column, endLine: first.line, endColumn: first.endColumn, via: 'template' };
+  }
+  const file = templates.bySource(object.source);
+  return { path: file?.path ?? object.source, line: 1, column: 1, endLine: 1, endColumn: 1, via: 'template' };
+}
+
 /**
  * Where an object that did not render is switched off: the values line behind the innermost
  * `if`/`with` that guards the template writing `kind: <kind>` (e.g. `networkPolicy.enabled: false`
  * in values-prod.yaml), else that template line.
  */
-export function locateMissingObject(kind: string, values: LayeredValues, templates: TemplateIndex, prefer?: (file: TemplateFile) => boolean): RenderedFieldLocation | undefined {
-  const files = prefer ? [...templates.files].sort((a, b) => Number(prefer(b)) - Number(prefer(a))) : templates.files;
-  for (const file of files) {
+export function locateMissingObject(kind: string, values: LayeredValues, templates: TemplateIndex, options: { prefer?: 'values' | 'template' } = {}): RenderedFieldLocation | undefined {
+  for (const file of templates.files) {
     for (const region of templates.structure(file).regions) {
       if (!region.kinds.includes(kind)) continue;
       const kindLine = region.lines.find((l) => l.keys.length === 1 && l.keys[0] === 'kind')!;
-      for (const guard of kindLine.guards) {
+      for (const guard of options.prefer === 'template' ? [] : kindLine.guards) {
         if (guard.length > 0 && (values.trace(guard) || anyPrefixSet(values, guard))) return { ...values.locate(guard), via: 'template-values', valuesPath: guard };
       }
       return { path: file.path, line: kindLine.line, column: kindLine.column, endLine: kindLine.line, endColumn: kindLine.endColumn, via: 'template' };
     }
   }
   return undefined;
+}
+
+/**
+ * A template line that reads a whole map or list (`range $k, $v := .Values.env`, `range
+ * .Values.sidecars`) renders one item per entry: find which. For a map, the rendered path's
+ * key (`data.LOG_LEVEL`) or the rendered item's name (`env[3].name: LOG_LEVEL`) is the entry's
+ * key; for a list, the entry whose `name` (else first equal scalar) the rendered item carries.
+ */
+function refineByIdentity(read: ValuePath, path: ValuePath, rendered: Record<string, unknown> | undefined, values: LayeredValues): ValuePath | undefined {
+  const target = values.get(read);
+  if (!rendered || (!isRecord(target) && !Array.isArray(target))) return undefined;
+  if (isRecord(target)) {
+    for (let i = path.length - 1; i >= 0; i--) {
+      const segment = path[i];
+      if (typeof segment === 'string' && Object.hasOwn(target, segment)) return [...read, segment, ...path.slice(i + 1)];
+    }
+  }
+  for (let i = path.length - 1; i >= 0; i--) {
+    if (typeof path[i] !== 'number') continue;
+    const item = getPath(rendered, path.slice(0, i + 1));
+    if (!isRecord(item)) continue;
+    const rest = path.slice(i + 1);
+    const names = [item.name, item.key].filter((n): n is string => typeof n === 'string');
+    if (isRecord(target)) {
+      const key = names.find((n) => Object.hasOwn(target, n));
+      if (key !== undefined) return [...read, key];
+    } else {
+      const index = target.findIndex((entry) => isRecord(entry) && names.some((n) => entry.name === n || entry.key === n));
+      if (index >= 0) return [...read, index, ...rest];
+    }
+  }
+  return undefined;
+}
+
+function samePath(a: ValuePath, b: ValuePath): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 function isPrefix(prefix: ValuePath, path: ValuePath): boolean {
@@ -396,4 +535,138 @@ function pickValuesPath(paths: ValuePath[], values: LayeredValues): ValuePath {
 function anyPrefixSet(values: LayeredValues, path: ValuePath): boolean {
   for (let d = path.length; d > 0; d--) if (values.layers.some((l) => l.doc?.has(path.slice(0, d)))) return true;
   return false;
+}
+
+/** One error Helm printed, on the line a person edits. */
+export interface HelmErrorLocation {
+  location: Location;
+  /** Helm's own words for this error (one schema violation, or the whole message). */
+  message: string;
+}
+
+const SCHEMA_ERROR = /^- at '([^']*)': (.+)$/;
+const TEMPLATE_POSITION = /\(?([\w.@-]+(?:\/[\w.@-]+)*\.(?:yaml|yml|tpl|txt|json)):(\d+)(?::(\d+))?\)?/;
+
+/**
+ * Where the errors of a `helm template` that failed belong. A values schema violation
+ * (`- at '/resources': missing property 'limits'`) lands on the values line of that path (the key
+ * deleted by `null`, or the nearest key where a property is missing); an error Helm places in a
+ * template (`execution error at (chart/templates/x.yaml:12:4)`, `required`, `fail`, a parse
+ * error) lands on the values key the template line reads when values control it, else on that
+ * template line. Undefined when Helm names no place (the caller reports on Chart.yaml).
+ */
+export function locateHelmError(stderr: string, values: LayeredValues, templates: TemplateIndex, chartName?: string): HelmErrorLocation[] | undefined {
+  const out: HelmErrorLocation[] = [];
+  let chart: string | undefined;
+  for (const line of stderr.split('\n')) {
+    const header = /^([\w.-]+):\s*$/.exec(line);
+    if (header) {
+      chart = header[1];
+      continue;
+    }
+    const schema = SCHEMA_ERROR.exec(line.trim());
+    if (!schema) continue;
+    let valuesPath = pointerToPath(schema[1]!, values);
+    // A subchart's schema speaks of its own values, which live under its name in the parent's.
+    if (chart && chartName && chart !== chartName) valuesPath = [chart, ...valuesPath];
+    const missing = /missing propert(?:y|ies) '([^']+)'/.exec(schema[2]!);
+    if (missing) valuesPath = [...valuesPath, missing[1]!];
+    out.push({ location: values.locate(valuesPath), message: `${chart ? `${chart}: ` : ''}at '${schema[1]}': ${schema[2]}` });
+  }
+  if (out.length > 0) return out;
+  const position = TEMPLATE_POSITION.exec(stderr);
+  if (!position) return undefined;
+  const file = templates.bySource(position[1]!);
+  if (!file) return undefined;
+  const lineNumber = Number(position[2]);
+  const message = stderr.trim().replace(/^Error:\s*/, '');
+  const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
+  const prefix = file.valuesPrefix ?? [];
+  const onLine = readsOnLine(file.text, lineNumber).map((r) => (r[0] === 'global' ? r : [...prefix, ...r]));
+  const reads = [...(line?.reads ?? []), ...onLine];
+  for (const read of reads) {
+    if (read.length > 0 && anyPrefixSet(values, read)) return [{ location: values.locate(read), message }];
+  }
+  const column = Number(position[3] ?? 1);
+  return [{ location: { path: file.path, line: lineNumber, column, endLine: lineNumber, endColumn: column }, message }];
+}
+
+/** `.Values.a.b` read on one line of a template (for `required`, whose line may not write a key). */
+function readsOnLine(text: string, line: number): string[][] {
+  const source = text.split('\n')[line - 1] ?? '';
+  return [...source.matchAll(/\.Values((?:\.[A-Za-z_][\w-]*)+)/g)].map((m) => m[1]!.slice(1).split('.'));
+}
+
+/** A JSON pointer into the values, with list positions as numbers. */
+function pointerToPath(pointer: string, values: LayeredValues): ValuePath {
+  const path: Array<string | number> = [];
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path.push(Array.isArray(values.get(path)) && /^\d+$/.test(segment) ? Number(segment) : segment);
+  }
+  return path;
+}
+
+/** What one chart's renders give the locator. */
+export interface ChartRender {
+  values: LayeredValues;
+  templates: TemplateIndex;
+  /** `helm template` output with the real values. */
+  rendered: string;
+  /** The render with `markers.text` as the last `-f`; absent when it failed (the template fallback answers alone). */
+  marked?: { text: string; markers: MarkerValues };
+  /** `template` for infrastructure and third-party charts. */
+  prefer?: 'values' | 'template';
+}
+
+/**
+ * The provenance of every object of one chart render, ready for findings: pair a rendered
+ * object with its provenance by `# Source:` and position (`object(source, index)`) or by identity
+ * (`find(kind, name, namespace)`), then `locate(object, path)`.
+ */
+export class RenderedProvenance {
+  readonly objects: ObjectProvenance[];
+
+  constructor(private readonly render: ChartRender) {
+    const real = splitRendered(render.rendered);
+    const marked = render.marked ? splitRendered(render.marked.text) : [];
+    this.objects = traceMarkers(marked, real, render.marked?.markers ?? { text: '', markers: new Map(), originals: new Map() });
+  }
+
+  object(source: string, index: number): ObjectProvenance | undefined {
+    return this.objects.find((o) => o.source === source && o.index === index);
+  }
+
+  find(kind: string, name: string, namespace?: string): ObjectProvenance | undefined {
+    return this.objects.find((o) => o.kind === kind && o.name === name && (namespace === undefined || o.namespace === undefined || o.namespace === namespace));
+  }
+
+  locate(object: ObjectProvenance, path: ValuePath): RenderedFieldLocation {
+    return locateRenderedField({ object, path, values: this.render.values, templates: this.render.templates, prefer: this.render.prefer });
+  }
+
+  locateMissing(kind: string): RenderedFieldLocation | undefined {
+    return locateMissingObject(kind, this.render.values, this.render.templates, { prefer: this.render.prefer });
+  }
+}
+
+/**
+ * When the marker render fails where the real one succeeded, the markers changed what a template
+ * does (`include (printf "x.%s" .Values.kind)`, a value checked by a function bplus does not
+ * know). The values the failing line reads (and the guards around it) should keep their real
+ * values: render again with `keep` extended by this list, a few times at most, then give up and
+ * let the template fallback answer (`RenderedProvenance` without `marked`). Empty when Helm names
+ * no template line, or the line reads nothing from the values.
+ */
+export function valuesToKeepAfterFailure(stderr: string, templates: TemplateIndex): ValuePath[] {
+  const position = TEMPLATE_POSITION.exec(stderr);
+  const file = position ? templates.bySource(position[1]!) : undefined;
+  if (!position || !file) return [];
+  const lineNumber = Number(position[2]);
+  const prefix = file.valuesPrefix ?? [];
+  const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
+  const onLine = readsOnLine(file.text, lineNumber).map((r) => (r[0] === 'global' ? r : [...prefix, ...r]));
+  const seen = new Map<string, ValuePath>();
+  for (const p of [...onLine, ...(line?.reads ?? []), ...(line?.guards ?? [])]) if (p.length > 0) seen.set(JSON.stringify(p), p);
+  return [...seen.values()];
 }

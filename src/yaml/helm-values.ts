@@ -26,7 +26,7 @@
 import { Alias, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
 import type { Span, ValuePath } from '../types.ts';
 import { LineIndex } from './line-index.ts';
-import type { YamlDocument, YamlProblem } from './parse.ts';
+import { parseYaml, type YamlDocument, type YamlProblem } from './parse.ts';
 
 /** Where a value (or collection) is written in the file. Offsets are 0-based string offsets. */
 export interface ValueNodeOrigin {
@@ -123,11 +123,16 @@ export function parseHelmValues(text: string, options: { maxExpandedNodes?: numb
   const lines = new LineIndex(text);
   const problems: YamlProblem[] = [];
   const document = parseDocument(text, { schema: 'failsafe', merge: false, uniqueKeys: false, strict: false, prettyErrors: false });
-  for (const error of document.errors) {
+  if (document.errors.length > 0) {
+    // The same words and line as every other YAML file of the review (js-yaml's, which also
+    // name the line go-yaml names), else this parser's first error.
+    const reported = parseYaml(text).problems.filter((p) => p.code === 'yaml-syntax');
+    if (reported.length > 0) return { doc: undefined, problems: reported.slice(0, 1), lines };
+    const error = document.errors[0]!;
     const at = lines.span(error.pos[0], error.pos[0]);
     problems.push({ ...at, endColumn: Math.max(at.column, lines.lineEndColumn(at.line)), code: 'yaml-syntax', message: `YAML syntax error: ${firstLine(error.message)}` });
+    return { doc: undefined, problems, lines };
   }
-  if (problems.length > 0) return { doc: undefined, problems, lines };
   const limit = options.maxExpandedNodes ?? DEFAULT_MAX_NODES;
   let count = 0;
   const active = new Set<Node>();
@@ -155,6 +160,7 @@ export function parseHelmValues(text: string, options: { maxExpandedNodes?: numb
       if (isMap(node)) {
         const value: Record<string, unknown> = {};
         const entries = new Map<string, ValueNodeOrigin>();
+        const written = new Set<string>();
         const put = (key: string, built: Built): void => {
           delete value[key];
           value[key] = built.value;
@@ -177,6 +183,14 @@ export function parseHelmValues(text: string, options: { maxExpandedNodes?: numb
           }
           const keyBuilt = build(keyNode, []);
           const key = jsonKey(keyBuilt.value, keyNode?.range?.[0] ?? start);
+          if (written.has(key) && keyNode?.range) {
+            // Helm keeps the last one silently; a reviewer should not.
+            const at = lines.span(keyNode.range[0], keyNode.range[1]);
+            const written = isScalar(keyNode) ? String(keyNode.source ?? keyNode.value) : key;
+            const readAs = written === key ? '' : ` (Helm reads it as "${key}", like an earlier key)`;
+            problems.push({ ...at, code: 'yaml-duplicate-key', message: `duplicate key "${written}"${readAs}: Helm silently keeps the last one; keep one` });
+          }
+          written.add(key);
           const child = build(pair.value as Node | null, via);
           if (keyNode?.range) child.origin.key = { start: keyNode.range[0], end: trimEnd(text, keyNode.range[1]) };
           if (pair.value === null && keyNode?.range) child.origin.value = { start: child.origin.key!.end, end: child.origin.key!.end };
@@ -216,6 +230,12 @@ export function parseHelmValues(text: string, options: { maxExpandedNodes?: numb
     return { doc: undefined, problems, lines };
   }
   if (built.value === null || document.contents === null) return { doc: undefined, problems, lines };
+  if (!isRecordValue(built.value)) {
+    const at = lines.span(built.origin.value.start, built.origin.value.start);
+    problems.push({ ...at, endColumn: Math.max(at.column, lines.lineEndColumn(at.line)), code: 'yaml-syntax', message: 'a values file must be a map of keys; Helm refuses a list or a single value' });
+    return { doc: undefined, problems, lines };
+  }
+  // Duplicate keys are reported, yet the file is read as Helm reads it.
   return { doc: makeDocument(built, lines), problems, lines };
 }
 

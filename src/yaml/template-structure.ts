@@ -21,6 +21,8 @@ export interface TemplateLine {
   endColumn: number;
   /** Key path relative to the region's root; `-` marks a list item, `*` a templated key. */
   keys: string[];
+  /** The same path with each `-` replaced by the item's position among its literal siblings. */
+  indexed: Array<string | number>;
   indent: number;
   /** Values paths read by the enclosing `if`/`with`/`range` actions, innermost first. */
   guards: string[][];
@@ -38,7 +40,16 @@ export interface TemplateRegion {
 
 export interface TemplateStructure {
   regions: TemplateRegion[];
+  /**
+   * Values paths an action compares, does arithmetic on or converts (`eq .Values.type "NodePort"`,
+   * `gt $replicas 1`, `add .Values.port 1`, `int .Values.x`): a marker in their place would change
+   * what Helm renders, so the marker render keeps their real values.
+   */
+  compared: string[][];
 }
+
+/** Functions whose result a marker would change (comparisons, arithmetic, conversions, cuts). */
+const CONTROL_FUNCTIONS = /(?:^|[\s(|])(eq|ne|lt|le|gt|ge|has|hasKey|hasPrefix|hasSuffix|contains|regexMatch|mustRegexMatch|regexFind|semverCompare|add|add1|sub|mul|div|mod|max|min|floor|ceil|round|until|untilStep|int|int64|float64|atoi|trunc|substr|splitList|split|ternary|b64dec|fromYaml|fromJson)(?=$|[\s)|])/;
 
 interface Action {
   start: number;
@@ -64,14 +75,22 @@ function actionsOf(text: string): Action[] {
 
 /** Replaces every action by spaces of the same length (lines and columns stay true). */
 function blankActions(text: string, actions: Action[]): string {
-  let out = '';
+  const parts: string[] = [];
   let at = 0;
   for (const a of actions) {
-    out += text.slice(at, a.start) + text.slice(a.start, a.end).replace(/[^\n]/g, (ch, i: number) => (i === 0 && !text.slice(a.start, a.end).includes('\n') ? '\uE000' : ' '));
+    parts.push(text.slice(at, a.start));
+    const action = text.slice(a.start, a.end);
+    if (action.includes('\n')) {
+      parts.push(action.replace(/[^\n]/g, ' '));
+    } else {
+      // A one-line action keeps a mark where it starts: a key written by an action is a wildcard.
+      parts.push('\uE000' + ' '.repeat(action.length - 1));
+    }
     at = a.end;
   }
+  parts.push(text.slice(at));
   // Template comments are blanked too.
-  return (out + text.slice(at)).replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (m) => m.replace(/[^\n]/g, ' '));
+  return parts.join('').replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 export function analyzeTemplate(text: string): TemplateStructure {
@@ -150,8 +169,10 @@ export function analyzeTemplate(text: string): TemplateStructure {
       }
     }
   };
+  const compared: string[][] = [];
   const applyAction = (a: Action): void => {
     const body = a.body.replace(/^-\s*/, '');
+    if (CONTROL_FUNCTIONS.test(body)) compared.push(...readsOf(body));
     const word = /^(\w+)/.exec(body)?.[1];
     if (word === 'define') {
       stack.push({ kind: 'define', reads: [] });
@@ -188,7 +209,8 @@ export function analyzeTemplate(text: string): TemplateStructure {
   };
 
   // Key lines: indentation stack per region.
-  let keyStack: Array<{ indent: number; keys: string[] }> = [];
+  let keyStack: Array<{ indent: number; keys: string[]; indexed: Array<string | number>; line?: TemplateLine }> = [];
+  let ordinals = new Map<string, number>();
   let currentRegion = region;
   const allLines = blanked.split('\n');
   const rawLines = text.split('\n');
@@ -209,6 +231,11 @@ export function analyzeTemplate(text: string): TemplateStructure {
       }
       blockScalarIndent = -1;
     }
+    if (/^---\s*$/.test(allLines[l]!) && region.lines.length > 0) {
+      // Each document of a template (or of a `define`) writes its own object.
+      region = { define: region.define, kinds: [], lines: [] };
+      regions.push(region);
+    }
     const beforeKey: Action[] = [];
     const afterKey: Action[] = [];
     const raw = rawLines[l]!;
@@ -220,28 +247,40 @@ export function analyzeTemplate(text: string): TemplateStructure {
     if (region !== currentRegion) {
       currentRegion = region;
       keyStack = [];
+      ordinals = new Map();
     }
     if (m) {
       const indent = m[1]!.length;
       const dashes = (m[2]!.match(/-/g) ?? []).length;
       while (keyStack.length > 0 && keyStack[keyStack.length - 1]!.indent >= indent) keyStack.pop();
       const parent = keyStack[keyStack.length - 1]?.keys ?? [];
+      const parentIndexed = keyStack[keyStack.length - 1]?.indexed ?? [];
       const rawKey = m[3]!.includes('\uE000') ? '*' : m[3]!.replace(/^["']|["']$/g, '').trim();
       const keys = [...parent, ...Array<string>(dashes).fill('-'), rawKey];
+      const itemIndexed: Array<string | number> = [...parentIndexed];
+      for (let d = 0; d < dashes; d++) {
+        const at = JSON.stringify(itemIndexed);
+        const ordinal = (ordinals.get(at) ?? -1) + 1;
+        ordinals.set(at, ordinal);
+        itemIndexed.push(ordinal);
+      }
+      const indexed = [...itemIndexed, rawKey];
       const contentIndent = indent + m[2]!.length;
-      keyStack.push({ indent: contentIndent, keys });
-      if (dashes > 0) keyStack.splice(keyStack.length - 1, 0, { indent, keys: [...parent, ...Array<string>(dashes).fill('-')] });
+      keyStack.push({ indent: contentIndent, keys, indexed });
+      if (dashes > 0) keyStack.splice(keyStack.length - 1, 0, { indent, keys: [...parent, ...Array<string>(dashes).fill('-')], indexed: itemIndexed });
       const lineReads = afterKey.flatMap((a) => readsOf(a.body));
       const entry: TemplateLine = {
         line: l + 1,
         column: contentIndent + 1,
         endColumn: raw.length + 1,
         keys,
+        indexed,
         indent: contentIndent,
         guards: stack.filter((b) => b.kind !== 'define').map((b) => b.reads).reverse().flat(),
         reads: lineReads,
       };
       region.lines.push(entry);
+      keyStack[keyStack.length - 1]!.line = entry;
       if (/:\s*[|>][-+0-9]*\s*$/.test(blank)) blockScalarIndent = indent + (dashes > 0 ? m[2]!.length : 0);
       if (rawKey === 'kind' && keys.length === 1) {
         const kind = /:\s*([A-Za-z][\w]*)\s*$/.exec(raw)?.[1];
@@ -249,16 +288,47 @@ export function analyzeTemplate(text: string): TemplateStructure {
       }
       for (const a of afterKey) applyAction(a);
     } else {
-      // An action-only (or text) line: what it reads belongs to the block of the last key above it.
-      const last = region.lines[region.lines.length - 1];
-      const indent = /^\s*/.exec(raw)![0].length;
+      const item = /^(\s*)((?:-(?:\s+|$))+)(?:\uE000|$)/.exec(blank);
+      if (item) {
+        // `- {{ toYaml … }}`: a list item an action fills; literal keys below it belong to it.
+        const indent = item[1]!.length;
+        while (keyStack.length > 0 && keyStack[keyStack.length - 1]!.indent >= indent) keyStack.pop();
+        const parentKeys = keyStack[keyStack.length - 1]?.keys ?? [];
+        const parentIndexed = keyStack[keyStack.length - 1]?.indexed ?? [];
+        const at = JSON.stringify(parentIndexed);
+        const ordinal = (ordinals.get(at) ?? -1) + 1;
+        ordinals.set(at, ordinal);
+        const itemLine: TemplateLine = {
+          line: l + 1,
+          column: indent + 1,
+          endColumn: raw.length + 1,
+          keys: [...parentKeys, '-'],
+          indexed: [...parentIndexed, ordinal],
+          indent: indent + 2,
+          guards: stack.filter((b) => b.kind !== 'define').map((b) => b.reads).reverse().flat(),
+          reads: lineActions.flatMap((a) => (/^-?\s*(if|with|range|else|end|define)\b/.test(a.body) ? [] : readsOf(a.body))),
+        };
+        keyStack.push({ indent, keys: [...parentKeys, '-'], indexed: [...parentIndexed, ordinal], line: itemLine });
+        region.lines.push(itemLine);
+        for (const a of lineActions) applyAction(a);
+        continue;
+      }
+      // An action-only (or text) line: what it reads belongs to the key whose block its output
+      // lands in — by `nindent N` / `indent N` when it says, else by the line's own indentation.
+      const lineIndent = /^\s*/.exec(raw)![0].length;
       for (const a of lineActions) {
         const word = /^-?\s*(\w+)/.exec(a.body)?.[1];
         const isControl = word === 'if' || word === 'with' || word === 'range' || word === 'else' || word === 'end' || word === 'define';
-        if (last && !isControl && indent > last.indent - 1 && !/:=/.test(a.body)) last.reads.push(...readsOf(a.body));
+        if (!isControl && !/:=/.test(a.body)) {
+          const declared = /\bn?indent\s+(\d+)/.exec(a.body);
+          const depth = declared ? Number(declared[1]) : lineIndent + 1;
+          let owner: TemplateLine | undefined;
+          for (let i = keyStack.length - 1; i >= 0 && !owner; i--) if (keyStack[i]!.indent < depth) owner = keyStack[i]!.line;
+          owner?.reads.push(...readsOf(a.body));
+        }
         applyAction(a);
       }
     }
   }
-  return { regions: regions.filter((r) => r.lines.length > 0) };
+  return { regions: regions.filter((r) => r.lines.length > 0), compared };
 }

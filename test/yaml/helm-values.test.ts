@@ -2,12 +2,13 @@
  * Values as Helm reads them: each YAML 1.1 case is asserted on its own, and the whole file is
  * compared with what the real Helm 4 hands to a template (`toJson .Values`).
  */
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHelmValues, resolvePlainScalar } from '../../src/yaml/helm-values.ts';
 import { runHelm } from '../helpers/helm.ts';
+import { loadExpectations, VIOLATIONS_DIR } from '../helpers/overlay.ts';
 
 const RICH_VALUES = `# a comment with {{ an unclosed action
 b1: on
@@ -155,5 +156,43 @@ describe('agrees with the real Helm', () => {
     expect(json).toBeDefined();
     const helmValues = JSON.parse(JSON.parse(json!) as string) as unknown;
     expect(parseHelmValues(RICH_VALUES).doc!.value).toStrictEqual(helmValues);
+  });
+});
+
+describe('bad values files of the fixture variants', () => {
+  it.each(['bad-yaml-duplicate-key', 'bad-yaml-syntax'])('%s: the problem on the expected line', async (variant) => {
+    const expectations = await loadExpectations(variant);
+    const expected = expectations.findings[0]!;
+    const file = path.join(VIOLATIONS_DIR, variant, expected.path);
+    const parsed = parseHelmValues(await readFile(file, 'utf8'));
+    expect(parsed.problems.map((p) => p.line)).toEqual([expected.line]);
+    // A duplicate key is reported, yet the file is read as Helm reads it (the last one wins).
+    expect(parsed.doc !== undefined).toBe(variant === 'bad-yaml-duplicate-key');
+  });
+
+  it('reports each duplicate key of the rich file', () => {
+    const parsed = parseHelmValues(RICH_VALUES);
+    // `y:` after `on:` is a duplicate too: both are the key "true".
+    expect(parsed.problems.map((p) => [p.code, p.line])).toEqual([['yaml-duplicate-key', 29], ['yaml-duplicate-key', 44]]);
+    expect(parsed.problems[0]!.message).toContain('Helm reads it as "true"');
+  });
+});
+
+describe('values files Helm refuses', () => {
+  it.each([
+    ['a list', '- a\n- b\n', 1],
+    ['a single value', 'just text\n', 1],
+    ['a collection as a key', 'ok: 1\n? [a, b]\n: 2\n', 2],
+    ['an unknown alias', 'a: *nowhere\n', 1],
+  ])('%s is a problem with a line, not a crash', (_name, text, line) => {
+    const parsed = parseHelmValues(text);
+    expect(parsed.doc).toBeUndefined();
+    expect(parsed.problems).toHaveLength(1);
+    expect(parsed.problems[0]!.line).toBe(line);
+  });
+
+  it('an empty file or a file of comments is no values, and no problem', () => {
+    expect(parseHelmValues('')).toMatchObject({ doc: undefined, problems: [] });
+    expect(parseHelmValues('# nothing here {{\n')).toMatchObject({ doc: undefined, problems: [] });
   });
 });
