@@ -35,6 +35,8 @@ export interface ChartTemplate {
   helmPath: string;
   path: string;
   text: string;
+  /** `[sub, …]` for an application subchart's template (its `.Values` live under that key). */
+  valuesPrefix: string[];
 }
 
 export interface RenderedDocument {
@@ -48,7 +50,7 @@ export interface RenderedDocument {
 
 export type RenderOutcome =
   | { ok: true; documents: RenderedDocument[]; cached: boolean; templates: ChartTemplate[] }
-  | { ok: false; problems: FileProblem[]; cached: boolean };
+  | { ok: false; problems: FileProblem[]; cached: boolean; templates?: ChartTemplate[] };
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -130,18 +132,23 @@ export async function renderChart(source: RepositorySource, allPaths: readonly s
   const templates = templatesOf(materialized.files, chart);
   const key = cacheKey(await helmIdentity(), materialized.files, materialized.sourceMap, options, chart);
   const cached = await readCached(key);
-  if (cached) return cached.ok ? { ...cached, cached: true, templates } : { ...cached, cached: true };
+  if (cached) return { ...cached, cached: true, templates };
   const outcome = await renderMaterialized(materialized.files, materialized.sourceMap, new Set(allPaths), chart, options);
   if (outcome.ok || !outcome.transient) await writeCached(key, outcome.ok ? { ok: true, documents: outcome.documents } : { ok: false, problems: outcome.problems });
-  return outcome.ok ? { ok: true, documents: outcome.documents, cached: false, templates } : { ok: false, problems: outcome.problems, cached: false };
+  return outcome.ok ? { ok: true, documents: outcome.documents, cached: false, templates } : { ok: false, problems: outcome.problems, cached: false, templates };
 }
 
 /** Template files (`templates/` of the chart and of every dependency directory), for locating. */
 function templatesOf(files: readonly ChartFile[], chart: Chart): ChartTemplate[] {
   const out: ChartTemplate[] = [];
+  const libraries = new Set(files.filter((f) => /(^|\/)Chart\.yaml$/.test(f.target) && /^type:\s*library\s*$/m.test(f.bytes.toString('utf8'))).map((f) => f.target.replace(/\/?Chart\.yaml$/, '')));
   for (const file of files) {
     if (!/(^|\/)templates\//.test(file.target) || file.bytes.length > 4 * 1024 * 1024) continue;
-    out.push({ helmPath: `${chart.name}/${file.target}`, path: file.from, text: file.bytes.toString('utf8') });
+    // `charts/a/charts/b/templates/x.yaml`: b's `.Values` are the root's `a.b`, unless b is a library.
+    const owner = file.target.slice(0, file.target.search(/(^|\/)templates\//));
+    const chain = [...owner.matchAll(/(?:^|\/)charts\/([^/]+)/g)].map((m) => m[1]!);
+    const valuesPrefix = libraries.has(owner) ? [] : chain;
+    out.push({ helmPath: `${chart.name}/${file.target}`, path: file.from, text: file.bytes.toString('utf8'), valuesPrefix });
   }
   return out;
 }

@@ -69,7 +69,7 @@ const NO_VALUES = new LayeredValues([]);
  * line (service charts), else the template line that writes the field.
  */
 export function locatedObjectsOf(render: ChartRender): K8sObject[] {
-  const templates = new TemplateIndex(render.templates.map((t) => ({ helmPath: t.helmPath, path: t.path, text: t.text })));
+  const templates = templateIndexOf(render.templates);
   const real = toProvenanceDocs(render.documents);
   const traced = render.provenance ? traceMarkers(toProvenanceDocs(render.provenance.marked), real, render.provenance.markers) : [];
   const bySourceIndex = new Map(traced.map((p) => [`${p.source}\u0000${p.index}`, p]));
@@ -88,7 +88,7 @@ export function locatedObjectsOf(render: ChartRender): K8sObject[] {
     if (literal && (!render.provenance || literal.has(path))) {
       return { path: file!, ...literal.locate(path) };
     }
-    const { via, valuesPath: _valuesPath, ...at } = locateRenderedField({ object, path, values, templates });
+    const { via, valuesPath: _valuesPath, ...at } = locateRenderedField({ object, path, values, templates, prefer: render.provenance ? 'values' : 'template' });
     // A service chart is edited in its values: a field no value controls, written by the library,
     // is asked for at the top of the most specific values file, not on a library line.
     if (render.provenance && via === 'template' && !own.has(at.path)) return values.locate([]);
@@ -125,11 +125,10 @@ function toProvenanceDocs(documents: readonly RenderedDocument[]): ProvenanceDoc
  * values line behind the `if` that guards the template writing `kind: <kind>`, else that line.
  */
 export function missingObjectLocator(render: ChartRender): (kind: string) => Location | undefined {
-  const templates = new TemplateIndex(render.templates.map((t) => ({ helmPath: t.helmPath, path: t.path, text: t.text })));
+  const templates = templateIndexOf(render.templates);
   const values = render.provenance?.values ?? NO_VALUES;
-  const own = `${render.chart.name}/templates/`;
   return (kind) => {
-    const found = locateMissingObject(kind, values, templates, (file) => file.helmPath.startsWith(own));
+    const found = locateMissingObject(kind, values, templates, { prefer: 'values' });
     // No values line guards it: the rule knows which values key would switch it on.
     if (!found || found.via === 'template') return undefined;
     const { via: _via, valuesPath: _valuesPath, ...at } = found;
@@ -157,4 +156,9 @@ function staticTemplateDocuments(render: ChartRender): Map<string, YamlDocument[
     for (const [key, docs] of byKind) if (rendered.get(key) === docs.length) out.set(key, docs);
   }
   return out;
+}
+
+/** The chart's and its dependencies' templates, as src/helm/provenance.ts reads them. */
+export function templateIndexOf(templates: readonly ChartTemplate[]): TemplateIndex {
+  return new TemplateIndex(templates.map((t) => ({ helmPath: t.helmPath, path: t.path, text: t.text, valuesPrefix: t.valuesPrefix })));
 }

@@ -14,11 +14,11 @@ import { describeChart, findChartFiles, findChartsWithoutChartYaml, type Chart }
 import { decodeYamlFile, isYamlPath, tooLarge, type YamlFile } from './files.ts';
 import { matchesAny } from './glob.ts';
 import { KNOWN_KINDS, objectFromDocument } from './objects.ts';
-import { locatedObjectsOf, missingObjectLocator, type ChartRender } from './rendered.ts';
+import { locatedObjectsOf, missingObjectLocator, templateIndexOf, type ChartRender } from './rendered.ts';
 import { LayeredValues, readValuesLayer, type ValuesLayer } from './values.ts';
-import { buildMarkerValues } from '../helm/provenance.ts';
+import { buildMarkerValues, locateHelmError, valuesToKeepAfterFailure } from '../helm/provenance.ts';
 import { CONFIG_PATH } from '../config/load.ts';
-import { renderChart, type RenderOutcome } from '../helm/render.ts';
+import { renderChart, type ChartTemplate, type RenderOutcome } from '../helm/render.ts';
 import os from 'node:os';
 
 export interface ServiceValues {
@@ -168,7 +168,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     .flatMap((chart) => config.production.environments.map((environment) => ({ chart, environment })))
     // A values file already reported as unreadable is not reported a second time in Helm's words.
     .filter(({ chart, environment }) => ![chart.valuesFile, chart.environmentFiles.get(environment)].some((p) => p !== undefined && problems.some((q) => q.path === p && q.code !== 'unknown-kind')));
-  const outcomes: Array<{ chart: Chart; environment: string; refused: FileProblem[]; render?: ChartRender }> = [];
+  const outcomes: Array<{ chart: Chart; environment: string; refused: FileProblem[]; refusedTemplates?: ChartTemplate[]; render?: ChartRender }> = [];
   const count = (outcome: RenderOutcome): void => {
     if (outcome.cached) renders.cached++;
     else renders.helm++;
@@ -179,6 +179,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     let outcome = await renderChart(source, allPaths, chart, options);
     count(outcome);
     const refused = outcome.ok ? [] : outcome.problems;
+    const refusedTemplates = outcome.ok ? undefined : outcome.templates;
     // values.schema.json refused the values: that is one finding, and the rules still judge what
     // Helm renders without the schema (their findings say what to change, and autofix can act).
     if (!outcome.ok && outcome.problems.some((p) => p.code === 'helm-render' && SCHEMA_REFUSAL.test(p.message))) {
@@ -186,19 +187,32 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       count(outcome);
     }
     if (!outcome.ok) {
-      outcomes.push({ chart, environment, refused });
+      outcomes.push({ chart, environment, refused, refusedTemplates });
       return;
     }
     const render: ChartRender = { chart, environment, documents: outcome.documents, templates: outcome.templates };
     // Service charts: a second render with marker values tells which values line set each field.
     const values = serviceValues.find((sv) => sv.chart === chart && sv.environment === environment)?.values;
     if (values) {
-      const markers = buildMarkerValues(values);
-      const marked = await renderChart(source, allPaths, chart, { ...options, extraValues: markers.text, skipSchemaValidation: true });
-      if (marked.ok) render.provenance = { values, markers, marked: marked.documents };
-      count(marked);
+      const templates = templateIndexOf(outcome.templates);
+      let keep = templates.comparedValues();
+      // Markers that change what a template does make the marker render fail: keep the values the
+      // failing line reads, a few times at most, then locate through the templates alone.
+      for (let attempt = 0; attempt < MARKER_ATTEMPTS; attempt++) {
+        const markers = buildMarkerValues(values, { keep });
+        const marked = await renderChart(source, allPaths, chart, { ...options, extraValues: markers.text, skipSchemaValidation: true });
+        count(marked);
+        if (marked.ok) {
+          render.provenance = { values, markers, marked: marked.documents };
+          break;
+        }
+        const more = valuesToKeepAfterFailure(marked.problems.map((p) => p.message).join('\n'), templates);
+        if (more.length === 0) break;
+        keep = [...keep, ...more];
+      }
+      if (!render.provenance) render.provenance = { values, markers: buildMarkerValues({}), marked: [] };
     }
-    outcomes.push({ chart, environment, refused, render });
+    outcomes.push({ chart, environment, refused, refusedTemplates, render });
   });
   outcomes.sort((a, b) => (a.chart.dir < b.chart.dir ? -1 : a.chart.dir > b.chart.dir ? 1 : config.production.environments.indexOf(a.environment) - config.production.environments.indexOf(b.environment)));
   const reported = new Set<string>();
@@ -206,9 +220,9 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   const missingLocators = new Map<string, (kind: string) => Location | undefined>();
   const locateMissingObject = (object: K8sObject, kind: string): Location | undefined =>
     object.origin.type === 'rendered' ? missingLocators.get(`${object.origin.chart}\u0000${object.origin.environment}`)?.(kind) : undefined;
-  for (const { chart, environment, refused, render } of outcomes) {
+  for (const { chart, environment, refused, refusedTemplates, render } of outcomes) {
     for (const found of refused) {
-      const problem = onSchemaValuesLine(found, layersFor(chart, environment));
+      const problem = onHelmsLine(found, layersFor(chart, environment), refusedTemplates, chart);
       // The same refusal in every environment is one finding.
       const key = `${problem.path}:${problem.line}:${problem.message.replace(` for ${environment}:`, ':')}`;
       if (!reported.has(key)) problems.push(problem);
@@ -227,6 +241,8 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
 }
 
 const SCHEMA_REFUSAL = /values don't meet the specifications of the schema/;
+/** Marker renders tried per chart and environment before locating through templates alone. */
+const MARKER_ATTEMPTS = 3;
 
 /** A file of a chart other than its Chart.yaml and root values files: templates, CRDs, ci/, files/. */
 function isChartInternal(file: string, chartDirs: ReadonlySet<string>): boolean {
@@ -256,6 +272,18 @@ function unknownKind(file: string, doc: YamlDocument, kind: string, apiVersion: 
     code: 'unknown-kind',
     message: unknownKindMessage(kind, apiVersion),
   };
+}
+
+/**
+ * Helm's refusal on the line a person edits (src/helm/provenance.ts): a schema violation on its
+ * values line, a `required`/`fail` on the values key the failing template line reads; else the
+ * place Helm named. Only the first place: a refused chart is one finding.
+ */
+function onHelmsLine(problem: FileProblem, values: LayeredValues, templates: ChartTemplate[] | undefined, chart: Chart): FileProblem {
+  if (problem.code !== 'helm-render' || !templates) return onSchemaValuesLine(problem, values);
+  const message = problem.message.slice(problem.message.indexOf(': ') + 2);
+  const at = locateHelmError(message, values, templateIndexOf(templates), chart.name)?.[0];
+  return at ? { ...problem, ...at.location } : onSchemaValuesLine(problem, values);
 }
 
 /**
