@@ -143,9 +143,9 @@ function templatesOf(files: readonly ChartFile[], chart: Chart): ChartTemplate[]
   const out: ChartTemplate[] = [];
   const libraries = new Set(files.filter((f) => /(^|\/)Chart\.yaml$/.test(f.target) && /^type:\s*library\s*$/m.test(f.bytes.toString('utf8'))).map((f) => f.target.replace(/\/?Chart\.yaml$/, '')));
   for (const file of files) {
-    if (!/(^|\/)templates\//.test(file.target) || file.bytes.length > 4 * 1024 * 1024) continue;
+    if (!/(^|\/)(templates|crds)\//.test(file.target) || file.bytes.length > 4 * 1024 * 1024) continue;
     // `charts/a/charts/b/templates/x.yaml`: b's `.Values` are the root's `a.b`, unless b is a library.
-    const owner = file.target.slice(0, file.target.search(/(^|\/)templates\//));
+    const owner = file.target.slice(0, file.target.search(/(^|\/)(templates|crds)\//));
     const chain = [...owner.matchAll(/(?:^|\/)charts\/([^/]+)/g)].map((m) => m[1]!);
     const valuesPrefix = libraries.has(owner) ? [] : chain;
     out.push({ helmPath: `${chart.name}/${file.target}`, path: file.from, text: file.bytes.toString('utf8'), valuesPrefix });
