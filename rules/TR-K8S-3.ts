@@ -20,7 +20,7 @@ export default defineRule({
     fixable: true,
     docs: {
       details:
-        'Checked on the values of every service chart (merged per production environment as Helm merges them), on statically parsed templates of infrastructure charts and on plain manifests. Quantities are parsed exactly as Kubernetes parses them (`500m`, `1Gi`, `1e3`, `0.5`); `1.5Gb` is invalid. A request above its limit is rejected by the API server, so it is reported here rather than at deploy time. Values that Helm fills in at render time (`{{ ... }}`) are not judged.',
+        'Checked on what a real Helm renders of every chart per production environment (findings on service charts land on the values line that sets the field) and on plain manifests. Quantities are parsed exactly as Kubernetes parses them (`500m`, `1Gi`, `1e3`, `0.5`); `1.5Gb` is invalid. A request above its limit is rejected by the API server, so it is reported here rather than at deploy time. Values that Helm fills in at render time (`{{ ... }}`) are not judged.',
       incorrect: 'resources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n  # no limits',
       correct: 'resources:\n  requests: { cpu: 250m, memory: 256Mi }\n  limits:   { cpu: "1",  memory: 512Mi }',
       fix: '`bplus fix` (or `/bplus fix TR-K8S-3`) adds the platform defaults for the service kind (`defaults.resources` in the configuration) to the values file, keeping comments and order.',
