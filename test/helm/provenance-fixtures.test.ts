@@ -47,6 +47,7 @@ const CASES: Case[] = [
   { variant: 'tr-k8s-5-celery-hpa-instead-of-keda', finding: 1, chart: 'condenser-worker', query: { kind: 'HorizontalPodAutoscaler', path: ['kind'] } },
   { variant: 'tr-k8s-5-fastapi-autoscaling-disabled', finding: 0, chart: 'orchestrator', query: { missingKind: 'HorizontalPodAutoscaler' } },
   { variant: 'tr-k8s-5-keda-inline-password', finding: 0, chart: 'condenser-worker', query: { kind: 'ScaledObject', path: (o) => findPath(o, (leaf, p) => p[p.length - 1] === 'host' && String(leaf).startsWith('http://keda:')) } },
+  { variant: 'tr-k8s-5-keda-inline-password', finding: 1, chart: 'condenser-worker', query: { kind: 'ScaledObject', path: (o) => findPath(o, (leaf, p) => p[p.length - 1] === 'host' && String(leaf).startsWith('http://keda:')) } },
   { variant: 'tr-k8s-5-keda-inline-password', finding: 2, chart: 'condenser-worker', query: { kind: 'ScaledObject', path: ['kind'] } },
   { variant: 'tr-k8s-6-ingress-without-tls', finding: 0, chart: 'api-gateway', query: { kind: 'Ingress', path: ['spec', 'tls'] } },
   { variant: 'tr-k8s-6-nodeport', finding: 0, chart: 'api-gateway', query: { kind: 'Service', path: ['spec', 'type'] } },
