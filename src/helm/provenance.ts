@@ -502,9 +502,38 @@ function refineByIdentity(read: ValuePath, path: ValuePath, rendered: Record<str
       const key = names.find((n) => Object.hasOwn(target, n));
       if (key !== undefined) return [...read, key];
     } else {
-      const index = target.findIndex((entry) => isRecord(entry) && names.some((n) => entry.name === n || entry.key === n));
-      if (index >= 0) return [...read, index, ...rest];
+      let index = target.findIndex((entry) => isRecord(entry) && names.some((n) => entry.name === n || entry.key === n));
+      // No name to match: a list rendered one item per entry (`range`) has the entries' order.
+      const renderedList = getPath(rendered, path.slice(0, i));
+      if (index < 0 && names.length === 0 && Array.isArray(renderedList) && renderedList.length === target.length) index = path[i] as number;
+      if (index >= 0) return [...read, index, ...withinEntry(target[index], rest)];
     }
+  }
+  return undefined;
+}
+
+/**
+ * The path inside a values entry that a rendered path below its item corresponds to: the rest
+ * itself when the entry has it, else the longest tail of it found inside the entry (a library
+ * may reshape an entry: `ipBlock.cidr` of a rule rendered under `to[0]`).
+ */
+function withinEntry(entry: unknown, rest: ValuePath): ValuePath {
+  if (getPath(entry, rest) !== undefined || rest.length === 0) return rest;
+  for (let k = rest.length - 1; k >= 1; k--) {
+    const tail = rest.slice(rest.length - k);
+    const found = findTail(entry, tail, [], 0);
+    if (found) return found;
+  }
+  return rest;
+}
+
+function findTail(value: unknown, tail: ValuePath, at: ValuePath, depth: number): ValuePath | undefined {
+  if (depth > 8 || value === null || typeof value !== 'object') return undefined;
+  if (getPath(value, tail) !== undefined) return [...at, ...tail];
+  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [key, child] of entries) {
+    const found = findTail(child, tail, [...at, key], depth + 1);
+    if (found) return found;
   }
   return undefined;
 }

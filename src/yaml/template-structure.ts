@@ -172,7 +172,8 @@ export function analyzeTemplate(text: string): TemplateStructure {
   const compared: string[][] = [];
   const applyAction = (a: Action): void => {
     const body = a.body.replace(/^-\s*/, '');
-    if (CONTROL_FUNCTIONS.test(body)) compared.push(...readsOf(body));
+    // Also a template name built from a value: `include (printf "x.%s" .Values.kind) .`.
+    if (CONTROL_FUNCTIONS.test(body) || /\b(?:include|template)\s*\(\s*printf\b/.test(body)) compared.push(...readsOf(body));
     const word = /^(\w+)/.exec(body)?.[1];
     if (word === 'define') {
       stack.push({ kind: 'define', reads: [] });

@@ -17,8 +17,12 @@ const PROD = 'billing/values-prod.yaml';
 const pod = ['spec', 'template', 'spec'];
 
 let chart: TracedChart;
+let bare: TracedChart;
 beforeAll(async () => {
-  chart = await traceChart(ROOT, path.join(ROOT, 'billing'), ['prod']);
+  [chart, bare] = await Promise.all([
+    traceChart(ROOT, path.join(ROOT, 'billing'), ['prod']),
+    traceChart(ROOT, path.join(ROOT, 'billing'), ['prod'], { withoutMarkers: true }),
+  ]);
 });
 
 function object(kind: string): ObjectProvenance {
@@ -29,6 +33,10 @@ function object(kind: string): ObjectProvenance {
 
 function at(kind: string, objectPath: ValuePath): { path: string; line: number; via: string } {
   const l = locateRenderedField({ object: object(kind), path: objectPath, values: chart.values, templates: chart.templates });
+  // The template fallback alone (no marker render) must land on the same line.
+  const o = bare.objects.find((x) => x.kind === kind)!;
+  const b = locateRenderedField({ object: o, path: objectPath, values: bare.values, templates: bare.templates });
+  expect({ path: b.path, line: b.line }, `${objectPath.join('.')} without markers`).toEqual({ path: l.path, line: l.line });
   return { path: l.path, line: l.line, via: l.via };
 }
 

@@ -29,6 +29,8 @@ describe('a marker render that fails', () => {
         const text = await runHelm(['template', 'picky', CHART, '-f', path.join(tmp, 'm.yaml'), '--skip-schema-validation']);
         return { text, markers };
       };
+      // The template name built from a value is found statically too; without it, Helm refuses.
+      expect(templates.comparedValues()).toContainEqual(['flavour']);
       const failure = await render([]).then(() => undefined, (e: HelmError) => e);
       expect(failure?.stderr).toMatch(/no template "picky\.zq\d+qz"/);
       const keep = valuesToKeepAfterFailure(failure!.stderr, templates);

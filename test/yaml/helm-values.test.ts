@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHelmValues, resolvePlainScalar } from '../../src/yaml/helm-values.ts';
+import { parseHelmValues, parseHelmValuesFully, resolvePlainScalar } from '../../src/yaml/helm-values.ts';
 import { runHelm } from '../helpers/helm.ts';
 import { loadExpectations, VIOLATIONS_DIR } from '../helpers/overlay.ts';
 
@@ -60,6 +60,9 @@ block: |
 list: &l [1, two, {three: 3}]
 list2: *l
 `;
+
+/** The same scalars without merge keys, aliases or duplicates: the fast path reads these. */
+const PLAIN_VALUES = RICH_VALUES.split('\nbase:')[0]!.replace('y: keyy\n', '') + '\nblock: |\n  {{ .x }}\n';
 
 describe('YAML 1.1 scalars as go-yaml v2 resolves them', () => {
   it.each([
@@ -148,6 +151,19 @@ describe('agrees with the real Helm', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a file without merge keys exactly as Helm does, on the fast path and the full one', async () => {
+    await writeFile(path.join(dir, 'values.yaml'), PLAIN_VALUES);
+    const out = await runHelm(['template', 'probe', dir]);
+    await writeFile(path.join(dir, 'values.yaml'), RICH_VALUES);
+    const helmValues = JSON.parse(JSON.parse(/values: (".*")/.exec(out)![1]!) as string) as unknown;
+    const fast = parseHelmValues(PLAIN_VALUES);
+    expect(fast.doc!.value).toStrictEqual(helmValues);
+    expect(parseHelmValuesFully(PLAIN_VALUES).doc!.value).toStrictEqual(helmValues);
+    // Positions come on demand, the same as the full reading's.
+    expect(fast.doc!.locate(['i2']).line).toBe(parseHelmValuesFully(PLAIN_VALUES).doc!.locate(['i2']).line);
+    expect(fast.doc!.has(['n3'])).toBe(true);
   });
 
   it('reads every value of a YAML 1.1 file exactly as Helm does', async () => {
