@@ -23,7 +23,20 @@ export interface ValueTrace extends Location {
    * text that makes it what it is; changing it changes every user of the anchor), `via` the
    * lines of the `*alias` / `<<: *anchor` that brought it here, outermost first.
    */
-  via: Array<{ kind: 'alias' | 'merge'; span: Span }>;
+  via: Array<{ kind: 'alias' | 'merge'; span: Span; anchor?: string }>;
+}
+
+/**
+ * Words for where a value comes from, for messages: `values.yaml:4`, or for a value that came
+ * through a merge key `values.yaml:4 (in the anchor &defaults, merged by "<<" on line 25)`.
+ */
+export function describeTrace(trace: ValueTrace): string {
+  const at = `${trace.path}:${trace.line}`;
+  const merge = trace.via.find((v) => v.kind === 'merge');
+  const alias = trace.via.find((v) => v.kind === 'alias');
+  if (merge) return `${at} (in the anchor${alias?.anchor ? ` &${alias.anchor}` : ''}, merged by "<<" on line ${merge.span.line})`;
+  if (alias) return `${at} (in the anchor &${alias.anchor ?? '?'}, used by *${alias.anchor ?? '?'} on line ${alias.span.line})`;
+  return trace.deleted ? `${at} (set to null here, which deletes it)` : at;
 }
 
 /** Reads a values file as Helm reads it (YAML 1.1, merge keys in go-yaml's order; src/yaml/helm-values.ts). */

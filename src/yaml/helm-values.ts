@@ -35,7 +35,7 @@ export interface ValueNodeOrigin {
   key?: { start: number; end: number };
   value: { start: number; end: number };
   /** Alias (`*x`) and merge key (`<<`) offsets it came through, outermost first. */
-  via: Array<{ kind: 'alias' | 'merge'; start: number; end: number }>;
+  via: Array<{ kind: 'alias' | 'merge'; start: number; end: number; anchor?: string }>;
   entries?: Map<string, ValueNodeOrigin>;
   items?: ValueNodeOrigin[];
 }
@@ -45,7 +45,7 @@ export interface ValueOrigin {
   /** The span a person edits: the key and its scalar value, or the key line of a collection. */
   span: Span;
   /** Spans of the aliases / merge keys it came through (empty when written in place). */
-  via: Array<{ kind: 'alias' | 'merge'; span: Span }>;
+  via: Array<{ kind: 'alias' | 'merge'; span: Span; anchor?: string }>;
 }
 
 export interface HelmValuesDocument extends YamlDocument {
@@ -226,7 +226,7 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
       if (!target) throw new ValuesError(`unknown anchor "${(node as Alias).source}"`, node.range?.[0] ?? 0);
       if (active.has(target)) throw new ValuesError(`anchor "${(node as Alias).source}" refers to itself`, node.range?.[0] ?? 0);
       const [start, end] = node.range ?? [0, 0];
-      return build(target, [...via, { kind: 'alias', start, end }]);
+      return build(target, [...via, { kind: 'alias', start, end, anchor: (node as Alias).source }]);
     }
     const [start, end] = node.range ?? [0, 0];
     const here = { start, end: trimEnd(text, end) };
@@ -400,7 +400,7 @@ function makeDocument(built: Built, lines: LineIndex): HelmValuesDocument {
       if (!complete) return undefined;
       return {
         span: path.length === 0 ? rootSpan() : spanOf(node),
-        via: node.via.map((v) => ({ kind: v.kind, span: lines.span(v.start, v.end) })),
+        via: node.via.map((v) => ({ kind: v.kind, span: lines.span(v.start, v.end), ...(v.anchor ? { anchor: v.anchor } : {}) })),
       };
     },
   };

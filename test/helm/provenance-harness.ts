@@ -2,7 +2,8 @@
  * Renders a chart twice with the real Helm (real values, then with the marker values as the last
  * `-f`) and builds everything `locateRenderedField` needs, from the files on disk.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { buildMarkerValues, RenderedProvenance, TemplateIndex, type ObjectProvenance, type TemplateFile } from '../../src/helm/provenance.ts';
@@ -62,9 +63,13 @@ export async function traceChart(repoRoot: string, chartDir: string, environment
   const templates = new TemplateIndex(await templateFiles(chartDir, repoRoot, chartName));
   const markers = buildMarkerValues(values, { keep: options.keepCompared === false ? [] : templates.comparedValues() });
   const copy = await copyChart(chartDir);
+  const cleanups: Array<() => Promise<void>> = [];
   try {
     await helmDependencyBuild(copy.chartDir);
-    const markerFile = path.join(path.dirname(copy.chartDir), 'bplus-markers.yaml');
+    // A directory of its own: a chart without dependencies is copied to the temp dir's root.
+    const markerDir = await mkdtemp(path.join(os.tmpdir(), 'bplus-markers-'));
+    cleanups.push(() => rm(markerDir, { recursive: true, force: true }));
+    const markerFile = path.join(markerDir, 'markers.yaml');
     await writeFile(markerFile, markers.text);
     const base = ['template', chartName, copy.chartDir, '--namespace', 'balance-plus'];
     for (const l of layers) base.push('--values', path.join(repoRoot, l.path));
@@ -77,6 +82,7 @@ export async function traceChart(repoRoot: string, chartDir: string, environment
     return { values, templates, objects: provenance.objects, rendered, provenance };
   } finally {
     await copy.cleanup();
+    for (const cleanup of cleanups) await cleanup();
   }
 }
 

@@ -1,6 +1,6 @@
 /** Layered values: every value traced to the file and line that set it, as Helm merges them. */
 import { describe, expect, it } from 'vitest';
-import { LayeredValues, readValuesLayer } from '../../src/model/values.ts';
+import { describeTrace, LayeredValues, readValuesLayer } from '../../src/model/values.ts';
 import { parseYaml } from '../../src/yaml/parse.ts';
 
 const BASE = `# {{ a comment that opens an action and never closes it
@@ -69,6 +69,8 @@ describe('LayeredValues with values read as Helm reads them', () => {
     expect(trace).toMatchObject({ path: 'c/values.yaml', line: 5 });
     expect(trace.via.map((v) => [v.kind, v.span.line])).toEqual([['merge', 8], ['alias', 8]]);
     expect(values.trace(['initContainers', 0, 'image'])).toMatchObject({ line: 9, via: [] });
+    expect(describeTrace(trace)).toBe('c/values.yaml:5 (in the anchor &containerDefaults, merged by "<<" on line 8)');
+    expect(describeTrace(values.trace(['resources', 'limits'])!)).toBe('c/values-prod.yaml:5 (set to null here, which deletes it)');
     // A key missing under a merged map locates on the anchor's key that holds it.
     expect(values.locate(['initContainers', 0, 'resources', 'limits', 'ephemeral-storage'])).toMatchObject({ path: 'c/values.yaml', line: 5 });
   });
