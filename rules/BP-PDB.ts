@@ -26,6 +26,9 @@ export default defineRule({
       incorrect: 'autoscaling: { enabled: true, minReplicas: 3 }\npodDisruptionBudget: { enabled: false }',
       correct: 'autoscaling: { enabled: true, minReplicas: 3 }\npodDisruptionBudget: { enabled: true, minAvailable: 2 }',
     },
+    peers: [
+      'Polaris `missingPodDisruptionBudget`',
+    ],
     messages: {
       missing: {
         en: '{object} runs {replicas} replicas but no PodDisruptionBudget selects its pods: a node drain may evict all of them at once; add one (podDisruptionBudget.enabled: true in a service chart)',
@@ -44,7 +47,7 @@ export default defineRule({
       isServiceObject(context.model, a) && isServiceObject(context.model, b) ? sameRelease(a, b) : sameEnvironment(a, b);
     const pdbs = context.objects('PodDisruptionBudget');
     const autoscalers = context.objects('HorizontalPodAutoscaler', 'ScaledObject');
-    for (const object of context.objects('Deployment', 'StatefulSet')) {
+    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
       if (!isProduction(object, context.config)) continue;
       const podLabels = labelsAt(object.raw, ['spec', 'template', 'metadata', 'labels']);
       if ((podLabels[COMPONENT] ?? object.metadata.labels[COMPONENT]) !== 'api') continue;

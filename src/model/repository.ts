@@ -11,7 +11,7 @@ import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { FileProblem, K8sObject, Location } from '../types.ts';
 import type { YamlDocument } from '../yaml/parse.ts';
 import { describeChart, findChartFiles, findChartsWithoutChartYaml, type Chart } from './charts.ts';
-import { decodeYamlFile, isYamlPath, tooLarge, type YamlFile } from './files.ts';
+import { decodeYamlFile, isJsonPath, isManifestPath, looksLikeJsonManifest, tooLarge, type YamlFile } from './files.ts';
 import { matchesAny } from './glob.ts';
 import { KNOWN_KINDS, objectFromDocument } from './objects.ts';
 import { locatedObjectsOf, missingObjectLocator, templateIndexOf, type ChartRender } from './rendered.ts';
@@ -49,6 +49,8 @@ export interface RepositoryModel {
   /** How many chart renders ran Helm and how many came from the cache (docs/helm.md). */
   renders?: { helm: number; cached: number };
   problems: FileProblem[];
+  /** Paths the configuration's `ignore:` patterns removed from the review (to tell a pattern that matches nothing). */
+  ignored?: string[];
 }
 
 /** How many files are read at once; keeps memory flat and a remote source's requests bounded. */
@@ -70,9 +72,10 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
 
   // Inside a chart only Chart.yaml and the values files are read: templates, CRDs and the rest are
   // Helm's to read (no size cap, no template masking), and judged as rendered.
-  const toRead = files.filter((f) => isYamlPath(f.path) && f.path !== CONFIG_PATH && !vendored(f.path) && !isChartInternal(f.path, chartDirs));
+  const toRead = files.filter((f) => isManifestPath(f.path) && f.path !== CONFIG_PATH && !vendored(f.path) && !isChartInternal(f.path, chartDirs));
   await forEachLimited(toRead, READ_CONCURRENCY, async (entry) => {
-    if (entry.size !== undefined && entry.size > config.limits.maxFileBytes) {
+    // A large JSON file is usually a lock file: it is reported only when its head declares an object.
+    if (entry.size !== undefined && entry.size > config.limits.maxFileBytes && !isJsonPath(entry.path)) {
       problems.push(tooLarge(entry.path, entry.size, config.limits.maxFileBytes));
       return;
     }
@@ -84,12 +87,12 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       return;
     }
     if (bytes.length > config.limits.maxFileBytes) {
-      problems.push(tooLarge(entry.path, bytes.length, config.limits.maxFileBytes));
+      if (!isJsonPath(entry.path) || looksLikeJsonManifest(bytes)) problems.push(tooLarge(entry.path, bytes.length, config.limits.maxFileBytes));
       return;
     }
     const outcome = decodeYamlFile(entry.path, bytes);
     if (!outcome.ok) {
-      problems.push(outcome.problem);
+      if (outcome.problem) problems.push(outcome.problem);
       return;
     }
     yamlFiles.set(entry.path, outcome.file);
@@ -237,7 +240,8 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     }
   }
 
-  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, templateTexts, renderedCharts, locateMissingObject, renders };
+  const ignored = config.ignore.length > 0 ? listed.filter((f) => matchesAny(f.path, config.ignore)).map((f) => f.path) : [];
+  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, ignored, templateTexts, renderedCharts, locateMissingObject, renders };
 }
 
 const SCHEMA_REFUSAL = /values don't meet the specifications of the schema/;
