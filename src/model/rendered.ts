@@ -148,7 +148,7 @@ function staticTemplateDocuments(render: ChartRender): Map<string, YamlDocument[
   }
   const out = new Map<string, YamlDocument[]>();
   for (const t of render.templates) {
-    if (!/\.ya?ml$/.test(t.helmPath)) continue;
+    if (!/\.(ya?ml|json)$/.test(t.helmPath)) continue;
     const parsed = parseYaml(t.text, { templates: true });
     if (parsed.problems.length > 0) continue;
     const byKind = new Map<string, YamlDocument[]>();
