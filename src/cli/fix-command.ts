@@ -9,6 +9,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { reviewRepository } from '../engine/review.ts';
 import { loadRules } from '../engine/registry.ts';
 import { failing, planFixes, unifiedDiff, type FixPlan } from '../fix/index.ts';
@@ -30,6 +31,16 @@ Exit codes: 0 nothing failing remains, 1 failures remain, 2 usage error.
 `;
 
 export async function runFixCommand(args: string[], io: CliIO): Promise<number> {
+  try {
+    return await fix(args, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`bplus fix: ${error.message.replace(/^fix: /, '')}\nRun "bplus fix --help" for its options.\n`);
+    return 2;
+  }
+}
+
+async function fix(args: string[], io: CliIO): Promise<number> {
   const options = parse(args);
   if (options === 'help') {
     io.stdout(FIX_USAGE);
@@ -89,9 +100,24 @@ export async function runFixCommand(args: string[], io: CliIO): Promise<number> 
 /** A changed file that held clear-text values, as comment lines outside the patch. */
 function sensitiveNote(file: string, before: string | undefined, after: string): string {
   const removed = before === undefined ? 0 : before.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').length;
-  // Neither side is printed: the new content may still hold a value that no fixer could move.
   const added = after.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').length;
-  return `# ${file}: left out of this patch because it held clear-text values, which a diff would repeat; "bplus fix" without --dry-run rewrites it (${removed} line(s) now, ${added} after).\n`;
+  const note = `# ${file}: left out of this patch because it held clear-text values, which a diff would repeat; "bplus fix" without --dry-run rewrites it (${removed} line(s) now, ${added} after)`;
+  // The new content is shown only when it is nothing but SealedSecrets (ciphertext); anything else
+  // may still hold a value that no fixer could move.
+  if (!onlySealedSecrets(after)) return `${note}.\n`;
+  return `${note} as:\n${after.replace(/\n$/, '').split('\n').map((l) => `#   ${l}`).join('\n')}\n`;
+}
+
+function onlySealedSecrets(text: string): boolean {
+  try {
+    const docs = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+    return docs.length > 0 && docs.every((d) => {
+      const o = d as { kind?: unknown; data?: unknown; stringData?: unknown } | null;
+      return o !== null && typeof o === 'object' && o.kind === 'SealedSecret' && o.data === undefined && o.stringData === undefined;
+    });
+  } catch {
+    return false;
+  }
 }
 
 /** `--rule` names a rule that exists and has a fixer, or the command stops with the nearest id. */

@@ -59,7 +59,7 @@ describe('bplus check', () => {
     cleanup.push(() => removeMaterialized(dir));
     const { stdout } = await run('check', dir, '--locale', 'ru');
     expect(stdout).toMatch(/не Kubernetes quantity/);
-    expect(stdout).toMatch(/ошибок: [1-9]/);
+    expect(stdout).toMatch(/нарушений: [1-9]/);
   });
 
   it('exits 2 on usage errors and on a broken configuration', async () => {
