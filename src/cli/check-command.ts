@@ -3,7 +3,8 @@
  * (`--fail-on`), failures only (`--quiet`), a baseline so that only new findings fail, and SARIF
  * written next to another format for the GitHub Action.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { reviewRepository } from '../engine/review.ts';
 import { loadRules } from '../engine/registry.ts';
 import { applyBaseline, formatBaseline, parseBaseline } from '../report/baseline.ts';
@@ -104,7 +105,10 @@ export async function runCheckCommand(args: string[], io: CliIO): Promise<number
   const sarifFile = stringValue(parsed, 'sarif');
   if (sarifFile !== undefined || format === 'sarif') {
     const sarif = formatSarif(view, await loadRules(), (await import('./main.ts')).packageVersion());
-    if (sarifFile !== undefined) await writeFile(sarifFile, sarif);
+    if (sarifFile !== undefined) {
+      await mkdir(path.dirname(path.resolve(sarifFile)), { recursive: true });
+      await writeFile(sarifFile, sarif);
+    }
     if (format === 'sarif') io.stdout(sarif);
   }
   if (format === 'json') io.stdout(formatJson(view));
