@@ -30,10 +30,10 @@ export async function reviewRepository(source: RepositorySource, options: Review
 }
 
 async function readConfig(source: RepositorySource, listed: readonly SourceEntry[], options: ReviewOptions): Promise<LoadedConfig> {
-  if (options.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH);
+  if (options.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH, options.locale);
   if (!listed.some((f) => f.path === CONFIG_PATH)) return { config: defaultConfig, problems: [] };
   try {
-    return parseConfig((await source.read(CONFIG_PATH)).toString('utf8'), CONFIG_PATH);
+    return parseConfig((await source.read(CONFIG_PATH)).toString('utf8'), CONFIG_PATH, options.locale);
   } catch (error) {
     const at = { path: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 };
     return { config: defaultConfig, problems: [{ ...at, code: 'read-error', message: `configuration could not be read: ${(error as Error).message}` }] };
@@ -70,7 +70,8 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
   };
 
   for (const problem of model.problems) {
-    emit(inputRule, problem.code === 'unknown-kind' ? 'notice' : 'failure', 'problem', { message: problem.message }, problem);
+    const messageId = problem.code in inputRule.meta.messages ? problem.code : 'problem';
+    emit(inputRule, problem.code === 'unknown-kind' ? 'notice' : 'failure', messageId, { message: problem.message }, problem);
   }
   for (const problem of loadedConfig.problems) emit(configRule, 'failure', 'problem', { message: problem.message }, problem);
   const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
