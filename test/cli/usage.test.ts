@@ -70,3 +70,21 @@ describe('level names', () => {
     expect(stdout).not.toMatch(/\berror\b/);
   });
 });
+
+describe('documentation names only commands that exist', () => {
+  it('README, docs and the check-run summary', async () => {
+    const { readFile, readdir } = await import('node:fs/promises');
+    const files = ['README.md', 'src/report/check-run.ts', ...(await readdir('docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const known = new Set([...COMMANDS, 'help', 'version', '--help', '-h', '--version', '-v']);
+    const named: string[] = [];
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      // Commands as someone would type them: at the start of a code span or line, or after npx.
+      for (const m of text.matchAll(/(?:`|npx |\$ )bplus ([\w-]+)/g)) {
+        named.push(m[1]!);
+        expect(known, `${file}: bplus ${m[1]}`).toContain(m[1]);
+      }
+    }
+    expect(named).toContain('check');
+  });
+});
