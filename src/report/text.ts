@@ -63,9 +63,12 @@ export function formatText(view: ReportView, options: TextOptions = {}): string 
   const paint = (style: Style, text: string): string => (options.color ? `\u001b[${SGR[style]}m${text}\u001b[0m` : text);
   const levelStyle: Record<Level, Style> = { failure: 'red', warning: 'yellow', notice: 'cyan' };
   const labels = LABELS[view.locale];
-  const rows = view.findings.map(({ finding: f }) => ({ f, position: `${f.line}:${f.column}` }));
+  // Lines right-aligned and columns left-aligned, so the colons line up.
+  const lineWidth = Math.max(0, ...view.findings.map(({ finding: f }) => String(f.line).length));
+  const columnWidth = Math.max(0, ...view.findings.map(({ finding: f }) => String(f.column).length));
+  const rows = view.findings.map(({ finding: f }) => ({ f, position: `${String(f.line).padStart(lineWidth)}:${String(f.column).padEnd(columnWidth)}` }));
   const width = {
-    position: Math.max(0, ...rows.map((r) => r.position.length)),
+    position: lineWidth + 1 + columnWidth,
     level: Math.max(0, ...rows.map((r) => labels[r.f.level].length)),
     rule: Math.max(0, ...rows.map((r) => r.f.ruleId.length)),
   };
