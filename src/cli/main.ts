@@ -39,7 +39,7 @@ const COMMANDS = ['demo', 'check', 'fix', 'seal', 'netpol', 'rules', 'help', 've
 const SEAL_OPTIONS: OptionSpecs = {
   cert: { type: 'string' },
   scope: { type: 'string' },
-  namespace: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
   'merge-into': { type: 'string' },
   'in-place': { type: 'boolean' },
   output: { type: 'string', short: 'o' },
