@@ -198,7 +198,8 @@ function renderSummary(
       `environments: ${s.environments.length ? s.environments.map((e) => `\`${e}\``).join(', ') : 'none found'}. ` +
       `${plural(counts.failures, 'failure')}, ${plural(counts.warnings, 'warning')}, ` +
       `${plural(counts.notices, 'notice')}; ${inDiff.length} on lines this pull request changed ` +
-      `(annotated), ${outsideDiff.length} elsewhere (listed below).`,
+      `(annotated), ${outsideDiff.length} elsewhere (listed below)` +
+      (s.waived ? `; ${plural(s.waived, 'finding')} waived with a written reason.` : '.'),
     '',
   );
   if (context.neutral) {

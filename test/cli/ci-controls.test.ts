@@ -159,3 +159,18 @@ describe('--format github', () => {
     expect(escapeProperty('TR-K8S-3: a, b%')).toBe('TR-K8S-3%3A a%2C b%25');
   });
 });
+
+describe('the check run summary', () => {
+  it('counts waived findings too', async () => {
+    const { buildCheckRunReport } = await import('../../src/report/check-run.ts');
+    const dir = await variant('ok-loadbalancer-exception');
+    const { reviewRepository } = await import('../../src/engine/review.ts');
+    const { LocalSource } = await import('../../src/source/local.ts');
+    const result = await reviewRepository(new LocalSource(dir));
+    expect(result.summary.waived).toBe(1);
+    const report = buildCheckRunReport(result, { repository: 'o/r', headSha: 'a'.repeat(40) });
+    expect(report.output.summary).toContain('1 finding waived with a written reason.');
+    expect(report.output.summary).toContain('npx bplus check .');
+    expect(report.output.summary).not.toContain('bplus review');
+  });
+});
