@@ -19,6 +19,7 @@ import type { Level, Locale } from '../types.ts';
 import { UsageError, oneOf, parseCommandArgs, stringValue } from './args.ts';
 import { changedFilesSince } from './git.ts';
 import type { CliIO } from './main.ts';
+import { packageVersion } from './version.ts';
 
 export const CHECK_USAGE = `Usage: bplus check [DIR] [options]
 
@@ -50,7 +51,7 @@ export async function runCheckCommand(args: string[], io: CliIO): Promise<number
     'write-baseline': { type: 'boolean', default: false },
   });
   if (parsed.help) return (io.stdout(`${CHECK_USAGE}\n`), 0);
-  if (parsed.version) return (io.stdout(`${(await import('./main.ts')).packageVersion()}\n`), 0);
+  if (parsed.version) return (io.stdout(`${packageVersion()}\n`), 0);
   if (parsed.positionals.length > 1) throw new UsageError(`check: takes one directory, got ${parsed.positionals.length}`);
   const dir = parsed.positionals[0] ?? '.';
   const format = oneOf(String(parsed.values.format), FORMATS, '--format');
@@ -104,7 +105,7 @@ export async function runCheckCommand(args: string[], io: CliIO): Promise<number
 
   const sarifFile = stringValue(parsed, 'sarif');
   if (sarifFile !== undefined || format === 'sarif') {
-    const sarif = formatSarif(view, await loadRules(), (await import('./main.ts')).packageVersion());
+    const sarif = formatSarif(view, await loadRules(), packageVersion());
     if (sarifFile !== undefined) {
       await mkdir(path.dirname(path.resolve(sarifFile)), { recursive: true });
       await writeFile(sarifFile, sarif);

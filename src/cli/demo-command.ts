@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, parseCommandArgs } from './args.ts';
 import type { CliIO } from './main.ts';
+import { packageVersion } from './version.ts';
 
 export const DEMO_USAGE = `Usage: bplus demo [DIR] [--locale en|ru]
 
@@ -61,7 +62,7 @@ async function filesUnder(root: string, rel = ''): Promise<string[]> {
 
 export async function runDemoCommand(args: string[], io: CliIO): Promise<number> {
   const parsed = parseCommandArgs('demo', args, { locale: { type: 'string', default: 'en' } });
-  const { main, packageVersion } = await import('./main.ts');
+  const { main } = await import('./main.ts');
   if (parsed.help) return (io.stdout(`${DEMO_USAGE}\n`), 0);
   if (parsed.version) return (io.stdout(`${packageVersion()}\n`), 0);
   if (parsed.positionals.length > 1) throw new UsageError(`demo: takes one directory, got ${parsed.positionals.length}`);

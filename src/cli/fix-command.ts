@@ -16,6 +16,7 @@ import { failing, planFixes, unifiedDiff, type FixPlan } from '../fix/index.ts';
 import { LocalSource } from '../source/local.ts';
 import { UsageError, closest, parseCommandArgs, stringList, stringValue } from './args.ts';
 import type { CliIO } from './main.ts';
+import { packageVersion } from './version.ts';
 
 export const FIX_USAGE = `Usage: bplus fix [DIR] [--rule ID ...] [--cert FILE | --cert ENV=FILE ...] [--config FILE] [--dry-run]
 
@@ -47,7 +48,7 @@ async function fix(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (options === 'version') {
-    io.stdout(`${(await import('./main.ts')).packageVersion()}\n`);
+    io.stdout(`${packageVersion()}\n`);
     return 0;
   }
   await refuseUnknownRules(options.rules);

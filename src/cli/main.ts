@@ -4,11 +4,12 @@
  * never a stack trace; a mistyped command or option gets a suggestion.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { UsageError, closest, parseCommandArgs, refuseUnknownOptions, type OptionSpecs } from './args.ts';
+import { UsageError, closest, oneOf, parseCommandArgs, refuseUnknownOptions, type OptionSpecs } from './args.ts';
 import { runCheckCommand, CHECK_USAGE } from './check-command.ts';
+import { packageVersion } from './version.ts';
 
 export { UsageError, oneOf } from './args.ts';
+export { packageVersion } from './version.ts';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -114,7 +115,6 @@ async function rules(args: string[], io: CliIO): Promise<number> {
   if (parsed.help) return (io.stdout(`${RULES_USAGE}\n`), 0);
   if (parsed.version) return version(io);
   if (parsed.positionals.length > 0) throw new UsageError(`rules: takes no arguments, got "${parsed.positionals[0]}"`);
-  const { oneOf } = await import('./args.ts');
   const locale = oneOf(String(parsed.values.locale), ['en', 'ru'] as const, '--locale');
   const { loadRules } = await import('../engine/registry.ts');
   const { formatRulesText } = await import('./rules-text.ts');
@@ -123,20 +123,6 @@ async function rules(args: string[], io: CliIO): Promise<number> {
 }
 
 export { CHECK_USAGE };
-
-export function packageVersion(): string {
-  // From src/cli (sources) or dist/src/cli (compiled): the package root is two or three levels up.
-  const require = createRequire(import.meta.url);
-  for (const candidate of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = require(candidate) as { name?: string; version?: string };
-      if (pkg.name === 'bplus' && pkg.version) return pkg.version;
-    } catch {
-      // try the next level
-    }
-  }
-  return '0.0.0';
-}
 
 function defaultFileIO(io: CliIO) {
   return {

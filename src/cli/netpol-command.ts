@@ -16,6 +16,7 @@ import { LocalSource } from '../source/local.ts';
 import type { GraphViolation } from '../netpol/graph.ts';
 import { UsageError, parseCommandArgs, stringValue } from './args.ts';
 import type { CliIO } from './main.ts';
+import { packageVersion } from './version.ts';
 
 const USAGE = `Usage: bplus netpol [DIR] [--format text|json|mermaid] [--config FILE] [--environment ENV]
 
@@ -52,7 +53,7 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (parsed.version) {
-    io.stdout(`${(await import('./main.ts')).packageVersion()}\n`);
+    io.stdout(`${packageVersion()}\n`);
     return 0;
   }
   const positionals = parsed.positionals;
