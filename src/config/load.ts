@@ -30,7 +30,9 @@ export function parseConfig(text: string, path = CONFIG_PATH, locale: Locale = '
   // zod's own Russian texts for the issues describeIssue does not phrase itself.
   const result = locale === 'ru' ? configSchema.safeParse(doc.value, { error: z.locales.ru().localeError }) : configSchema.safeParse(doc.value);
   if (result.success) return { config: result.data, problems, locateConfig };
-  for (const issue of result.error.issues as unknown as ConfigIssue[]) {
+  // One problem per unknown key, each on its own line.
+  const issues = (result.error.issues as unknown as ConfigIssue[]).flatMap((i) => (i.code === 'unrecognized_keys' && i.keys && i.keys.length > 1 ? i.keys.map((k) => ({ ...i, keys: [k] })) : [i]));
+  for (const issue of issues) {
     // An unknown key is best shown on that key, not on its parent.
     const keyPath = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
     const at = doc.locate(issue.keys?.length ? [...keyPath, issue.keys[0]!] : keyPath);
@@ -62,6 +64,13 @@ export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale
   const shown = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : v === null ? 'null' : Array.isArray(v) ? (ru ? 'список' : 'a list') : typeof v === 'object' ? (ru ? 'объект' : 'a mapping') : String(v));
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    const known = knownKeys(issue.path);
+    const guess = issue.keys.length === 1 ? nearest(issue.keys[0]!, known) : undefined;
+    if (guess) {
+      return ru
+        ? `конфигурация: ${issue.path.length ? `в ${where}` : 'на верхнем уровне'} неизвестный ключ ${keys}; вероятно, имелся в виду "${guess}"`
+        : `configuration: ${where} has no key ${keys}; did you mean "${guess}"?`;
+    }
     return ru
       ? `конфигурация: ${issue.path.length ? `в ${where}` : 'на верхнем уровне'} неизвестный ключ ${keys}; удалите его или исправьте опечатку (ключи описаны в README)`
       : `configuration: ${where} has no key ${keys}; remove it or fix its spelling (the keys are listed in the README)`;
@@ -80,6 +89,35 @@ export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale
       : `configuration: ${where} must be ${article(issue.expected)}, not ${value === undefined ? 'missing' : shown(value)}`;
   }
   return ru ? `конфигурация: ${where}: ${issue.message}` : `configuration: ${where}: ${issue.message}`;
+}
+
+/** The keys the schema allows at `path` (through defaults, optionals and prefaults). */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  type Node = { shape?: Record<string, unknown>; def?: { innerType?: unknown; shape?: Record<string, unknown> } };
+  const unwrap = (node: unknown): Node | undefined => {
+    let current = node as Node | undefined;
+    for (let i = 0; i < 8 && current && !current.shape && current.def?.innerType; i++) current = current.def.innerType as Node;
+    return current;
+  };
+  let node = unwrap(configSchema);
+  for (const key of path) node = unwrap(node?.shape?.[String(key)]);
+  return Object.keys(node?.shape ?? {});
+}
+
+/** The known key within two edits of `word` (a typo), if there is exactly one nearest. */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    return d[a.length]![b.length]!;
+  };
+  const scored = candidates.map((c) => [c, distance(word.toLowerCase(), c.toLowerCase())] as const).sort((x, y) => x[1] - y[1]);
+  const best = scored[0];
+  if (!best || best[1] > Math.min(2, Math.max(1, Math.floor(word.length / 3)))) return undefined;
+  return scored[1]?.[1] === best[1] ? undefined : best[0];
 }
 
 function article(type: string): string {

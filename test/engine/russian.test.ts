@@ -54,4 +54,13 @@ describe('Russian texts', async () => {
     expect(en).toContain('configuration: recommended must be a boolean, not "yes please"');
     expect(en).toContain('configuration: the top level has no key "colour"; remove it or fix its spelling (the keys are listed in the README)');
   });
+
+  it('an unknown key close to a known one gets it suggested, each on its own line', () => {
+    const loaded = parseConfig('recomended: true\nnetwork:\n  undeclred: forbid\ncolour: x\n', '.github/bplus.yml', 'en');
+    expect(loaded.problems.map((p) => `${p.line}: ${p.message}`).sort()).toEqual([
+      '1: configuration: the top level has no key "recomended"; did you mean "recommended"?',
+      '3: configuration: network has no key "undeclred"; did you mean "undeclared"?',
+      '4: configuration: the top level has no key "colour"; remove it or fix its spelling (the keys are listed in the README)',
+    ]);
+  });
 });
