@@ -105,7 +105,7 @@ export async function runCheckCommand(args: string[], io: CliIO): Promise<number
 
   const sarifFile = stringValue(parsed, 'sarif');
   if (sarifFile !== undefined || format === 'sarif') {
-    const sarif = formatSarif(view, await loadRules(), packageVersion());
+    const sarif = formatSarif(view, await loadRules(), packageVersion(), path.resolve(dir));
     if (sarifFile !== undefined) {
       await mkdir(path.dirname(path.resolve(sarifFile)), { recursive: true });
       await writeFile(sarifFile, sarif);

@@ -5,6 +5,8 @@
  * scanning ranks alerts by; results with physical locations relative to the checkout
  * (`%SRCROOT%`), a line-independent fingerprint, and waived findings as `suppressions`.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { coreRules } from '../engine/core-rules.ts';
 import type { WaivedFinding } from '../engine/api.ts';
@@ -32,7 +34,11 @@ export function securitySeverity(rule: Pick<Rule['meta'], 'id' | 'level'>): stri
   return '2.0';
 }
 
-export function formatSarif(view: ReportView, rules: readonly Rule[], version: string): string {
+/**
+ * `srcRoot`: the reviewed directory (absolute); `%SRCROOT%` is declared as its file URI, so that
+ * code scanning resolves the relative artifact paths against the checkout it knows.
+ */
+export function formatSarif(view: ReportView, rules: readonly Rule[], version: string, srcRoot?: string): string {
   const all = [...rules, ...coreRules];
   const known = new Map(all.map((r) => [r.meta.id, r]));
   const used = [...view.findings, ...view.waived].map((f) => f.finding.ruleId);
@@ -87,7 +93,7 @@ export function formatSarif(view: ReportView, rules: readonly Rule[], version: s
     runs: [
       {
         tool: { driver: { name: 'bplus', version, semanticVersion: version, informationUri: 'https://github.com/balance-plus/bplus', rules: ruleIds.map(descriptor) } },
-        originalUriBaseIds: { '%SRCROOT%': { uri: 'file:///' } },
+        ...(srcRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(srcRoot.endsWith(path.sep) ? srcRoot : `${srcRoot}${path.sep}`).href } } } : {}),
         results: [...view.findings.map((f) => result(f)), ...view.waived.map((w) => result(w, w.finding))],
         properties: { waived: view.waived.length, baselined: view.baselined, quieted: view.quieted },
       },

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,7 @@ describe('the GitHub Action', () => {
     expect(outputs['sarif-file']).toBe(path.join(workspace, 'out/bplus.sarif'));
     const sarif = JSON.parse(await readFile(outputs['sarif-file']!, 'utf8')) as { runs: Array<{ results: Array<{ ruleId: string }> }> };
     expect(sarifValidator()(sarif)).toEqual([]);
+    expect((sarif as unknown as { runs: Array<{ originalUriBaseIds: Record<string, { uri: string }> }> }).runs[0]!.originalUriBaseIds['%SRCROOT%']!.uri).toBe(pathToFileURL(`${workspace}/`).href);
     expect(sarif.runs[0]!.results.map((r) => r.ruleId).sort()).toEqual(['TR-K8S-3', 'TR-K8S-3', 'TR-K8S-5', 'TR-K8S-7', 'TR-K8S-9']);
     expect(summary).toMatch(/^### bplus: ❌ failed \(--fail-on failure\)/);
     expect(summary).toContain('| TR-K8S-9 | `charts/platform/templates/secret-postgresql.yaml:3` |');
