@@ -125,7 +125,7 @@ function configFailed(findings: ReadonlyArray<{ ruleId: string; level: Level }>)
 }
 
 /** On a TTY, after a second, an elapsed-time line on stderr that is erased when the review ends. */
-function progress(io: CliIO, dir: string): () => void {
+export function progress(io: Pick<CliIO, 'stderr' | 'stderrIsTTY'>, dir: string): () => void {
   if (!io.stderrIsTTY) return () => undefined;
   const started = Date.now();
   let shown = false;

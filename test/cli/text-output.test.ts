@@ -63,3 +63,28 @@ describe('text output', () => {
     expect(formatText(view(findings, { locale: 'ru' }))).toContain('нарушений: 1, предупреждений: 1, замечаний: 1');
   });
 });
+
+describe('progress on stderr', () => {
+  it('shows the elapsed time on a TTY after a second and erases it at the end; nothing otherwise', async () => {
+    const { vi } = await import('vitest');
+    const { progress } = await import('../../src/cli/check-command.ts');
+    vi.useFakeTimers();
+    try {
+      let tty = '';
+      const stop = progress({ stderr: (t) => (tty += t), stderrIsTTY: true }, 'repo');
+      vi.advanceTimersByTime(900);
+      expect(tty).toBe('');
+      vi.advanceTimersByTime(2100);
+      expect(tty).toContain('bplus: reviewing repo … 3 s');
+      stop();
+      expect(tty.endsWith('\r\u001b[2K')).toBe(true);
+      let pipe = '';
+      const stopPipe = progress({ stderr: (t) => (pipe += t), stderrIsTTY: false }, 'repo');
+      vi.advanceTimersByTime(5000);
+      stopPipe();
+      expect(pipe).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
