@@ -117,3 +117,14 @@ describe('bplus rules', () => {
     expect(ru.stdout).toMatch(/Requests и limits/);
   });
 });
+
+describe('input problems say what to change', () => {
+  it('a duplicate key is named', async () => {
+    const dir = await materialize('bad-yaml-duplicate-key');
+    cleanup.push(() => removeMaterialized(dir));
+    const { stdout } = await run('check', dir);
+    expect(stdout).toMatch(/25:1\s+failure\s+input\s+duplicate key "autoscaling": .*keep one/);
+    const ru = await run('check', dir, '--locale', 'ru');
+    expect(ru.stdout).toMatch(/повторяющийся ключ YAML: .*\(duplicate key "autoscaling"/);
+  });
+});
