@@ -23,12 +23,26 @@ if (input('locale')) args.push('--locale', input('locale'));
 
 const cli = fileURLToPath(new URL('./bplus.js', import.meta.url));
 const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...env, NO_COLOR: '1' } });
+// Paths in the CLI's output are relative to the reviewed directory; annotations need them relative
+// to the workspace (the repository root), so a `path` below the root is prefixed to them.
+const prefix = path.relative(workspace, dir).split(path.sep).join('/');
+const escapeProperty = (text) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
+const relocate = (line) => (prefix && !prefix.startsWith('..') ? line.replace(/^(::(?:error|warning|notice) file=)/, `$1${escapeProperty(prefix)}/`) : line);
 let output = '';
+let pending = '';
 child.stdout.on('data', (chunk) => {
-  output += chunk;
-  process.stdout.write(chunk);
+  const lines = (pending + chunk).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    output += `${line}\n`;
+    process.stdout.write(`${relocate(line)}\n`);
+  }
 });
 const code = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 2)));
+if (pending) {
+  output += pending;
+  process.stdout.write(relocate(pending));
+}
 
 const summaryLine = output.trimEnd().split('\n').at(-1) ?? '';
 if (env.GITHUB_OUTPUT) {
@@ -43,7 +57,8 @@ if (env.GITHUB_STEP_SUMMARY) {
     if (shown.length) lines.push('| rule | where | message |', '|---|---|---|');
     for (const r of shown) {
       const loc = r.locations?.[0]?.physicalLocation;
-      const where = loc ? `${decodeURI(loc.artifactLocation.uri)}:${loc.region.startLine}` : '';
+      const file = decodeURI(loc?.artifactLocation.uri ?? '');
+      const where = loc ? `${prefix && !prefix.startsWith('..') ? `${prefix}/` : ''}${file}:${loc.region.startLine}` : '';
       lines.push(`| ${r.ruleId} | \`${where}\` | ${String(r.message.text).replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
     }
     if (results.length > shown.length) lines.push('', `(${results.length - shown.length} more in the SARIF file and the annotations)`);

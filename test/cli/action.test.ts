@@ -97,6 +97,18 @@ describe('the GitHub Action', () => {
     expect(stdout).toMatch(/^bplus: 0 failures, 0 warnings, 0 notices \(5 in the baseline\)$/m);
   });
 
+  it('reviews a directory below the workspace and annotates paths from the workspace root', async () => {
+    const workspace = await mkdtemp(path.join(os.tmpdir(), 'bplus-action-'));
+    dirs.push(workspace);
+    await materializeDemo(path.join(workspace, 'deploy', 'gitops'));
+    const { code, stdout, summary } = await runAction(workspace, { path: 'deploy/gitops' });
+    expect(code).toBe(1);
+    const files = stdout.split('\n').map(parseCommand).filter((a): a is Annotation => a !== undefined).map((a) => a.props.file!);
+    expect(files).toHaveLength(5);
+    for (const file of files) expect(file).toMatch(/^deploy\/gitops\/charts\//);
+    expect(summary).toContain('`deploy/gitops/charts/platform/templates/secret-postgresql.yaml:3`');
+  });
+
   it('action.yml passes every input to the entry and the entry reads only declared inputs', async () => {
     const action = yaml.load(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as {
       inputs: Record<string, { default?: string }>;
