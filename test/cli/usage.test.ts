@@ -88,3 +88,18 @@ describe('documentation names only commands that exist', () => {
     expect(named).toContain('check');
   });
 });
+
+describe('an empty directory', () => {
+  it('says there was nothing to review', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const dir = await mkdtemp(`${os.tmpdir()}/bplus-empty-`);
+    try {
+      const { code, stderr } = await run('check', dir);
+      expect(code).toBe(0);
+      expect(stderr).toMatch(/holds no YAML file to review; .*bplus demo/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
