@@ -1,14 +1,12 @@
-/** `ignore:` and exception path globs: gitignore conventions on top of picomatch. */
+/** `ignore:` and exception path globs: gitignore conventions, braces, re-inclusion. */
 import { describe, expect, it } from 'vitest';
-import { matchesAny } from '../../src/model/glob.ts';
+import { MAX_BRACE_EXPANSIONS, expandBraces, matchesAny } from '../../src/model/glob.ts';
 
 describe('matchesAny', () => {
   it.each([
     ['charts/third-party/**', 'charts/third-party/redis/values.yaml', true],
     ['charts/third-party/**', 'charts/api/values.yaml', false],
     ['charts/third-party', 'charts/third-party/redis/values.yaml', true],
-    ['charts/third-party/', 'charts/third-party/redis/values.yaml', true],
-    ['/charts/api/values.yaml', 'charts/api/values.yaml', true],
     ['vendor', 'a/b/vendor/x.yaml', true],
     ['*.tpl', 'charts/api/templates/_helpers.tpl', true],
     ['values-?.yaml', 'charts/api/values-a.yaml', true],
@@ -16,8 +14,9 @@ describe('matchesAny', () => {
     ['charts/{api-gateway,orchestrator}/**', 'charts/frontend/values.yaml', false],
     ['charts/*/values-{prod,staging}.yaml', 'charts/api/values-staging.yaml', true],
     ['charts/*/values-{prod,staging}.yaml', 'charts/api/values-dev.yaml', false],
-    ['charts/[ab]*/**', 'charts/api/values.yaml', true],
-    ['charts/[ab]*/**', 'charts/web/values.yaml', false],
+    ['charts/{api,web-{a,b}}/values.yaml', 'charts/web-b/values.yaml', true],
+    ['charts/{api,web-{a,b}}/values.yaml', 'charts/web-c/values.yaml', false],
+    ['charts/{api}/values.yaml', 'charts/{api}/values.yaml', true],
     ['.github/**', '.github/bplus.yml', true],
     ['charts/*', 'charts/api/values.yaml', true],
     ['charts/*.yaml', 'charts/api/values.yaml', false],
@@ -31,5 +30,18 @@ describe('matchesAny', () => {
     expect(matchesAny('charts/third-party/ours/values.yaml', ignore)).toBe(false);
     expect(matchesAny('charts/api/values.yaml', ignore)).toBe(false);
     expect(matchesAny('charts/api/values.yaml', ['!charts/api/**'])).toBe(false);
+  });
+});
+
+describe('expandBraces', () => {
+  it('expands alternatives, nested and repeated, and leaves unbalanced braces literal', () => {
+    expect(expandBraces('a/{b,c}/{d,e}')).toEqual(['a/b/d', 'a/c/d', 'a/b/e', 'a/c/e']);
+    expect(expandBraces('x{1,{2,3}}')).toEqual(['x1', 'x2', 'x3']);
+    expect(expandBraces('x{1,2')).toEqual(['x{1,2']);
+    expect(expandBraces('plain/**')).toEqual(['plain/**']);
+  });
+
+  it('stops at the expansion limit', () => {
+    expect(expandBraces('{a,b}'.repeat(12))).toHaveLength(MAX_BRACE_EXPANSIONS);
   });
 });
