@@ -52,6 +52,13 @@ interface ConfigIssue {
   keys?: string[];
   values?: unknown[];
   expected?: string;
+  /** too_small/too_big on a number: the bound. */
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+  origin?: string;
+  /** invalid_union: the issues of each alternative. */
+  errors?: ConfigIssue[][];
 }
 
 /** What other tools call the levels, and the name bplus uses for each. */
@@ -75,6 +82,16 @@ export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale
       ? `конфигурация: ${issue.path.length ? `в ${where}` : 'на верхнем уровне'} неизвестный ключ ${keys}; удалите его или исправьте опечатку (ключи описаны в README)`
       : `configuration: ${where} has no key ${keys}; remove it or fix its spelling (the keys are listed in the README)`;
   }
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number' && typeof value === 'number') {
+    const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+    const relation = issue.code === 'too_small' ? (issue.inclusive ? ['at least', 'не меньше'] : ['greater than', 'больше']) : issue.inclusive ? ['at most', 'не больше'] : ['less than', 'меньше'];
+    return ru ? `конфигурация: ${where} должно быть ${relation[1]} ${bound}, а указано ${value}` : `configuration: ${where} must be ${relation[0]} ${bound}, not ${value}`;
+  }
+  if (issue.code === 'invalid_union' && issue.errors) {
+    // A rule's setting is a level or [level, {options}]: a wrong level is the alternative that names values.
+    const named = issue.errors.flat().find((i) => i.code === 'invalid_value' && i.values && i.path.length === 0);
+    if (named) return describeIssue({ ...issue, code: 'invalid_value', values: named.values }, value, locale);
+  }
   if (issue.code === 'invalid_value' && issue.values) {
     const allowed = issue.values.map(String).join(', ');
     const alias = typeof value === 'string' ? LEVEL_ALIASES[value.toLowerCase()] : undefined;
@@ -93,10 +110,11 @@ export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale
 
 /** The keys the schema allows at `path` (through defaults, optionals and prefaults). */
 function knownKeys(path: readonly PropertyKey[]): string[] {
-  type Node = { shape?: Record<string, unknown>; def?: { innerType?: unknown; shape?: Record<string, unknown> } };
+  type Node = { shape?: Record<string, unknown>; def?: { innerType?: unknown; in?: unknown; shape?: Record<string, unknown> } };
   const unwrap = (node: unknown): Node | undefined => {
     let current = node as Node | undefined;
-    for (let i = 0; i < 8 && current && !current.shape && current.def?.innerType; i++) current = current.def.innerType as Node;
+    // Through defaults, optionals and prefaults (innerType) and transforms (a pipe's input).
+    for (let i = 0; i < 8 && current && !current.shape && (current.def?.innerType || current.def?.in); i++) current = (current.def.innerType ?? current.def.in) as Node;
     return current;
   };
   let node = unwrap(configSchema);

@@ -9,7 +9,9 @@ import { matchesAny } from '../model/glob.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
 import type { ReviewOptions, ReviewResult, RuleSummary, WaivedFinding } from './api.ts';
-import { configRule, coreRules, exceptionRule, inputRule } from './core-rules.ts';
+import { configurationProblems, resolveRuleOptions } from './configuration-checks.ts';
+import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule } from './core-rules.ts';
+import { isValidatable, loadValidators } from './schema-validation.ts';
 import { loadRules } from './registry.ts';
 import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
 
@@ -21,6 +23,7 @@ export async function reviewRepository(source: RepositorySource, options: Review
   const loadedConfig = await readConfig(source, listed, options);
   const model = await loadRepository(source, loadedConfig.config, listed);
   const rules = await loadRules();
+  await loadValidators(model.objects.filter(isValidatable));
   const waived: WaivedFinding[] = [];
   const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en', waived);
   const inScope = (f: Finding): boolean => !options.onlyPaths || options.onlyPaths.has(f.path);
@@ -69,12 +72,19 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     findings.push(build(...args));
   };
 
+  const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
   for (const problem of model.problems) {
-    const messageId = problem.code in inputRule.meta.messages ? problem.code : 'problem';
-    emit(inputRule, problem.code === 'unknown-kind' ? 'notice' : 'failure', messageId, { message: problem.message }, problem);
+    if (problem.code === 'unknown-kind') {
+      const level = effectiveLevel(kindRule, config);
+      if (level !== 'off' && !waivers.some((w) => w.rule === kindRule.meta.id && w.applies(problem.path))) emit(kindRule, level, 'unknownKind', { message: problem.message }, problem);
+    } else emit(inputRule, 'failure', problem.code in inputRule.meta.messages ? problem.code : 'problem', { message: problem.message }, problem);
   }
   for (const problem of loadedConfig.problems) emit(configRule, 'failure', 'problem', { message: problem.message }, problem);
-  const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
+  const resolved = resolveRuleOptions(rules, loadedConfig);
+  const ruleIds = new Set([...rules, ...coreRules].map((r) => r.meta.id));
+  for (const problem of [...resolved.problems, ...configurationProblems(model, ruleIds, loadedConfig)]) {
+    emit(configRule, problem.level, 'problem', { message: problem.message }, problem);
+  }
 
   const byKind = new Map<string, K8sObject[]>();
   for (const object of model.objects) {
@@ -82,12 +92,14 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     list.push(object);
     byKind.set(object.kind, list);
   }
-  for (const rule of rules) {
+  // The schema check is a core rule with a check of its own: it runs after the platform rules.
+  for (const rule of [...rules, schemaRule]) {
     const level = effectiveLevel(rule, config);
     if (level === 'off') continue;
     const context: RuleContext = {
       model,
       config,
+      options: resolved.options.get(rule.meta.id) ?? {},
       objects: (...kinds) => (kinds.length === 0 ? model.objects : kinds.flatMap((k) => byKind.get(k) ?? [])),
       report: (report: Report) => {
         const at = report.at ?? report.object?.locate(report.path ?? []);

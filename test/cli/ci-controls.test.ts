@@ -37,7 +37,7 @@ interface JsonReport {
 describe('--fail-on', () => {
   it('fails on warnings only when asked, on notices only when asked', async () => {
     const dir = await variant('tr-k8s-8-env-literal-flood');
-    // An unknown kind is a notice (rule input).
+    // An unknown kind is a notice (rule kind).
     await writeFile(path.join(dir, 'manifests-extra.yaml'), 'apiVersion: example.io/v1\nkind: Gizmo\nmetadata:\n  name: g\n');
     const report = JSON.parse((await run('check', dir, '--format', 'json')).stdout) as JsonReport;
     expect(report.summary.failures).toBe(0);
