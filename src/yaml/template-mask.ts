@@ -14,28 +14,73 @@ export interface MaskedText {
   actions: string[];
 }
 
-const ACTION = /\{\{-?[\s\S]*?-?\}\}/g;
 const MARK = '\uE000';
 const FILL = '\uE001';
 const PLACEHOLDER = /\uE000(\d+)\uE001*/g;
 
-export function maskTemplateActions(text: string): MaskedText {
+export interface MaskOptions {
+  /**
+   * Leave `{{` that starts inside a YAML comment alone. Right for files Helm does not render
+   * (values files, plain manifests): there a `{{` in a comment is text, and masking up to the next
+   * `}}` would swallow every line in between. In templates Helm runs such actions, so they are masked.
+   */
+  skipComments?: boolean;
+}
+
+export function maskTemplateActions(text: string, options: MaskOptions = {}): MaskedText {
   const actions: string[] = [];
-  const masked = text.replace(ACTION, (action: string, offset: number) => {
-    if (action.includes('\n')) {
-      // Multi-line actions (comments, long pipelines) become blank lines of the same shape.
-      return action.replace(/[^\n]/g, ' ');
+  let out = '';
+  let copied = 0;
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('{{', from);
+    if (open === -1) break;
+    if (options.skipComments && startsInComment(text, open)) {
+      from = open + 2;
+      continue;
     }
-    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-    const before = text.slice(lineStart, offset);
-    const afterEnd = text.indexOf('\n', offset + action.length);
-    const after = text.slice(offset + action.length, afterEnd === -1 ? text.length : afterEnd);
-    if (/^\s*$/.test(before) && /^\s*$/.test(after)) return '#' + ' '.repeat(action.length - 1);
-    const id = String(actions.length);
-    actions.push(action);
-    return MARK + id + FILL.repeat(Math.max(0, action.length - id.length - 1));
-  });
-  return { text: masked, actions };
+    const close = text.indexOf('}}', open + 2);
+    if (close === -1) break;
+    const end = close + 2;
+    const action = text.slice(open, end);
+    out += text.slice(copied, open) + maskOne(text, action, open, actions);
+    copied = end;
+    from = end;
+  }
+  return { text: out + text.slice(copied), actions };
+}
+
+function maskOne(text: string, action: string, offset: number, actions: string[]): string {
+  if (action.includes('\n')) {
+    // Multi-line actions (comments, long pipelines) become blank lines of the same shape.
+    return action.replace(/[^\n]/g, ' ');
+  }
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  const afterEnd = text.indexOf('\n', offset + action.length);
+  const after = text.slice(offset + action.length, afterEnd === -1 ? text.length : afterEnd);
+  if (/^\s*$/.test(before) && /^\s*$/.test(after)) return '#' + ' '.repeat(action.length - 1);
+  const id = String(actions.length);
+  actions.push(action);
+  return MARK + id + FILL.repeat(Math.max(0, action.length - id.length - 1));
+}
+
+/** Whether `offset` lies in a YAML comment: after a `#` that starts a line or follows a blank, outside quotes. */
+export function startsInComment(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let quote: string | undefined;
+  for (let i = lineStart; i < offset; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"') i++;
+    } else if (ch === '#' && (i === lineStart || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+      return true;
+    } else if ((ch === '"' || ch === "'") && (i === lineStart || /[\s:[{,-]/.test(text[i - 1]!))) {
+      quote = ch;
+    }
+  }
+  return false;
 }
 
 /** Puts the original action text back into every string of a parsed value (in place, returns it). */
