@@ -61,10 +61,10 @@ describe('the GitHub Action', () => {
     const { code, stdout, outputs, summary } = await runAction(workspace, { 'fail-on': 'failure', 'sarif-file': 'out/bplus.sarif' });
     expect(code).toBe(1);
     const annotations = stdout.split('\n').map(parseCommand).filter((a): a is Annotation => a !== undefined);
-    expect(annotations.length).toBe(5);
+    expect(annotations.length).toBe(6);
     for (const a of annotations) {
       expect(a.command).toBe('error');
-      expect(a.props.title).toMatch(/^TR-K8S-\d: /);
+      expect(a.props.title).toMatch(/^(TR-K8S-\d|input): /);
       expect(Number(a.props.endLine)).toBeGreaterThanOrEqual(Number(a.props.line));
       // The file is relative to the workspace and the line exists there.
       const text = await readFile(path.join(workspace, a.props.file!), 'utf8');
@@ -74,14 +74,14 @@ describe('the GitHub Action', () => {
     expect(limits.props).toMatchObject({ file: 'charts/api-gateway/values.yaml', title: 'TR-K8S-3: Requests and limits on every container' });
     const lines = (await readFile(path.join(workspace, 'charts/api-gateway/values.yaml'), 'utf8')).split('\n');
     expect(lines[Number(limits.props.line) - 1]).toMatch(/^resources:/);
-    expect(stdout).toMatch(/^bplus: 5 failures, 0 warnings, 0 notices$/m);
+    expect(stdout).toMatch(/^bplus: 6 failures, 0 warnings, 0 notices$/m);
 
     expect(outputs['exit-code']).toBe('1');
     expect(outputs['sarif-file']).toBe(path.join(workspace, 'out/bplus.sarif'));
     const sarif = JSON.parse(await readFile(outputs['sarif-file']!, 'utf8')) as { runs: Array<{ results: Array<{ ruleId: string }> }> };
     expect(sarifValidator()(sarif)).toEqual([]);
     expect((sarif as unknown as { runs: Array<{ originalUriBaseIds: Record<string, { uri: string }> }> }).runs[0]!.originalUriBaseIds['%SRCROOT%']!.uri).toBe(pathToFileURL(`${workspace}/`).href);
-    expect(sarif.runs[0]!.results.map((r) => r.ruleId).sort()).toEqual(['TR-K8S-3', 'TR-K8S-3', 'TR-K8S-5', 'TR-K8S-7', 'TR-K8S-9']);
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId).sort()).toEqual(['TR-K8S-3', 'TR-K8S-3', 'TR-K8S-5', 'TR-K8S-7', 'TR-K8S-9', 'input']);
     expect(summary).toMatch(/^### bplus: ❌ failed \(--fail-on failure\)/);
     expect(summary).toContain('| TR-K8S-9 | `charts/platform/templates/secret-postgresql.yaml:3` |');
   });
@@ -94,7 +94,7 @@ describe('the GitHub Action', () => {
     const { code, stdout, outputs } = await runAction(workspace, { baseline: 'baseline.json' });
     expect(code).toBe(0);
     expect(outputs['exit-code']).toBe('0');
-    expect(stdout).toMatch(/^bplus: 0 failures, 0 warnings, 0 notices \(5 in the baseline\)$/m);
+    expect(stdout).toMatch(/^bplus: 0 failures, 0 warnings, 0 notices \(6 in the baseline\)$/m);
   });
 
   it('reviews a directory below the workspace and annotates paths from the workspace root', async () => {
@@ -104,7 +104,7 @@ describe('the GitHub Action', () => {
     const { code, stdout, summary } = await runAction(workspace, { path: 'deploy/gitops' });
     expect(code).toBe(1);
     const files = stdout.split('\n').map(parseCommand).filter((a): a is Annotation => a !== undefined).map((a) => a.props.file!);
-    expect(files).toHaveLength(5);
+    expect(files).toHaveLength(6);
     for (const file of files) expect(file).toMatch(/^deploy\/gitops\/charts\//);
     expect(summary).toContain('`deploy/gitops/charts/platform/templates/secret-postgresql.yaml:3`');
   });

@@ -95,7 +95,7 @@ describe('the packed package', () => {
 
     const demo = await run(elsewhere, 'demo', 'example');
     expect(demo.code, demo.stderr).toBe(0);
-    expect(demo.stdout).toMatch(/✖ 5 failures/);
+    expect(demo.stdout).toMatch(/✖ \d+ failures/);
     const repo = path.join(elsewhere, 'example');
 
     const check = await run(repo, 'check');
