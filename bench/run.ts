@@ -61,10 +61,10 @@ try {
   out(`| js-yaml parse of the same files (baseline) | ${parse.ms.toFixed(0)} ms | ${parse.peakMb.toFixed(0)} MB | |`);
   out(`| \`bplus check --format json\` (exit ${cli.status}) | ${cli.ms.toFixed(0)} ms | ${cli.peakMb.toFixed(0)} MB | ≤ 2 s, ≤ 200 MB |`);
   out(`| ratio review / parse | **${ratio.toFixed(2)}×** | | ≤ 2× |`);
-  for (const [name, file] of [['netpol', 'netpol.ts'], ['app', 'app.ts']] as const) {
+  for (const [name, file] of [['netpol', 'netpol.ts'], ['app', 'app.ts'], ['cli-startup', 'cli-startup.ts']] as const) {
     if (!existsSync(path.join(root, 'bench', file))) continue;
     const module = (await import(`./${file}`)) as Record<string, () => Promise<unknown>>;
-    const fn = module[name === 'netpol' ? 'benchNetpol' : 'benchApp'];
+    const fn = module[name === 'netpol' ? 'benchNetpol' : name === 'app' ? 'benchApp' : 'benchCliStartup'];
     if (!fn) continue;
     const result = await fn();
     out('');

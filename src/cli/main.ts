@@ -1,66 +1,90 @@
 /**
- * `bplus`: the engine on a local checkout. Exit codes: 0 no failure, 1 failures, 2 usage or
- * configuration errors. Every error is a message on stderr, never a stack trace.
+ * `bplus`: the engine on a local checkout. Exit codes: 0 nothing at the `--fail-on` level,
+ * 1 findings at that level, 2 usage or configuration errors. Every error is a message on stderr,
+ * never a stack trace; a mistyped command or option gets a suggestion.
  */
-import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { LocalSource } from '../source/local.ts';
-import { reviewRepository } from '../engine/review.ts';
-import { loadRules } from '../engine/registry.ts';
-import { formatJson } from '../report/json.ts';
-import { formatSarif } from '../report/sarif.ts';
-import { formatText } from '../report/text.ts';
-import { formatRulesText } from './rules-text.ts';
-import { changedFilesSince } from './git.ts';
-import type { Locale } from '../types.ts';
+import { UsageError, closest, oneOf, parseCommandArgs, refuseUnknownOptions, type OptionSpecs } from './args.ts';
+import { runCheckCommand, CHECK_USAGE } from './check-command.ts';
+import { packageVersion } from './version.ts';
+
+export { UsageError, oneOf } from './args.ts';
+export { packageVersion } from './version.ts';
 
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** The process environment (NO_COLOR, FORCE_COLOR); absent in tests: no colour. */
+  env?: Record<string, string | undefined>;
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
 }
 
-const USAGE = `Usage:
-  bplus check [DIR] [--config FILE] [--format text|json|sarif] [--locale en|ru] [--changed-since REF]
-  bplus fix [DIR] [--rule ID ...] [--cert FILE] [--dry-run]
-  bplus seal SECRET.yaml --cert CERT.pem [--scope strict|namespace-wide|cluster-wide] [--namespace NS] [--merge-into FILE] [--in-place] [-o OUT]
-  bplus netpol [DIR] [--format text|json|mermaid]
-  bplus rules [--locale en|ru]
+export const USAGE = `bplus — the Balance+ platform rules for Kubernetes/Helm GitOps repositories
 
-Exit codes: 0 no failure, 1 failures found, 2 usage or configuration error.`;
+Usage:
+  bplus demo [DIR]                  write an example repository with violations to DIR (default ./bplus-demo), check it and show the fix
+  bplus check [DIR] [options]       review DIR (default .)
+  bplus fix [DIR] [options]         fix what can be fixed safely (--dry-run prints a patch)
+  bplus seal SECRET.yaml --cert CERT.pem [options]   seal a Secret into a SealedSecret, offline
+  bplus netpol [DIR] [options]      who can reach whom under the NetworkPolicies
+  bplus rules [--locale en|ru]      the rules, their levels and what they require
 
-export class UsageError extends Error {}
+Every command takes -h/--help and -v/--version. Exit codes: 0 nothing at the failing level,
+1 findings at the failing level (or a violated service graph for netpol), 2 usage or configuration error.
+Documentation: docs/cli.md`;
+
+const COMMANDS = ['demo', 'check', 'fix', 'seal', 'netpol', 'rules', 'help', 'version'] as const;
+
+/** seal parses its own arguments; these are its options, for suggestions and --version. */
+const SEAL_OPTIONS: OptionSpecs = {
+  cert: { type: 'string' },
+  scope: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  'merge-into': { type: 'string' },
+  'in-place': { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+};
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
-        return await check(rest, io);
+        return await runCheckCommand(rest, io);
       case 'fix':
         return await (await import('./fix-command.ts')).runFixCommand(rest, io);
       case 'seal':
+        refuseUnknownOptions('seal', rest, SEAL_OPTIONS);
+        if (wantsVersion(rest)) return version(io);
         return await (await import('../seal/cli.ts')).runSealCommand(rest, defaultFileIO(io));
       case 'netpol':
         return await (await import('./netpol-command.ts')).runNetpolCommand(rest, io);
       case 'rules':
         return await rules(rest, io);
+      case 'demo':
+        return await (await import('./demo-command.ts')).runDemoCommand(rest, io);
       case '--version':
+      case '-v':
       case 'version':
-        io.stdout(`${packageVersion()}\n`);
-        return 0;
+        return version(io);
       case undefined:
       case '-h':
       case '--help':
       case 'help':
+        if (command === 'help' && rest[0] && rest[0] !== 'help') return await main([rest[0], '--help'], io);
         io.stdout(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      default: {
+        const guess = command.startsWith('-') ? undefined : closest(command, COMMANDS);
+        throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "bplus ${guess}"?` : ''} (bplus --help lists them)`);
+      }
     }
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`bplus: ${(error as Error).message}\n\n${USAGE}\n`);
+    if (error instanceof UsageError) {
+      io.stderr(`bplus${command && error.message.startsWith(`${command}:`) ? ' ' : ': '}${error.message}\n${commandHint(command)}`);
       return 2;
     }
     io.stderr(`bplus: ${(error as Error).message ?? String(error)}\n`);
@@ -68,66 +92,37 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-async function check(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      locale: { type: 'string', default: 'en' },
-      'changed-since': { type: 'string' },
-    },
-  });
-  if (positionals.length > 1) throw new UsageError(`check takes one directory, got ${positionals.length}`);
-  const dir = positionals[0] ?? '.';
-  const format = oneOf(values.format!, ['text', 'json', 'sarif'] as const, '--format');
-  const locale = oneOf(values.locale!, ['en', 'ru'] as const, '--locale') as Locale;
-  let configText: string | undefined;
-  if (values.config !== undefined) {
-    configText = await readFile(values.config, 'utf8').catch((error: Error) => {
-      throw new UsageError(`--config ${values.config}: ${error.message}`);
-    });
-  }
-  const onlyPaths = values['changed-since'] === undefined ? undefined : new Set(await changedFilesSince(dir, values['changed-since']));
-  const result = await reviewRepository(new LocalSource(dir), { locale, configText, configPath: values.config, onlyPaths });
-  if (format === 'json') io.stdout(formatJson(result));
-  else if (format === 'sarif') io.stdout(formatSarif(result, await loadRules(), packageVersion()));
-  else io.stdout(formatText(result, locale));
-  if (result.findings.some((f) => f.ruleId === 'config' && f.level === 'failure')) return 2;
-  return result.summary.failures > 0 ? 1 : 0;
+function commandHint(command: string | undefined): string {
+  return command && (COMMANDS as readonly string[]).includes(command) ? `Run "bplus ${command} --help" for its options.\n` : '';
 }
 
+function wantsVersion(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--version' || a === '-v');
+}
+
+function version(io: CliIO): number {
+  io.stdout(`${packageVersion()}\n`);
+  return 0;
+}
+
+const RULES_USAGE = `Usage: bplus rules [--locale en|ru]
+
+Lists every rule: its level, pack, whether bplus fix can fix it, what it requires and its page.`;
+
 async function rules(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args, options: { locale: { type: 'string', default: 'en' } } });
-  const locale = oneOf(values.locale!, ['en', 'ru'] as const, '--locale');
+  const parsed = parseCommandArgs('rules', args, { locale: { type: 'string', default: 'en' } });
+  if (parsed.help) return (io.stdout(`${RULES_USAGE}\n`), 0);
+  if (parsed.version) return version(io);
+  if (parsed.positionals.length > 0) throw new UsageError(`rules: takes no arguments, got "${parsed.positionals[0]}"`);
+  const locale = oneOf(String(parsed.values.locale), ['en', 'ru'] as const, '--locale');
+  const { loadRules } = await import('../engine/registry.ts');
+  const { formatRulesText } = await import('./rules-text.ts');
   io.stdout(formatRulesText(await loadRules(), locale));
   return 0;
 }
 
-export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}"`);
-}
-
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
-}
-
-export function packageVersion(): string {
-  // From src/cli (sources) or dist/src/cli (compiled): the package root is two or three levels up.
-  const require = createRequire(import.meta.url);
-  for (const candidate of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = require(candidate) as { name?: string; version?: string };
-      if (pkg.name === 'bplus' && pkg.version) return pkg.version;
-    } catch {
-      // try the next level
-    }
-  }
-  return '0.0.0';
-}
+export { CHECK_USAGE };
 
 function defaultFileIO(io: CliIO) {
   return {

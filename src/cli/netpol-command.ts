@@ -1,31 +1,40 @@
 /**
  * `bplus netpol [DIR] [--format text|json|mermaid] [--config FILE] [--environment ENV]`: who may
  * reach whom in the production namespace, on which ports, because of which NetworkPolicy rule,
- * and whether that matches the declared service graph. Exit 0 when the matrix was printed (a
- * graph violation is TR-K8S-7's business, not a reason to fail here), 2 on usage or
- * configuration errors.
+ * and whether that matches the declared service graph. Exit 0 when the connectivity matches the
+ * declared graph, 1 when it violates it (a forbidden edge is reachable, a declared one is blocked),
+ * 2 on usage or configuration errors. Every file that could not be read is a warning on stderr,
+ * since the matrix may then miss its policies.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CONFIG_PATH, parseConfig, type LoadedConfig } from '../config/load.ts';
 import { connectivityOf, defaultEnvironment, repositoryConnections, serviceGraphOf } from '../engine/connectivity.ts';
 import { loadRepository } from '../model/repository.ts';
 import { checkServiceGraph, formatMatrix, type ConnectivityMatrix, type MatrixFormat } from '../netpol/index.ts';
 import { LocalSource } from '../source/local.ts';
+import type { GraphViolation } from '../netpol/graph.ts';
+import { UsageError, parseCommandArgs, stringValue } from './args.ts';
 import type { CliIO } from './main.ts';
+import { packageVersion } from './version.ts';
 
-const USAGE = 'Usage: bplus netpol [DIR] [--format text|json|mermaid] [--config FILE] [--environment ENV]';
+const USAGE = `Usage: bplus netpol [DIR] [--format text|json|mermaid] [--config FILE] [--environment ENV]
+
+Who can reach whom in the production namespace under the NetworkPolicies, on which ports and
+because of which rule, checked against the declared service graph (network.allow/forbid).
+Mermaid draws forbidden edges that are reachable in red and declared edges that are blocked as
+dashed crossed lines.
+Exit codes: 0 the connectivity matches the declared graph, 1 it violates it, 2 usage or configuration error.`;
 const FORMATS: readonly MatrixFormat[] = ['text', 'json', 'mermaid'];
 
-class NetpolUsageError extends Error {}
+class NetpolUsageError extends UsageError {}
 
 export async function runNetpolCommand(args: string[], io: CliIO): Promise<number> {
   try {
     return await netpol(args, io);
   } catch (error) {
-    if (error instanceof NetpolUsageError || isParseArgsError(error)) {
-      io.stderr(`bplus netpol: ${(error as Error).message}\n${USAGE}\n`);
+    if (error instanceof UsageError) {
+      io.stderr(`bplus netpol: ${(error as Error).message.replace(/^netpol: /, '')}\n${USAGE}\n`);
       return 2;
     }
     io.stderr(`bplus netpol: ${(error as Error).message ?? String(error)}\n`);
@@ -34,21 +43,21 @@ export async function runNetpolCommand(args: string[], io: CliIO): Promise<numbe
 }
 
 async function netpol(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string', default: 'text' },
-      config: { type: 'string' },
-      environment: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const parsed = parseCommandArgs('netpol', args, {
+    format: { type: 'string', default: 'text' },
+    config: { type: 'string' },
+    environment: { type: 'string' },
   });
-  if (values.help) {
+  if (parsed.help) {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
+  if (parsed.version) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  const positionals = parsed.positionals;
+  const values = { format: String(parsed.values.format), config: stringValue(parsed, 'config'), environment: stringValue(parsed, 'environment') };
   if (positionals.length > 1) throw new NetpolUsageError(`netpol takes one directory, got ${positionals.length}`);
   const format = values.format as MatrixFormat;
   if (!FORMATS.includes(format)) throw new NetpolUsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
@@ -68,6 +77,10 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
   }
 
   const model = await loadRepository(new LocalSource(dir), config);
+  for (const problem of model.problems) {
+    if (problem.code === 'unknown-kind') continue;
+    io.stderr(`warning: ${problem.path}:${problem.line}: not read, so its policies are not in the matrix: ${problem.message}\n`);
+  }
   const matrix = connectivityOf(model, environment);
   const view = repositoryView(matrix);
   const violations = checkServiceGraph(matrix, serviceGraphOf(config, matrix));
@@ -90,7 +103,7 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
     };
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   } else if (format === 'mermaid') {
-    io.stdout(formatMatrix(view, 'mermaid'));
+    io.stdout(mermaidWithViolations(formatMatrix(view, 'mermaid'), violations));
   } else {
     const services = view.endpoints.filter((e) => !e.virtual).length;
     io.stdout(`# NetworkPolicy connectivity of namespace ${namespace} (environment ${environment}): ${view.connections.length} connection(s), ${services} workload(s)\n`);
@@ -101,7 +114,46 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
       for (const v of violations) io.stdout(`- ${v.kind}: ${v.message}\n`);
     }
   }
-  return 0;
+  return violations.length === 0 ? 0 : 1;
+}
+
+/**
+ * The flowchart with the graph's violations drawn apart: a reachable forbidden (or undeclared)
+ * edge in thick red, a declared edge that the policies block as a dashed, crossed orange line.
+ */
+export function mermaidWithViolations(mermaid: string, violations: readonly GraphViolation[]): string {
+  const lines = mermaid.replace(/\n$/, '').split('\n');
+  const id = (endpoint: string): string => 'n_' + endpoint.replace(/[^A-Za-z0-9_]/g, '_');
+  const edges: string[] = [];
+  for (const line of lines) {
+    const m = /^\s+(\S+) -->\|.*\| (\S+)$/.exec(line);
+    if (m) edges.push(`${m[1]}\u0000${m[2]}`);
+  }
+  const styles: string[] = [];
+  const reachable = new Set(violations.filter((v) => v.kind !== 'declared-blocked').map((v) => `${id(v.fromEndpoint)}\u0000${id(v.toEndpoint)}`));
+  edges.forEach((edge, index) => {
+    if (reachable.has(edge)) styles.push(`  linkStyle ${index} stroke:#d73a49,stroke-width:3px,color:#d73a49`);
+  });
+  let index = edges.length;
+  const blocked = new Set<string>();
+  for (const v of violations) {
+    if (v.kind !== 'declared-blocked') continue;
+    const key = `${id(v.fromEndpoint)}\u0000${id(v.toEndpoint)}`;
+    if (blocked.has(key)) continue;
+    blocked.add(key);
+    lines.push(`  ${id(v.fromEndpoint)} -.-x|"declared, blocked"| ${id(v.toEndpoint)}`);
+    styles.push(`  linkStyle ${index++} stroke:#e36209,stroke-dasharray:5 5,color:#e36209`);
+  }
+  for (const v of violations) {
+    if (v.kind === 'declared-blocked') continue;
+    const key = `${id(v.fromEndpoint)}\u0000${id(v.toEndpoint)}`;
+    if (edges.includes(key)) continue;
+    // A violating connection the repository view left out (between two outside peers) is still drawn.
+    lines.push(`  ${id(v.fromEndpoint)} -->|"${v.kind}"| ${id(v.toEndpoint)}`);
+    styles.push(`  linkStyle ${index++} stroke:#d73a49,stroke-width:3px,color:#d73a49`);
+  }
+  if (violations.length > 0) lines.push('  %% red: reachable but forbidden by the service graph; dashed orange: declared but blocked');
+  return [...lines, ...styles].join('\n') + '\n';
 }
 
 async function readConfiguration(dir: string, configFile: string | undefined): Promise<LoadedConfig> {
@@ -129,9 +181,4 @@ function repositoryView(matrix: ConnectivityMatrix): ConnectivityMatrix {
     allowedPorts: (from, to) => matrix.allowedPorts(from, to),
     isolation: (endpoint) => matrix.isolation(endpoint),
   };
-}
-
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

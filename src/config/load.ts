@@ -3,8 +3,9 @@
  * finding on the configuration's own line, and the review goes on with the defaults for what
  * could not be read.
  */
+import { z } from 'zod';
 import { parseYaml } from '../yaml/parse.ts';
-import type { FileProblem, Location, ValuePath } from '../types.ts';
+import type { FileProblem, Locale, Location, ValuePath } from '../types.ts';
 import { configSchema, defaultConfig, type BplusConfig } from './schema.ts';
 
 export const CONFIG_PATH = '.github/bplus.yml';
@@ -16,7 +17,7 @@ export interface LoadedConfig {
   locateConfig?: (path: ValuePath) => Location;
 }
 
-export function parseConfig(text: string, path = CONFIG_PATH): LoadedConfig {
+export function parseConfig(text: string, path = CONFIG_PATH, locale: Locale = 'en'): LoadedConfig {
   const parsed = parseYaml(text);
   const problems: FileProblem[] = parsed.problems.map((p) => ({ ...p, path, code: 'config-invalid', message: `configuration: ${p.message}` }));
   const doc = parsed.docs[0];
@@ -26,13 +27,16 @@ export function parseConfig(text: string, path = CONFIG_PATH): LoadedConfig {
     problems.push({ ...extra.span, path, code: 'config-invalid', message: 'configuration: only one YAML document is read; the others are ignored' });
   }
   const locateConfig = (at: ValuePath): Location => ({ path, ...doc.locate(at) });
-  const result = configSchema.safeParse(doc.value);
+  // zod's own Russian texts for the issues describeIssue does not phrase itself.
+  const result = locale === 'ru' ? configSchema.safeParse(doc.value, { error: z.locales.ru().localeError }) : configSchema.safeParse(doc.value);
   if (result.success) return { config: result.data, problems, locateConfig };
-  for (const issue of result.error.issues as unknown as ConfigIssue[]) {
+  // One problem per unknown key, each on its own line.
+  const issues = (result.error.issues as unknown as ConfigIssue[]).flatMap((i) => (i.code === 'unrecognized_keys' && i.keys && i.keys.length > 1 ? i.keys.map((k) => ({ ...i, keys: [k] })) : [i]));
+  for (const issue of issues) {
     // An unknown key is best shown on that key, not on its parent.
     const keyPath = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
     const at = doc.locate(issue.keys?.length ? [...keyPath, issue.keys[0]!] : keyPath);
-    problems.push({ ...at, path, code: 'config-invalid', message: `configuration: ${describeIssue(issue)}` });
+    problems.push({ ...at, path, code: 'config-invalid', message: describeIssue(issue, valueAt(doc.value, issue.path), locale) });
   }
   // Keep what is valid: retry with the offending top-level keys dropped.
   const value = { ...(doc.value as Record<string, unknown>) };
@@ -46,10 +50,103 @@ interface ConfigIssue {
   path: PropertyKey[];
   message: string;
   keys?: string[];
+  values?: unknown[];
+  expected?: string;
+  /** too_small/too_big on a number: the bound. */
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+  origin?: string;
+  /** invalid_union: the issues of each alternative. */
+  errors?: ConfigIssue[][];
 }
 
-function describeIssue(issue: ConfigIssue): string {
-  const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-  if (issue.code === 'unrecognized_keys' && issue.keys) return `${where}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return `${where}: ${issue.message}`;
+/** What other tools call the levels, and the name bplus uses for each. */
+const LEVEL_ALIASES: Record<string, string> = { error: 'failure', fail: 'failure', warn: 'warning', info: 'notice', note: 'notice', none: 'off', disabled: 'off', ignore: 'off' };
+
+/** A configuration issue as one sentence that says where, what is wrong and what to write. */
+export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale = 'en'): string {
+  const ru = locale === 'ru';
+  const where = issue.path.length ? issue.path.map(String).join('.') : ru ? 'верхний уровень' : 'the top level';
+  const shown = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : v === null ? 'null' : Array.isArray(v) ? (ru ? 'список' : 'a list') : typeof v === 'object' ? (ru ? 'объект' : 'a mapping') : String(v));
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    const known = knownKeys(issue.path);
+    const guess = issue.keys.length === 1 ? nearest(issue.keys[0]!, known) : undefined;
+    if (guess) {
+      return ru
+        ? `конфигурация: ${issue.path.length ? `в ${where}` : 'на верхнем уровне'} неизвестный ключ ${keys}; вероятно, имелся в виду "${guess}"`
+        : `configuration: ${where} has no key ${keys}; did you mean "${guess}"?`;
+    }
+    return ru
+      ? `конфигурация: ${issue.path.length ? `в ${where}` : 'на верхнем уровне'} неизвестный ключ ${keys}; удалите его или исправьте опечатку (ключи описаны в README)`
+      : `configuration: ${where} has no key ${keys}; remove it or fix its spelling (the keys are listed in the README)`;
+  }
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number' && typeof value === 'number') {
+    const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+    const relation = issue.code === 'too_small' ? (issue.inclusive ? ['at least', 'не меньше'] : ['greater than', 'больше']) : issue.inclusive ? ['at most', 'не больше'] : ['less than', 'меньше'];
+    return ru ? `конфигурация: ${where} должно быть ${relation[1]} ${bound}, а указано ${value}` : `configuration: ${where} must be ${relation[0]} ${bound}, not ${value}`;
+  }
+  if (issue.code === 'invalid_union' && issue.errors) {
+    // A rule's setting is a level or [level, {options}]: a wrong level is the alternative that names values.
+    const named = issue.errors.flat().find((i) => i.code === 'invalid_value' && i.values && i.path.length === 0);
+    if (named) return describeIssue({ ...issue, code: 'invalid_value', values: named.values }, value, locale);
+  }
+  if (issue.code === 'invalid_value' && issue.values) {
+    const allowed = issue.values.map(String).join(', ');
+    const alias = typeof value === 'string' ? LEVEL_ALIASES[value.toLowerCase()] : undefined;
+    const hint = alias && issue.values.includes(alias) ? (ru ? `; в bplus этот уровень называется ${alias}` : `; bplus calls that level ${alias}`) : '';
+    return ru
+      ? `конфигурация: ${where} — ${shown(value)} не подходит; напишите одно из: ${allowed}${hint}`
+      : `configuration: ${where} is ${shown(value)}; write one of ${allowed}${hint}`;
+  }
+  if (issue.code === 'invalid_type' && issue.expected) {
+    return ru
+      ? `конфигурация: ${where} — ожидается ${issue.expected}, а указано ${value === undefined ? 'ничего' : shown(value)}`
+      : `configuration: ${where} must be ${article(issue.expected)}, not ${value === undefined ? 'missing' : shown(value)}`;
+  }
+  return ru ? `конфигурация: ${where}: ${issue.message}` : `configuration: ${where}: ${issue.message}`;
+}
+
+/** The keys the schema allows at `path` (through defaults, optionals and prefaults). */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  type Node = { shape?: Record<string, unknown>; def?: { innerType?: unknown; in?: unknown; shape?: Record<string, unknown> } };
+  const unwrap = (node: unknown): Node | undefined => {
+    let current = node as Node | undefined;
+    // Through defaults, optionals and prefaults (innerType) and transforms (a pipe's input).
+    for (let i = 0; i < 8 && current && !current.shape && (current.def?.innerType || current.def?.in); i++) current = (current.def.innerType ?? current.def.in) as Node;
+    return current;
+  };
+  let node = unwrap(configSchema);
+  for (const key of path) node = unwrap(node?.shape?.[String(key)]);
+  return Object.keys(node?.shape ?? {});
+}
+
+/** The known key within two edits of `word` (a typo), if there is exactly one nearest. */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    return d[a.length]![b.length]!;
+  };
+  const scored = candidates.map((c) => [c, distance(word.toLowerCase(), c.toLowerCase())] as const).sort((x, y) => x[1] - y[1]);
+  const best = scored[0];
+  if (!best || best[1] > Math.min(2, Math.max(1, Math.floor(word.length / 3)))) return undefined;
+  return scored[1]?.[1] === best[1] ? undefined : best[0];
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key as string];
+  }
+  return node;
 }

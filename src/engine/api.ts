@@ -29,9 +29,21 @@ export interface ReviewSummary {
   notices: number;
   rules: RuleSummary[];
   durationMs: number;
+  /** Findings a written waiver (annotation or `exceptions:` entry) suppressed. */
+  waived?: number;
+}
+
+/** A finding a waiver suppressed, kept so that every output can say so (SARIF `suppressions`). */
+export interface WaivedFinding extends Finding {
+  /** The waiver's written reason. */
+  reason: string;
+  /** Where the waiver is written: an annotation on the object, or an `exceptions:` entry. */
+  waivedBy: 'annotation' | 'configuration';
 }
 
 export interface ReviewResult {
   findings: Finding[];
+  /** Waived findings (absent where the caller did not collect them). */
+  waived?: WaivedFinding[];
   summary: ReviewSummary;
 }

@@ -18,7 +18,21 @@ export const inputRule = defineRule({
     pack: 'core',
     fixable: false,
     docs: { details: 'Every problem here fails, because an unreadable file cannot be shown to comply. A kind bplus does not know is not unreadable: see `kind`.', incorrect: 'a: [1, 2', correct: 'a: [1, 2]' },
-    messages: { problem: { en: '{message}', ru: '{message}' } },
+    // One message per kind of problem (FileProblem['code']), so that Russian output says in Russian
+    // what happened; the detail (the parser's own words) follows in parentheses.
+    messages: {
+      problem: { en: '{message}', ru: 'файл не проверен ({message})' },
+      'yaml-syntax': { en: '{message}', ru: 'синтаксическая ошибка YAML, файл не проверен; исправьте строку ({message})' },
+      'yaml-duplicate-key': { en: '{message}', ru: 'повторяющийся ключ YAML: парсеры расходятся в том, какое значение победит; оставьте один ({message})' },
+      'yaml-alias-bomb': { en: '{message}', ru: 'документ разворачивается через алиасы в слишком много узлов («бомба» из алиасов), не проверен ({message})' },
+      'file-too-large': { en: '{message}', ru: 'файл больше лимита limits.maxFileBytes, не проверен; уменьшите его или поднимите лимит ({message})' },
+      'binary-file': { en: '{message}', ru: 'двоичный файл вместо YAML, не проверен ({message})' },
+      'not-utf8': { en: '{message}', ru: 'файл не в кодировке UTF-8, не проверен; сохраните его в UTF-8 ({message})' },
+      'chart-missing-chart-yaml': { en: '{message}', ru: 'у чарта нет Chart.yaml: Helm не сможет его отрендерить, он не проверен как чарт ({message})' },
+      'chart-invalid': { en: '{message}', ru: 'Chart.yaml неполон или неверен: нужны apiVersion, name и version ({message})' },
+      'config-invalid': { en: '{message}', ru: 'ошибка конфигурации ({message})' },
+      'read-error': { en: '{message}', ru: 'файл не удалось прочитать, он не проверен ({message})' },
+    },
   },
   check: () => undefined,
 });
@@ -39,7 +53,7 @@ export const kindRule = defineRule({
       incorrect: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }',
       correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: w }',
     },
-    messages: { unknownKind: { en: '{message}', ru: '{message}' } },
+    messages: { unknownKind: { en: '{message}', ru: 'правила bplus не проверяют этот kind, объект только прочитан ({message})' } },
   },
   check: () => undefined,
 });
@@ -90,6 +104,7 @@ export const configRule = defineRule({
     pack: 'core',
     fixable: false,
     docs: { details: 'See the configuration reference in the README.', incorrect: 'rules:\n  TR-K8S-3: loud', correct: 'rules:\n  TR-K8S-3: warning' },
+    // The configuration's problems are phrased in the review's language by the loader (config/load.ts).
     messages: { problem: { en: '{message}', ru: '{message}' } },
   },
   check: () => undefined,

@@ -8,7 +8,7 @@ import { loadRepository, type RepositoryModel } from '../model/repository.ts';
 import { matchesAny } from '../model/glob.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
-import type { ReviewOptions, ReviewResult, RuleSummary } from './api.ts';
+import type { ReviewOptions, ReviewResult, RuleSummary, WaivedFinding } from './api.ts';
 import { configurationProblems, resolveRuleOptions } from './configuration-checks.ts';
 import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule } from './core-rules.ts';
 import { isValidatable, loadValidators } from './schema-validation.ts';
@@ -24,16 +24,19 @@ export async function reviewRepository(source: RepositorySource, options: Review
   const model = await loadRepository(source, loadedConfig.config, listed);
   const rules = await loadRules();
   await loadValidators(model.objects.filter(isValidatable));
-  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en');
-  const kept = options.onlyPaths ? findings.filter((f) => options.onlyPaths!.has(f.path)) : findings;
-  return { findings: kept, summary: summarize(model, rules, kept, performance.now() - started) };
+  const waived: WaivedFinding[] = [];
+  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en', waived);
+  const inScope = (f: Finding): boolean => !options.onlyPaths || options.onlyPaths.has(f.path);
+  const kept = findings.filter(inScope);
+  const keptWaived = waived.filter(inScope);
+  return { findings: kept, waived: keptWaived, summary: { ...summarize(model, rules, kept, performance.now() - started), waived: keptWaived.length } };
 }
 
 async function readConfig(source: RepositorySource, listed: readonly SourceEntry[], options: ReviewOptions): Promise<LoadedConfig> {
-  if (options.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH);
+  if (options.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH, options.locale);
   if (!listed.some((f) => f.path === CONFIG_PATH)) return { config: defaultConfig, problems: [] };
   try {
-    return parseConfig((await source.read(CONFIG_PATH)).toString('utf8'), CONFIG_PATH);
+    return parseConfig((await source.read(CONFIG_PATH)).toString('utf8'), CONFIG_PATH, options.locale);
   } catch (error) {
     const at = { path: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 };
     return { config: defaultConfig, problems: [{ ...at, code: 'read-error', message: `configuration could not be read: ${(error as Error).message}` }] };
@@ -48,13 +51,14 @@ export function effectiveLevel(rule: Rule, config: BplusConfig): Level | 'off' {
   return rule.meta.level;
 }
 
-export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedConfig: LoadedConfig, locale: Locale): Finding[] {
+/** Findings of the rules; waived ones go to `waived` (when given) with their reason instead of vanishing. */
+export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedConfig: LoadedConfig, locale: Locale, waived?: WaivedFinding[]): Finding[] {
   const config = model.config;
   const findings: Finding[] = [];
-  const emit = (rule: Rule, level: Level, messageId: string, data: Record<string, string | number> | undefined, at: Location, fix?: Finding['fix']): void => {
+  const build = (rule: Rule, level: Level, messageId: string, data: Record<string, string | number> | undefined, at: Location, fix?: Finding['fix']): Finding => {
     const template = rule.meta.messages[messageId];
     if (!template) throw new Error(`rule ${rule.meta.id} reported unknown message id "${messageId}"`);
-    findings.push({
+    return {
       ...at,
       ruleId: rule.meta.id,
       level,
@@ -62,7 +66,10 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
       title: rule.meta.title[locale],
       message: formatMessage(template[locale], data),
       ...(fix ? { fix } : {}),
-    });
+    };
+  };
+  const emit = (...args: Parameters<typeof build>): void => {
+    findings.push(build(...args));
   };
 
   const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
@@ -70,7 +77,7 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     if (problem.code === 'unknown-kind') {
       const level = effectiveLevel(kindRule, config);
       if (level !== 'off' && !waivers.some((w) => w.rule === kindRule.meta.id && w.applies(problem.path))) emit(kindRule, level, 'unknownKind', { message: problem.message }, problem);
-    } else emit(inputRule, 'failure', 'problem', { message: problem.message }, problem);
+    } else emit(inputRule, 'failure', problem.code in inputRule.meta.messages ? problem.code : 'problem', { message: problem.message }, problem);
   }
   for (const problem of loadedConfig.problems) emit(configRule, 'failure', 'problem', { message: problem.message }, problem);
   const resolved = resolveRuleOptions(rules, loadedConfig);
@@ -97,8 +104,13 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
       report: (report: Report) => {
         const at = report.at ?? report.object?.locate(report.path ?? []);
         if (!at) throw new Error(`rule ${rule.meta.id} reported "${report.messageId}" without a location`);
-        if (report.object && waivedByAnnotation(rule, report.object, emit)) return;
-        if (waivers.some((w) => w.rule === rule.meta.id && w.applies(at.path, report.object))) return;
+        const annotated = report.object ? waivedByAnnotation(rule, report.object, emit) : undefined;
+        const configured = annotated === undefined ? waivers.find((w) => w.rule === rule.meta.id && w.applies(at.path, report.object))?.reason : undefined;
+        if (annotated !== undefined || configured !== undefined) {
+          const waivedBy = annotated !== undefined ? 'annotation' : 'configuration';
+          waived?.push({ ...build(rule, level, report.messageId, report.data, at, report.fix), reason: (annotated ?? configured)!, waivedBy });
+          return;
+        }
         emit(rule, level, report.messageId, report.data, at, report.fix);
       },
     };
@@ -112,21 +124,22 @@ function waivedByAnnotation(
   rule: Rule,
   object: K8sObject,
   emit: (rule: Rule, level: Level, messageId: string, data: Record<string, string | number>, at: Location) => void,
-): boolean {
+): string | undefined {
   const key = `${EXCEPTION_ANNOTATION_PREFIX}${rule.meta.id}`;
   const podAnnotations = (object.raw as { spec?: { template?: { metadata?: { annotations?: Record<string, unknown> } } } }).spec?.template?.metadata?.annotations;
   const onObject = object.metadata.annotations[key];
   const onPod = podAnnotations?.[key];
   const reason = onObject ?? (onPod === undefined ? undefined : String(onPod));
-  if (reason === undefined) return false;
-  if (reason.trim()) return true;
+  if (reason === undefined) return undefined;
+  if (reason.trim()) return reason;
   const path = onObject !== undefined ? ['metadata', 'annotations', key] : ['spec', 'template', 'metadata', 'annotations', key];
   emit(exceptionRule, 'failure', 'annotation', { rule: rule.meta.id }, object.locate(path));
-  return false;
+  return undefined;
 }
 
 interface Waiver {
   rule: string;
+  reason: string;
   applies(path: string, object?: K8sObject): boolean;
 }
 
@@ -139,6 +152,7 @@ function configuredWaivers(config: BplusConfig, loaded: LoadedConfig, reportMiss
     }
     waivers.push({
       rule: entry.rule,
+      reason: entry.reason,
       applies: (path, object) =>
         (entry.path === undefined || matchesAny(path, [entry.path])) &&
         (entry.object === undefined || (object !== undefined && (entry.object === object.metadata.name || entry.object === `${object.kind}/${object.metadata.name}`))),

@@ -1,9 +1,10 @@
 /**
- * Line diffs of planned edits: `bplus fix --dry-run` prints them, the GitHub flow turns them into
- * suggestions, tests check that a fix only adds lines. Removed lines of sensitive files (the
- * clear-text Secrets a fix replaces) can be redacted so that a diff printed in a CI log or
- * posted anywhere never repeats a value.
+ * Line diffs of planned edits: `bplus fix --dry-run` prints them as a patch `git apply` takes,
+ * the GitHub flow turns them into suggestions, tests check that a fix only adds lines. The line
+ * alignment is jsdiff's (the `diff` package: Myers' algorithm, removed lines before added ones in
+ * a change, the unified format's edge cases such as a missing final newline), not our own.
  */
+import { diffArrays, structuredPatch } from 'diff';
 
 export type DiffOp = { kind: 'same' | 'add' | 'del'; text: string; oldLine: number; newLine: number };
 
@@ -14,43 +15,18 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-/** Myers-free LCS on trimmed common prefix/suffix: edits are small, files are values files. */
+/** Every line of `before` and `after` as kept, removed or added, removed lines first in a change. */
 export function diffLines(before: string, after: string): DiffOp[] {
-  const a = splitLines(before);
-  const b = splitLines(after);
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const am = a.slice(head, a.length - tail);
-  const bm = b.slice(head, b.length - tail);
   const ops: DiffOp[] = [];
-  for (let i = 0; i < head; i++) ops.push({ kind: 'same', text: a[i]!, oldLine: i + 1, newLine: i + 1 });
-  if (am.length * bm.length > 4_000_000) {
-    am.forEach((t, i) => ops.push({ kind: 'del', text: t, oldLine: head + i + 1, newLine: head }));
-    bm.forEach((t, j) => ops.push({ kind: 'add', text: t, oldLine: head + am.length, newLine: head + j + 1 }));
-  } else {
-    const lcs: Uint32Array[] = Array.from({ length: am.length + 1 }, () => new Uint32Array(bm.length + 1));
-    for (let i = am.length - 1; i >= 0; i--) {
-      for (let j = bm.length - 1; j >= 0; j--) lcs[i]![j] = am[i] === bm[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-    let i = 0;
-    let j = 0;
-    while (i < am.length || j < bm.length) {
-      if (i < am.length && j < bm.length && am[i] === bm[j]) {
-        ops.push({ kind: 'same', text: am[i]!, oldLine: head + i + 1, newLine: head + j + 1 });
-        i++;
-        j++;
-      } else if (j < bm.length && (i >= am.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-        ops.push({ kind: 'add', text: bm[j]!, oldLine: head + i, newLine: head + j + 1 });
-        j++;
-      } else {
-        ops.push({ kind: 'del', text: am[i]!, oldLine: head + i + 1, newLine: head + j });
-        i++;
-      }
+  let oldLine = 0;
+  let newLine = 0;
+  for (const part of diffArrays(splitLines(before), splitLines(after))) {
+    for (const text of part.value) {
+      if (part.added) ops.push({ kind: 'add', text, oldLine, newLine: ++newLine });
+      else if (part.removed) ops.push({ kind: 'del', text, oldLine: ++oldLine, newLine });
+      else ops.push({ kind: 'same', text, oldLine: ++oldLine, newLine: ++newLine });
     }
   }
-  for (let k = tail; k > 0; k--) ops.push({ kind: 'same', text: a[a.length - k]!, oldLine: a.length - k + 1, newLine: b.length - k + 1 });
   return ops;
 }
 
@@ -85,51 +61,17 @@ export function changeHunks(before: string, after: string): Hunk[] {
   return hunks;
 }
 
-export function unifiedDiff(path: string, before: string | undefined, after: string, options: { redactRemoved?: boolean; context?: number } = {}): string {
-  const context = options.context ?? 3;
-  const ops = diffLines(before ?? '', after);
+/**
+ * A unified diff of one file, in the form `git apply` (and `patch -p1`) accepts: `a/` and `b/`
+ * prefixes, `/dev/null` for a new file, `-N,0` for an empty side.
+ */
+export function unifiedDiff(path: string, before: string | undefined, after: string, options: { context?: number } = {}): string {
+  const patch = structuredPatch(`a/${path}`, `b/${path}`, before ?? '', after, undefined, undefined, { context: options.context ?? 3 });
+  if (patch.hunks.length === 0) return '';
   const out: string[] = [`--- ${before === undefined ? '/dev/null' : `a/${path}`}`, `+++ b/${path}`];
-  let k = 0;
-  while (k < ops.length) {
-    if (ops[k]!.kind === 'same') {
-      k++;
-      continue;
-    }
-    const start = Math.max(0, k - context);
-    let end = k;
-    while (end < ops.length) {
-      if (ops[end]!.kind !== 'same') {
-        end++;
-        continue;
-      }
-      let next = end;
-      while (next < ops.length && ops[next]!.kind === 'same') next++;
-      if (next < ops.length && next - end <= 2 * context) end = next;
-      else break;
-    }
-    const stop = Math.min(ops.length, end + context);
-    const slice = ops.slice(start, stop);
-    const aCount = slice.filter((o) => o.kind !== 'add').length;
-    const bCount = slice.filter((o) => o.kind !== 'del').length;
-    const first = slice[0]!;
-    const aStart = aCount === 0 ? first.oldLine : first.kind === 'add' ? first.oldLine + 1 : first.oldLine;
-    const bStart = bCount === 0 ? first.newLine : first.kind === 'del' ? first.newLine + 1 : first.newLine;
-    out.push(`@@ -${aStart},${aCount} +${bStart},${bCount} @@`);
-    let redacted = 0;
-    const flush = (): void => {
-      if (redacted > 0) out.push(`-[${redacted} removed line(s) redacted: they held clear-text values]`);
-      redacted = 0;
-    };
-    for (const op of slice) {
-      if (op.kind === 'del' && options.redactRemoved) {
-        redacted++;
-        continue;
-      }
-      flush();
-      out.push(`${op.kind === 'same' ? ' ' : op.kind === 'add' ? '+' : '-'}${op.text}`);
-    }
-    flush();
-    k = stop;
+  for (const h of patch.hunks) {
+    const range = (start: number, count: number): string => `${count === 0 ? start - 1 : start},${count}`;
+    out.push(`@@ -${range(h.oldStart, h.oldLines)} +${range(h.newStart, h.newLines)} @@`, ...h.lines);
   }
   return out.join('\n') + '\n';
 }

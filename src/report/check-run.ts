@@ -149,7 +149,7 @@ export function buildIncompleteReport(reason: string, context: Pick<ReportContex
     '',
     'No verdict was reached, so this check is neutral rather than failing or passing. Use ' +
       '**Re-run** on this check (or push a commit) to review again; if it keeps happening, run ' +
-      '`npx bplus review .` locally and report the message above.',
+      '`npx bplus check .` in the repository root locally and report the message above.',
   ].join('\n');
   return {
     conclusion: 'neutral',
@@ -198,7 +198,8 @@ function renderSummary(
       `environments: ${s.environments.length ? s.environments.map((e) => `\`${e}\``).join(', ') : 'none found'}. ` +
       `${plural(counts.failures, 'failure')}, ${plural(counts.warnings, 'warning')}, ` +
       `${plural(counts.notices, 'notice')}; ${inDiff.length} on lines this pull request changed ` +
-      `(annotated), ${outsideDiff.length} elsewhere (listed below).`,
+      `(annotated), ${outsideDiff.length} elsewhere (listed below)` +
+      (s.waived ? `; ${plural(s.waived, 'finding')} waived with a written reason.` : '.'),
     '',
   );
   if (context.neutral) {
@@ -219,8 +220,8 @@ function renderSummary(
     '',
     '- Open the **Files changed** tab: each annotated line says what the rule expects there.',
     '- Each rule links to its documentation, with compliant examples and the autofix where there is one.',
-    '- Reproduce locally with `npx bplus review .` (same rules, same configuration in `.github/bplus.yml`).',
-    '- An exception is declared centrally in `.github/bplus.yml` (reviewed by the platform team), not in the chart.',
+    '- Reproduce locally with `npx bplus check .` in the repository root (same rules, same configuration in `.github/bplus.yml`); `npx bplus fix .` applies the automatic fixes.',
+    '- An exception needs a written reason: the annotation `bplus.io/exception-<RULE>: "<reason>"` on the object, or an `exceptions:` entry with `reason:` in `.github/bplus.yml`.',
     '',
   ];
   const footer = `<sub>bplus · ${s.durationMs} ms</sub>`;
@@ -303,7 +304,7 @@ export function renderConnectivity(lines: readonly string[]): string[] {
 export function cutOffLine(omitted: number): string {
   return (
     `\n**✂️ ${plural(omitted, 'more finding')} not shown**: GitHub limits this text to ` +
-    `${MAX_OUTPUT_CHARS.toLocaleString('en-US')} characters. Run \`npx bplus review .\` for the complete list.`
+    `${MAX_OUTPUT_CHARS.toLocaleString('en-US')} characters. Run \`npx bplus check .\` for the complete list.`
   );
 }
 

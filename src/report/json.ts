@@ -1,8 +1,14 @@
-import type { ReviewResult } from '../engine/api.ts';
+import type { ReportView } from './view.ts';
+import { countLevels } from './view.ts';
 
-/** One object: findings (paths relative to the reviewed directory, 1-based lines) and the summary. */
-export function formatJson(result: ReviewResult): string {
-  const findings = result.findings.map((f) => ({
+/**
+ * One object: the findings shown (paths relative to the reviewed directory, 1-based lines, a
+ * fingerprint that survives line shifts), the waived findings with their reasons, and the summary
+ * with the counts of waived and baseline findings.
+ */
+export function formatJson(view: ReportView): string {
+  const counts = countLevels(view.findings);
+  const findings = view.findings.map(({ finding: f, fingerprint }) => ({
     ruleId: f.ruleId,
     level: f.level,
     path: f.path,
@@ -11,7 +17,28 @@ export function formatJson(result: ReviewResult): string {
     endLine: f.endLine,
     endColumn: f.endColumn,
     message: f.message,
+    messageId: f.messageId,
+    fingerprint,
     ...(f.fix ? { fixable: true } : {}),
   }));
-  return JSON.stringify({ findings, summary: result.summary }, null, 2) + '\n';
+  const waived = view.waived.map(({ finding: f, fingerprint }) => ({
+    ruleId: f.ruleId,
+    level: f.level,
+    path: f.path,
+    line: f.line,
+    message: f.message,
+    fingerprint,
+    waivedBy: f.waivedBy,
+    reason: f.reason,
+  }));
+  const summary = {
+    ...view.result.summary,
+    failures: counts.failure,
+    warnings: counts.warning,
+    notices: counts.notice,
+    waived: view.waived.length,
+    baselined: view.baselined,
+    quieted: view.quieted,
+  };
+  return JSON.stringify({ findings, waived, summary }, null, 2) + '\n';
 }

@@ -208,12 +208,14 @@ function toProblem(error: unknown, base: number, bodyLength: number, lines: Line
   const position = base + Math.min(e.mark?.position ?? 0, Math.max(0, bodyLength - 1));
   const at = lines.span(position, position);
   const duplicate = /duplicated mapping key/.test(reason);
+  // Name the key (js-yaml's reason does not), as written on the line the error points at.
+  const key = duplicate ? /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^\s:#][^:#]*?)\s*:(?:\s|$)/.exec(lines.lineText(at.line))?.[1] : undefined;
   return {
     ...at,
     endColumn: Math.max(at.column, lines.lineEndColumn(at.line)),
     code: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
     message: duplicate
-      ? `duplicate key: ${reason}. YAML parsers disagree on which value wins; keep one`
+      ? `duplicate key${key ? ` ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : ''}: ${reason}. YAML parsers disagree on which value wins; keep one`
       : `YAML syntax error: ${reason}`,
   };
 }

@@ -59,7 +59,7 @@ describe('bplus check', () => {
     cleanup.push(() => removeMaterialized(dir));
     const { stdout } = await run('check', dir, '--locale', 'ru');
     expect(stdout).toMatch(/не Kubernetes quantity/);
-    expect(stdout).toMatch(/ошибок: [1-9]/);
+    expect(stdout).toMatch(/нарушений: [1-9]/);
   });
 
   it('exits 2 on usage errors and on a broken configuration', async () => {
@@ -115,5 +115,16 @@ describe('bplus rules', () => {
     expect(en.stdout).toContain('docs/rules/TR-K8S-3.md');
     const ru = await run('rules', '--locale', 'ru');
     expect(ru.stdout).toMatch(/Requests и limits/);
+  });
+});
+
+describe('input problems say what to change', () => {
+  it('a duplicate key is named', async () => {
+    const dir = await materialize('bad-yaml-duplicate-key');
+    cleanup.push(() => removeMaterialized(dir));
+    const { stdout } = await run('check', dir);
+    expect(stdout).toMatch(/25:1\s+failure\s+input\s+duplicate key "autoscaling": .*keep one/);
+    const ru = await run('check', dir, '--locale', 'ru');
+    expect(ru.stdout).toMatch(/повторяющийся ключ YAML: .*\(duplicate key "autoscaling"/);
   });
 });

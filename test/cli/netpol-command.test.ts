@@ -97,7 +97,7 @@ describe('bplus netpol on fixtures/balance-plus', () => {
     const dir = await materialize('tr-k8s-7-forbidden-edge');
     cleanup.push(() => removeMaterialized(dir));
     const { code, stdout } = await run(dir, '--format', 'json');
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     const matrix = JSON.parse(stdout) as MatrixJson;
     expect(serviceEdges(matrix)).toContain('api-gateway → postgresql TCP 5432');
     expect(matrix.serviceGraph.matches).toBe(false);
@@ -110,7 +110,7 @@ describe('bplus netpol on fixtures/balance-plus', () => {
     const config = path.join(tmp, 'bplus.yml');
     writeFileSync(config, 'network:\n  forbid:\n    - { from: orchestrator, to: postgresql, ports: [5432] }\n');
     const { code, stdout } = await run(BALANCE_PLUS_DIR, '--config', config, '--format', 'json');
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     const matrix = JSON.parse(stdout) as MatrixJson;
     expect(matrix.serviceGraph.violations.map((v) => `${v.kind} ${v.from} → ${v.to}`)).toEqual(['forbidden-reachable orchestrator → postgresql']);
   });
@@ -121,7 +121,7 @@ describe('bplus netpol usage errors exit 2', () => {
     ['an unknown format', [BALANCE_PLUS_DIR, '--format', 'dot'], /--format must be one of text, json, mermaid/],
     ['two directories', [BALANCE_PLUS_DIR, BALANCE_PLUS_DIR], /one directory/],
     ['a missing directory', ['/nonexistent/bplus-netpol'], /not a directory/],
-    ['an unknown option', [BALANCE_PLUS_DIR, '--frmat', 'json'], /Unknown option/],
+    ['an unknown option', [BALANCE_PLUS_DIR, '--frmat', 'json'], /unknown option --frmat; did you mean --format\?/],
     ['a missing --config file', [BALANCE_PLUS_DIR, '--config', '/nonexistent/bplus.yml'], /--config/],
     ['an environment that is not production', [BALANCE_PLUS_DIR, '--environment', 'staging'], /--environment/],
   ])('%s', async (_name, args, message) => {
@@ -140,5 +140,39 @@ describe('bplus netpol usage errors exit 2', () => {
     const { code, stderr } = await run(BALANCE_PLUS_DIR, '--config', config);
     expect(code).toBe(2);
     expect(stderr).toMatch(/bplus\.yml:3:\d+: configuration: network\.undeclared/);
+  });
+});
+
+describe('bplus netpol against the declared graph', () => {
+  it('exits 1 and draws a reachable forbidden edge in red and a blocked declared edge dashed', async () => {
+    const dir = await materialize('tr-k8s-7-forbidden-edge');
+    cleanup.push(() => removeMaterialized(dir));
+    const config = path.join(dir, 'graph.yml');
+    writeFileSync(config, 'network:\n  allow:\n    - { from: orchestrator, to: frontend }\n  forbid:\n    - { from: api-gateway, to: postgresql }\n');
+    const { code, stdout } = await run(dir, '--config', config, '--format', 'mermaid');
+    expect(code).toBe(1);
+    const lines = stdout.split('\n');
+    const edges = lines.filter((l) => / -->\|| -\.-x\|/.test(l));
+    const forbidden = edges.findIndex((l) => /n_balance_plus_api_gateway -->\|[^|]*\| n_balance_plus_postgresql/.test(l));
+    expect(forbidden).toBeGreaterThanOrEqual(0);
+    expect(lines).toContain(`  linkStyle ${forbidden} stroke:#d73a49,stroke-width:3px,color:#d73a49`);
+    const blocked = edges.findIndex((l) => l.includes('n_balance_plus_orchestrator -.-x|"declared, blocked"| n_balance_plus_frontend'));
+    expect(blocked).toBeGreaterThanOrEqual(0);
+    expect(lines).toContain(`  linkStyle ${blocked} stroke:#e36209,stroke-dasharray:5 5,color:#e36209`);
+    // An edge that violates nothing keeps the default style.
+    const allowed = edges.findIndex((l) => /n_balance_plus_api_gateway -->\|[^|]*\| n_balance_plus_orchestrator/.test(l));
+    expect(allowed).toBeGreaterThanOrEqual(0);
+    expect(stdout).not.toContain(`linkStyle ${allowed} `);
+  });
+
+  it('warns on stderr about every file it could not read', async () => {
+    const dir = await materialize('balance-plus');
+    cleanup.push(() => removeMaterialized(dir));
+    writeFileSync(path.join(dir, 'unrendered-broken.yaml'), 'kind: NetworkPolicy\nspec: [1, 2\n');
+    writeFileSync(path.join(dir, 'unrendered-binary.yaml'), Buffer.from([0, 1, 2, 3, 0xff, 0xfe]));
+    const { code, stderr } = await run(dir);
+    expect(code).not.toBe(2);
+    expect(stderr).toMatch(/^warning: unrendered-broken\.yaml:\d+: not read/m);
+    expect(stderr).toMatch(/^warning: unrendered-binary\.yaml:\d+: not read/m);
   });
 });

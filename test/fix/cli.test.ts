@@ -55,8 +55,8 @@ describe('bplus fix', () => {
     const dir = await checkout('tr-k8s-9-plain-secret');
     const { code, out, err } = await run([dir, '--dry-run', '--cert', `prod=${CERT}`, '--rule', 'TR-K8S-9']);
     expect(code).toBe(0);
-    expect(out).toContain('kind: SealedSecret');
-    expect(out).toContain('redacted');
+    expect(out).toMatch(/# charts\/platform\/templates\/secret-postgresql.yaml: left out of this patch because it held clear-text values/);
+    expect(out).toContain('#   kind: SealedSecret');
     expect(out).toMatch(/rotate/);
     for (const leak of leakForms(['correct-horse-battery-staple'])) expect(out + err).not.toContain(leak);
   });
@@ -72,6 +72,13 @@ describe('bplus fix', () => {
     expect((await run(['a', 'b'])).code).toBe(2);
     expect((await run(['--rule', 'no/such'])).code).toBe(2);
     expect((await run(['--bogus'])).code).toBe(2);
+    const unknown = await run(['.', '--rule', 'TR-K8S-99']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/--rule TR-K8S-99: no such rule; did you mean TR-K8S-9\?/);
+    const unfixable = await run(['.', '--rule', 'TR-K8S-1']);
+    expect(unfixable.err).toMatch(/TR-K8S-1 has no automatic fix; the fixable rules are TR-K8S-3/);
+    const typo = await run(['.', '--dryrun']);
+    expect(typo.err).toMatch(/unknown option --dryrun; did you mean --dry-run\?/);
     expect((await run(['.', '--cert', '/no/such/cert.pem'])).code).toBe(2);
   });
 });
