@@ -5,11 +5,10 @@
  * removed lines of a file that held clear-text values. Exit codes: 0 when no failing finding
  * remains, 1 otherwise, 2 on usage errors.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { reviewRepository } from '../engine/review.ts';
 import { failing, planFixes, unifiedDiff, type FixPlan } from '../fix/index.ts';
+import { jailIfExists, readNamedFile } from '../source/jail.ts';
 import { LocalSource } from '../source/local.ts';
 import type { CliIO } from './main.ts';
 
@@ -41,8 +40,10 @@ export async function runFixCommand(args: string[], io: CliIO): Promise<number> 
     return 0;
   }
   const certificates: Record<string, string> = {};
+  // Files named inside DIR are read through its jail: their links belong to the repository's author.
+  const jail = jailIfExists(options.dir);
   try {
-    for (const [key, file] of options.certs) certificates[key] = await readFile(file, 'utf8');
+    for (const [key, file] of options.certs) certificates[key] = readNamedFile(jail, file).toString('utf8');
   } catch (error) {
     io.stderr(`bplus fix: cannot read certificate: ${(error as Error).message}\n`);
     return 2;
@@ -50,7 +51,7 @@ export async function runFixCommand(args: string[], io: CliIO): Promise<number> 
   let configText: string | undefined;
   if (options.config) {
     try {
-      configText = await readFile(options.config, 'utf8');
+      configText = readNamedFile(jail, options.config).toString('utf8');
     } catch (error) {
       io.stderr(`bplus fix: cannot read configuration: ${(error as Error).message}\n`);
       return 2;
@@ -67,6 +68,13 @@ export async function runFixCommand(args: string[], io: CliIO): Promise<number> 
     return 2;
   }
 
+  try {
+    // Every target checked before the first is written: a refusal leaves the repository unchanged.
+    for (const file of plan.edits.keys()) source.jail.checkWritable(file);
+  } catch (error) {
+    io.stderr(`bplus fix: refusing to ${options.dryRun ? 'plan a write' : 'write'}: ${(error as Error).message}\n`);
+    return 2;
+  }
   if (options.dryRun) {
     for (const [file, content] of [...plan.edits].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const before = await source.read(file).then((b) => b.toString('utf8'), () => undefined);
@@ -75,12 +83,11 @@ export async function runFixCommand(args: string[], io: CliIO): Promise<number> 
       io.stdout(unifiedDiff(file, before, content, { redactRemoved: sensitive, context: sensitive ? 0 : 3 }));
     }
   } else {
-    const root = path.resolve(options.dir);
-    for (const [file, content] of plan.edits) {
-      const target = path.resolve(root, file);
-      if (!target.startsWith(root + path.sep)) throw new Error(`refusing to write outside ${root}: ${file}`);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, content);
+    try {
+      for (const [file, content] of plan.edits) source.jail.writeFile(file, content);
+    } catch (error) {
+      io.stderr(`bplus fix: refusing to write: ${(error as Error).message}\n`);
+      return 2;
     }
   }
   io.stdout(formatPlan(plan, options.dryRun));

@@ -3,9 +3,11 @@
  * configuration errors. Every error is a message on stderr, never a stack trace.
  */
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { LocalSource } from '../source/local.ts';
+import { jailIfExists, readNamedFile } from '../source/jail.ts';
 import { reviewRepository } from '../engine/review.ts';
 import { loadRules } from '../engine/registry.ts';
 import { formatJson } from '../report/json.ts';
@@ -85,9 +87,12 @@ async function check(args: string[], io: CliIO): Promise<number> {
   const locale = oneOf(values.locale!, ['en', 'ru'] as const, '--locale') as Locale;
   let configText: string | undefined;
   if (values.config !== undefined) {
-    configText = await readFile(values.config, 'utf8').catch((error: Error) => {
-      throw new UsageError(`--config ${values.config}: ${error.message}`);
-    });
+    try {
+      // Inside DIR through the jail (the repository's links are its author's); outside, the operator's file.
+      configText = readNamedFile(jailIfExists(dir), values.config).toString('utf8');
+    } catch (error) {
+      throw new UsageError(`--config ${values.config}: ${(error as Error).message}`);
+    }
   }
   const onlyPaths = values['changed-since'] === undefined ? undefined : new Set(await changedFilesSince(dir, values['changed-since']));
   const result = await reviewRepository(new LocalSource(dir), { locale, configText, configPath: values.config, onlyPaths });
@@ -129,12 +134,17 @@ export function packageVersion(): string {
   return '0.0.0';
 }
 
+/**
+ * seal names its files itself: inside the working directory (the checkout it is run from) they are
+ * read and written through its jail, so a link committed there cannot lead a write outside.
+ */
 function defaultFileIO(io: CliIO) {
+  const jail = jailIfExists(process.cwd());
   return {
     ...io,
-    readFile: (p: string) => readFile(p, 'utf8'),
+    readFile: async (p: string) => readNamedFile(jail, p).toString('utf8'),
     writeFile: async (p: string, s: string) => {
-      const { writeFile } = await import('node:fs/promises');
+      if (jail?.names(p)) return jail.writeFile(path.resolve(p), s);
       await writeFile(p, s);
     },
   };
