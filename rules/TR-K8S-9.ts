@@ -203,11 +203,33 @@ function checkConfigMap(context: RuleContext<MessageId>, object: K8sObject): voi
   }
 }
 
+/**
+ * `[export ]["']NAME["'] [:=] value` split by index, as `/^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*$/`
+ * would (that pattern backtracks cubically on a line of blanks and separators).
+ */
+function assignment(line: string): [string, string, string] | undefined {
+  const body = line.trimStart();
+  const exported = body.startsWith('export') && /\s/.test(body[6] ?? '') ? nameAndValue(line, body.slice(6).trimStart()) : undefined;
+  return exported ?? nameAndValue(line, body);
+}
+
+function nameAndValue(line: string, body: string): [string, string, string] | undefined {
+  let i = 0;
+  if (body[i] === '"' || body[i] === "'") i++;
+  const name = /^[A-Za-z_][\w.-]*/.exec(body.slice(i))?.[0];
+  if (name === undefined) return undefined;
+  i += name.length;
+  if (body[i] === '"' || body[i] === "'") i++;
+  while (i < body.length && /\s/.test(body[i]!)) i++;
+  if (body[i] !== ':' && body[i] !== '=') return undefined;
+  return [line, name, body.slice(i + 1).trim()];
+}
+
 /** `password: x` / `PASSWORD=x` lines inside an embedded config file. */
 function embeddedCredentials(text: string): CredentialMatch[] {
   const matches: CredentialMatch[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*$/.exec(line);
+    const m = assignment(line);
     if (!m) continue;
     const value = m[2]!.replace(/^["']|["'],?$/g, '');
     const match = detectCredential(m[1], value);

@@ -14,23 +14,48 @@ export interface MaskedText {
   actions: string[];
 }
 
-const ACTION = /\{\{-?[\s\S]*?-?\}\}/g;
 const MARK = '\uE000';
 const FILL = '\uE001';
 const PLACEHOLDER = /\uE000(\d+)\uE001*/g;
 
+/**
+ * Each `{{` up to the first `}}` after it, as `/\{\{-?[\s\S]*?-?\}\}/g` would find them, but
+ * with indexOf: the lazy pattern rescans to the end of the text from every `{{` that is never
+ * closed (quadratic on a file of `{{{{…`); this walk reads each character a bounded number of times.
+ */
+function replaceActions(text: string, replace: (action: string, offset: number) => string): string {
+  const parts: string[] = [];
+  let done = 0;
+  for (let open = text.indexOf('{{'); open !== -1; open = text.indexOf('{{', done)) {
+    const close = text.indexOf('}}', open + 2);
+    if (close === -1) break;
+    parts.push(text.slice(done, open), replace(text.slice(open, close + 2), open));
+    done = close + 2;
+  }
+  parts.push(text.slice(done));
+  return parts.join('');
+}
+
+/** Whether only blanks lie between `from` and the line's start (step -1) or end (step 1). */
+function onlyBlanksBetweenLineAnd(text: string, from: number, step: 1 | -1): boolean {
+  for (let i = step === 1 ? from : from - 1; i >= 0 && i < text.length; i += step) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) return true;
+    if (ch !== 32 && ch !== 9 && ch !== 13 && ch !== 11 && ch !== 12 && !/\s/.test(text[i]!)) return false;
+  }
+  return true;
+}
+
 export function maskTemplateActions(text: string): MaskedText {
   const actions: string[] = [];
-  const masked = text.replace(ACTION, (action: string, offset: number) => {
+  const masked = replaceActions(text, (action: string, offset: number) => {
     if (action.includes('\n')) {
       // Multi-line actions (comments, long pipelines) become blank lines of the same shape.
       return action.replace(/[^\n]/g, ' ');
     }
-    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-    const before = text.slice(lineStart, offset);
-    const afterEnd = text.indexOf('\n', offset + action.length);
-    const after = text.slice(offset + action.length, afterEnd === -1 ? text.length : afterEnd);
-    if (/^\s*$/.test(before) && /^\s*$/.test(after)) return '#' + ' '.repeat(action.length - 1);
+    // Scanned only over blanks: each run of blanks is read by the actions on either side of it,
+    // never the whole line once per action (a long line of actions would be quadratic).
+    if (onlyBlanksBetweenLineAnd(text, offset, -1) && onlyBlanksBetweenLineAnd(text, offset + action.length, 1)) return '#' + ' '.repeat(action.length - 1);
     const id = String(actions.length);
     actions.push(action);
     return MARK + id + FILL.repeat(Math.max(0, action.length - id.length - 1));
