@@ -65,10 +65,8 @@ function scan(pattern: RegExp, input: string): number {
   const global = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g');
   const started = performance.now();
   // matchAll tries every start position (what a failing unanchored test() does too) and every match.
-  let matches = 0;
-  for (const m of input.matchAll(global)) if (m.index !== undefined) matches++;
-  const elapsed = performance.now() - started;
-  return matches >= 0 ? elapsed : elapsed;
+  for (const _match of input.matchAll(global)) void _match;
+  return performance.now() - started;
 }
 
 function worstCases(pattern: RegExp): string[] {
