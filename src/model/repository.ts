@@ -13,6 +13,7 @@ import { decodeYamlFile, isYamlPath, tooLarge, type YamlFile } from './files.ts'
 import { matchesAny } from './glob.ts';
 import { KNOWN_KINDS, objectFromDocument, isK8sDocument } from './objects.ts';
 import { objectsFromValues } from './values-objects.ts';
+import { chartShapeProblems } from './shape.ts';
 import { LayeredValues } from './values.ts';
 import { CONFIG_PATH } from '../config/load.ts';
 
@@ -84,6 +85,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       problems.push({ path: chartFile, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'chart-invalid', message: `${chartFile} is empty: a chart needs at least apiVersion, name and version` });
     }
     charts.push(chart);
+    problems.push(...chartShapeProblems(chart, yamlFiles));
   }
   for (const dir of findChartsWithoutChartYaml(paths, chartDirs)) {
     const values = files.find((f) => f.path === `${dir}/values.yaml` || f.path === `${dir}/values.yml`);
