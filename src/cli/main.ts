@@ -15,6 +15,7 @@ import { formatSarif } from '../report/sarif.ts';
 import { formatText } from '../report/text.ts';
 import { formatRulesText } from './rules-text.ts';
 import { changedFilesSince } from './git.ts';
+import { reviewBudget, type ReviewBudget } from '../engine/budget.ts';
 import type { Locale } from '../types.ts';
 
 export interface CliIO {
@@ -23,7 +24,7 @@ export interface CliIO {
 }
 
 const USAGE = `Usage:
-  bplus check [DIR] [--config FILE] [--format text|json|sarif] [--locale en|ru] [--changed-since REF]
+  bplus check [DIR] [--config FILE] [--format text|json|sarif] [--locale en|ru] [--changed-since REF] [--timeout S] [--max-memory MB]
   bplus fix [DIR] [--rule ID ...] [--cert FILE] [--dry-run]
   bplus seal SECRET.yaml --cert CERT.pem [--scope strict|namespace-wide|cluster-wide] [--namespace NS] [--merge-into FILE] [--in-place] [-o OUT]
   bplus netpol [DIR] [--format text|json|mermaid]
@@ -79,6 +80,8 @@ async function check(args: string[], io: CliIO): Promise<number> {
       format: { type: 'string', default: 'text' },
       locale: { type: 'string', default: 'en' },
       'changed-since': { type: 'string' },
+      timeout: { type: 'string' },
+      'max-memory': { type: 'string' },
     },
   });
   if (positionals.length > 1) throw new UsageError(`check takes one directory, got ${positionals.length}`);
@@ -95,7 +98,8 @@ async function check(args: string[], io: CliIO): Promise<number> {
     }
   }
   const onlyPaths = values['changed-since'] === undefined ? undefined : new Set(await changedFilesSince(dir, values['changed-since']));
-  const result = await reviewRepository(new LocalSource(dir), { locale, configText, configPath: values.config, onlyPaths });
+  const budget = budgetFromFlags(values.timeout, values['max-memory']);
+  const result = await reviewRepository(new LocalSource(dir), { locale, configText, configPath: values.config, onlyPaths, budget });
   if (format === 'json') io.stdout(formatJson(result));
   else if (format === 'sarif') io.stdout(formatSarif(result, await loadRules(), packageVersion()));
   else io.stdout(formatText(result, locale));
@@ -108,6 +112,20 @@ async function rules(args: string[], io: CliIO): Promise<number> {
   const locale = oneOf(values.locale!, ['en', 'ru'] as const, '--locale');
   io.stdout(formatRulesText(await loadRules(), locale));
   return 0;
+}
+
+/** `--timeout SECONDS` and `--max-memory MB`: the review's budget (src/engine/budget.ts). */
+export function budgetFromFlags(timeout: string | undefined, maxMemory: string | undefined): ReviewBudget | undefined {
+  const positive = (value: string | undefined, flag: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, not "${value}"`);
+    return n;
+  };
+  const seconds = positive(timeout, '--timeout');
+  const megabytes = positive(maxMemory, '--max-memory');
+  if (seconds === undefined && megabytes === undefined) return undefined;
+  return reviewBudget({ timeoutMs: seconds === undefined ? undefined : seconds * 1000, maxRssBytes: megabytes === undefined ? undefined : megabytes * 1024 * 1024 });
 }
 
 export function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {

@@ -6,6 +6,7 @@
 import { parseYaml } from '../yaml/parse.ts';
 import type { FileProblem, Location, ValuePath } from '../types.ts';
 import { configSchema, defaultConfig, type BplusConfig } from './schema.ts';
+import { applyConfigBudgets } from './budgets.ts';
 
 export const CONFIG_PATH = '.github/bplus.yml';
 
@@ -17,6 +18,12 @@ export interface LoadedConfig {
 }
 
 export function parseConfig(text: string, path = CONFIG_PATH): LoadedConfig {
+  const loaded = parseConfigUnbudgeted(text, path);
+  const budgeted = applyConfigBudgets(loaded.config, path, loaded.locateConfig);
+  return { ...loaded, config: budgeted.config, problems: [...loaded.problems, ...budgeted.problems] };
+}
+
+function parseConfigUnbudgeted(text: string, path: string): LoadedConfig {
   const parsed = parseYaml(text);
   const problems: FileProblem[] = parsed.problems.map((p) => ({ ...p, path, code: 'config-invalid', message: `configuration: ${p.message}` }));
   const doc = parsed.docs[0];

@@ -11,17 +11,21 @@ import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
 import type { ReviewOptions, ReviewResult, RuleSummary } from './api.ts';
 import { configRule, coreRules, exceptionRule, inputRule } from './core-rules.ts';
 import { loadRules } from './registry.ts';
+import { BudgetedSource, budgetSpent, unreachedProblems, type ReviewBudget } from './budget.ts';
 import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
 
 export const EXCEPTION_ANNOTATION_PREFIX = 'bplus.io/exception-';
 
-export async function reviewRepository(source: RepositorySource, options: ReviewOptions = {}): Promise<ReviewResult> {
+export async function reviewRepository(unbudgeted: RepositorySource, options: ReviewOptions = {}): Promise<ReviewResult> {
   const started = performance.now();
+  const budgeted = options.budget ? new BudgetedSource(unbudgeted, options.budget) : undefined;
+  const source = budgeted ?? unbudgeted;
   const listed = await source.list();
   const loadedConfig = await readConfig(source, listed, options);
   const model = await loadRepository(source, loadedConfig.config, listed);
+  if (budgeted) model.problems = unreachedProblems(model.problems, budgeted, [], undefined);
   const rules = await loadRules();
-  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en');
+  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en', options.budget);
   const kept = options.onlyPaths ? findings.filter((f) => options.onlyPaths!.has(f.path)) : findings;
   return { findings: kept, summary: summarize(model, rules, kept, performance.now() - started) };
 }
@@ -45,7 +49,7 @@ export function effectiveLevel(rule: Rule, config: BplusConfig): Level | 'off' {
   return rule.meta.level;
 }
 
-export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedConfig: LoadedConfig, locale: Locale): Finding[] {
+export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedConfig: LoadedConfig, locale: Locale, budget?: ReviewBudget): Finding[] {
   const config = model.config;
   const findings: Finding[] = [];
   const emit = (rule: Rule, level: Level, messageId: string, data: Record<string, string | number> | undefined, at: Location, fix?: Finding['fix']): void => {
@@ -74,9 +78,16 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     list.push(object);
     byKind.set(object.kind, list);
   }
+  const skipped: string[] = [];
+  let spent: string | undefined;
   for (const rule of rules) {
     const level = effectiveLevel(rule, config);
     if (level === 'off') continue;
+    spent ??= budgetSpent(budget);
+    if (spent) {
+      skipped.push(rule.meta.id);
+      continue;
+    }
     const context: RuleContext = {
       model,
       config,
@@ -91,7 +102,19 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     };
     rule.check(context);
   }
-  return dedupe(findings).sort(compareFindings);
+  for (const problem of unreachedProblems([], undefined, skipped, spent)) emit(inputRule, 'failure', 'problem', { message: problem.message }, problem);
+  return keepFindingBudget(dedupe(findings).sort(compareFindings), config.limits.maxFindings, (message, at) => {
+    const finding: Finding = { ...at, ruleId: inputRule.meta.id, level: 'failure', messageId: 'problem', title: inputRule.meta.title[locale], message: formatMessage(inputRule.meta.messages.problem![locale], { message }) };
+    return finding;
+  });
+}
+
+/** The first `limit` findings (in report order), and one that says how many more were left out. */
+function keepFindingBudget(findings: Finding[], limit: number, finding: (message: string, at: Location) => Finding): Finding[] {
+  if (findings.length <= limit) return findings;
+  const first = findings[limit]!;
+  const at = { path: first.path, line: first.line, column: first.column, endLine: first.endLine, endColumn: first.endColumn };
+  return [...findings.slice(0, limit), finding(`${findings.length - limit} more finding(s), from this one on, over the limit of ${limit} (limits.maxFindings), were not kept`, at)];
 }
 
 /** `bplus.io/exception-<rule>: "<reason>"` on the object or its pod template. */

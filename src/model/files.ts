@@ -3,7 +3,7 @@
  * it could not be read. Nothing here throws for bad input.
  */
 import type { FileProblem } from '../types.ts';
-import { parseYaml, type ParsedYaml } from '../yaml/parse.ts';
+import { parseYaml, type ParsedYaml, type ParseOptions } from '../yaml/parse.ts';
 
 export interface YamlFile {
   path: string;
@@ -20,7 +20,7 @@ export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
-export function decodeYamlFile(path: string, bytes: Buffer, options: { templates?: boolean } = {}): ReadOutcome {
+export function decodeYamlFile(path: string, bytes: Buffer, options: ParseOptions = {}): ReadOutcome {
   if (bytes.includes(0)) {
     return { ok: false, problem: { ...wholeFile, path, code: 'binary-file', message: `${path} is a binary file, not YAML; it was not reviewed` } };
   }

@@ -14,6 +14,7 @@ import { matchesAny } from './glob.ts';
 import { KNOWN_KINDS, objectFromDocument, isK8sDocument } from './objects.ts';
 import { objectsFromValues } from './values-objects.ts';
 import { chartShapeProblems } from './shape.ts';
+import { keepObjectBudget, yamlBudgets } from './budgets.ts';
 import { LayeredValues } from './values.ts';
 import { CONFIG_PATH } from '../config/load.ts';
 
@@ -68,7 +69,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       problems.push(tooLarge(entry.path, bytes.length, config.limits.maxFileBytes));
       return;
     }
-    const outcome = decodeYamlFile(entry.path, bytes, { templates: isTemplatePath(entry.path, chartDirs) });
+    const outcome = decodeYamlFile(entry.path, bytes, { templates: isTemplatePath(entry.path, chartDirs), ...yamlBudgets(config) });
     if (!outcome.ok) {
       problems.push(outcome.problem);
       return;
@@ -134,7 +135,9 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     }
   }
 
-  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems };
+  const kept = keepObjectBudget(objects, config);
+  problems.push(...kept.problems);
+  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects: kept.objects, problems };
 }
 
 function firstMapping(file: YamlFile | undefined): YamlDocument | undefined {

@@ -22,7 +22,7 @@ export interface YamlDocument {
 }
 
 export interface YamlProblem extends Span {
-  code: 'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-alias-bomb';
+  code: 'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-alias-bomb' | 'limit-exceeded';
   message: string;
 }
 
@@ -37,9 +37,17 @@ export interface ParseOptions {
   templates?: boolean;
   /** Upper bound on the nodes a document may expand to through aliases. */
   maxExpandedNodes?: number;
+  /** Upper bound on the bytes (keys and scalars) a document may expand to through aliases and merge keys. */
+  maxExpandedBytes?: number;
+  /** Documents read from one file; the rest is a problem on the first one left out. */
+  maxDocuments?: number;
 }
 
 const DEFAULT_MAX_EXPANDED_NODES = 200_000;
+const DEFAULT_MAX_EXPANDED_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_DOCUMENTS = 5_000;
+/** The same rules without merge keys: `<<` stays a key, so nothing is copied before it is counted. */
+const SCHEMA_WITHOUT_MERGE = yaml.CORE_SCHEMA;
 
 /**
  * YAML 1.2 core types plus merge keys, as Kubernetes and Helm read YAML: no timestamps (a date in
@@ -55,8 +63,15 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml 
   const source = masked ? masked.text : text;
   const docs: YamlDocument[] = [];
   const problems: YamlProblem[] = [];
-  for (const chunk of splitDocuments(source)) {
+  const chunks = splitDocuments(source);
+  const maxDocuments = options.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
+  for (const chunk of chunks.slice(0, maxDocuments)) {
     parseChunk(source, chunk, lines, masked, options, docs, problems);
+  }
+  if (chunks.length > maxDocuments) {
+    const first = chunks[maxDocuments]!;
+    const at = lines.span(first.start, first.start);
+    problems.push({ ...at, code: 'limit-exceeded', message: `this file has ${chunks.length} YAML documents, over the limit of ${maxDocuments} (limits.maxDocumentsPerFile); the documents from this one on were not reviewed` });
   }
   return { docs, problems, lines };
 }
@@ -107,6 +122,35 @@ function parseChunk(
   problems: YamlProblem[],
 ): void {
   const body = source.slice(chunk.start, chunk.end);
+  const limits = {
+    nodes: options.maxExpandedNodes ?? DEFAULT_MAX_EXPANDED_NODES,
+    bytes: options.maxExpandedBytes ?? DEFAULT_MAX_EXPANDED_BYTES,
+  };
+  const bomb = (over: 'nodes' | 'bytes'): void => {
+    const at = lines.span(chunk.start + (body.length - body.trimStart().length), chunk.start + body.trimEnd().length);
+    problems.push({
+      ...at,
+      endLine: at.line,
+      endColumn: at.column,
+      code: 'yaml-alias-bomb',
+      message:
+        over === 'nodes'
+          ? `this document expands to more than ${limits.nodes} nodes through aliases (an "alias bomb"); it was not reviewed`
+          : `this document expands to more than ${limits.bytes} bytes through aliases or merge keys (limits.maxExpandedBytes); it was not reviewed`,
+    });
+  };
+  // Merge keys copy the merged mapping's keys while js-yaml loads, so a document of many `<<: *a`
+  // costs its product before anything could count it: count first, with `<<` left a plain key.
+  if (body.includes('<<') && body.includes('*')) {
+    let plain: unknown;
+    try {
+      plain = yaml.load(body, { schema: SCHEMA_WITHOUT_MERGE });
+    } catch {
+      plain = undefined; // the real load below reports the error
+    }
+    const over = expandedSize(plain, limits);
+    if (over) return bomb(over);
+  }
   let value: unknown;
   try {
     value = yaml.load(body, { schema: KUBERNETES_SCHEMA });
@@ -116,17 +160,9 @@ function parseChunk(
   }
   if (value === undefined || value === null) return;
   // Aliases are the only way a small text becomes a huge value; without `*` there are none.
-  const limit = options.maxExpandedNodes ?? DEFAULT_MAX_EXPANDED_NODES;
-  if (body.includes('*') && expandedSize(value, limit) === Infinity) {
-    const at = lines.span(chunk.start + (body.length - body.trimStart().length), chunk.start + body.trimEnd().length);
-    problems.push({
-      ...at,
-      endLine: at.line,
-      endColumn: at.column,
-      code: 'yaml-alias-bomb',
-      message: `this document expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`,
-    });
-    return;
+  if (body.includes('*')) {
+    const over = expandedSize(value, limits);
+    if (over) return bomb(over);
   }
   if (masked) value = restoreTemplateActions(value, masked);
   // Positions are recorded only when a document is first located: most documents of a review
@@ -214,26 +250,31 @@ function toProblem(error: unknown, base: number, bodyLength: number, lines: Line
 }
 
 /**
- * Counts the nodes a value would have if every alias were copied out, memoised by identity so
- * that the count itself stays linear. Returns Infinity past `limit`.
+ * Counts the nodes and bytes (keys and scalars) a value would have if every alias were copied out,
+ * memoised by identity so that the count itself stays linear. Says which limit was crossed, if any.
  */
-function expandedSize(value: unknown, limit: number): number {
-  const memo = new Map<object, number>();
-  const visit = (v: unknown, depth: number): number => {
-    if (v === null || typeof v !== 'object') return 1;
-    if (depth > 1000) return Infinity;
+function expandedSize(value: unknown, limits: { nodes: number; bytes: number }): 'nodes' | 'bytes' | undefined {
+  const memo = new Map<object, { nodes: number; bytes: number }>();
+  const unbounded = { nodes: Infinity, bytes: Infinity };
+  const visit = (v: unknown, depth: number): { nodes: number; bytes: number } => {
+    if (v === null || typeof v !== 'object') return { nodes: 1, bytes: typeof v === 'string' ? v.length : 8 };
+    if (depth > 1000) return unbounded;
     const cached = memo.get(v);
     if (cached !== undefined) return cached;
-    memo.set(v, Infinity); // a cycle counts as unbounded
-    let total = 1;
-    const children = Array.isArray(v) ? v : Object.values(v);
-    for (const child of children) {
-      total += visit(child, depth + 1);
-      if (total > limit) break;
+    memo.set(v, unbounded); // a cycle counts as unbounded
+    let nodes = 1;
+    let bytes = 0;
+    const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((c) => ['', c]) : Object.entries(v);
+    for (const [key, child] of entries) {
+      const size = visit(child, depth + 1);
+      nodes += size.nodes;
+      bytes += key.length + size.bytes;
+      if (nodes > limits.nodes || bytes > limits.bytes) break;
     }
-    const size = total > limit ? Infinity : total;
+    const size = nodes > limits.nodes ? { nodes: Infinity, bytes } : bytes > limits.bytes ? { nodes, bytes: Infinity } : { nodes, bytes };
     memo.set(v, size);
     return size;
   };
-  return visit(value, 0);
+  const total = visit(value, 0);
+  return total.nodes > limits.nodes ? 'nodes' : total.bytes > limits.bytes ? 'bytes' : undefined;
 }
