@@ -46,8 +46,7 @@ export interface ParseOptions {
 const DEFAULT_MAX_EXPANDED_NODES = 200_000;
 const DEFAULT_MAX_EXPANDED_BYTES = 16 * 1024 * 1024;
 const DEFAULT_MAX_DOCUMENTS = 5_000;
-/** The same rules without merge keys: `<<` stays a key, so nothing is copied before it is counted. */
-const SCHEMA_WITHOUT_MERGE = yaml.CORE_SCHEMA;
+
 
 /**
  * YAML 1.2 core types plus merge keys, as Kubernetes and Helm read YAML: no timestamps (a date in
@@ -70,8 +69,9 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml 
   }
   if (chunks.length > maxDocuments) {
     const first = chunks[maxDocuments]!;
+    // On the `---` line that starts the first document left out.
     const at = lines.span(first.start, first.start);
-    problems.push({ ...at, code: 'limit-exceeded', message: `this file has ${chunks.length} YAML documents, over the limit of ${maxDocuments} (limits.maxDocumentsPerFile); the documents from this one on were not reviewed` });
+    problems.push({ ...at, column: 1, endColumn: lines.lineEndColumn(at.line), code: 'limit-exceeded', message: `this file has ${chunks.length} YAML documents, over the limit of ${maxDocuments} (limits.maxDocumentsPerFile); the documents from this one on were not reviewed` });
   }
   return { docs, problems, lines };
 }
@@ -139,22 +139,15 @@ function parseChunk(
           : `this document expands to more than ${limits.bytes} bytes through aliases or merge keys (limits.maxExpandedBytes); it was not reviewed`,
     });
   };
-  // Merge keys copy the merged mapping's keys while js-yaml loads, so a document of many `<<: *a`
-  // costs its product before anything could count it: count first, with `<<` left a plain key.
-  if (body.includes('<<') && body.includes('*')) {
-    let plain: unknown;
-    try {
-      plain = yaml.load(body, { schema: SCHEMA_WITHOUT_MERGE });
-    } catch {
-      plain = undefined; // the real load below reports the error
-    }
-    const over = expandedSize(plain, limits);
-    if (over) return bomb(over);
-  }
+  // An alias used as a mapping key is turned into a string while js-yaml loads (`? *list : v`
+  // joins the whole list), before any count after the load could stop it: with aliases about,
+  // the load counts every alias reference as it closes and stops past the byte budget.
+  const listener = body.includes('*') ? aliasBudgetListener(limits.bytes) : undefined;
   let value: unknown;
   try {
-    value = yaml.load(body, { schema: KUBERNETES_SCHEMA });
+    value = yaml.load(body, { schema: KUBERNETES_SCHEMA, ...(listener ? { listener: listener as never } : {}) });
   } catch (error) {
+    if (error instanceof AliasBudgetExceeded) return bomb('bytes');
     problems.push(toProblem(error, chunk.start, body.trimEnd().length, lines));
     return;
   }
@@ -249,32 +242,60 @@ function toProblem(error: unknown, base: number, bodyLength: number, lines: Line
   };
 }
 
+class AliasBudgetExceeded extends Error {}
+
+/**
+ * A js-yaml listener that adds up the expanded size of every collection closed a second time (an
+ * alias to it) and throws past `maxBytes`. Memoised sizes keep it linear in the document.
+ */
+function aliasBudgetListener(maxBytes: number): (event: string, state: { result: unknown }) => void {
+  const closed = new WeakSet<object>();
+  const memo = new Map<object, { nodes: number; bytes: number }>();
+  let total = 0;
+  return (event, state) => {
+    if (event !== 'close') return;
+    const result = state.result;
+    if (result === null || typeof result !== 'object') return;
+    if (!closed.has(result)) {
+      closed.add(result);
+      return;
+    }
+    total += sizeOf(result, memo, { nodes: Infinity, bytes: maxBytes }, 0).bytes;
+    if (total > maxBytes) throw new AliasBudgetExceeded();
+  };
+}
+
 /**
  * Counts the nodes and bytes (keys and scalars) a value would have if every alias were copied out,
  * memoised by identity so that the count itself stays linear. Says which limit was crossed, if any.
  */
 function expandedSize(value: unknown, limits: { nodes: number; bytes: number }): 'nodes' | 'bytes' | undefined {
-  const memo = new Map<object, { nodes: number; bytes: number }>();
-  const unbounded = { nodes: Infinity, bytes: Infinity };
-  const visit = (v: unknown, depth: number): { nodes: number; bytes: number } => {
-    if (v === null || typeof v !== 'object') return { nodes: 1, bytes: typeof v === 'string' ? v.length : 8 };
-    if (depth > 1000) return unbounded;
-    const cached = memo.get(v);
-    if (cached !== undefined) return cached;
-    memo.set(v, unbounded); // a cycle counts as unbounded
-    let nodes = 1;
-    let bytes = 0;
-    const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((c) => ['', c]) : Object.entries(v);
-    for (const [key, child] of entries) {
-      const size = visit(child, depth + 1);
-      nodes += size.nodes;
-      bytes += key.length + size.bytes;
-      if (nodes > limits.nodes || bytes > limits.bytes) break;
-    }
-    const size = nodes > limits.nodes ? { nodes: Infinity, bytes } : bytes > limits.bytes ? { nodes, bytes: Infinity } : { nodes, bytes };
-    memo.set(v, size);
-    return size;
-  };
-  const total = visit(value, 0);
+  const total = sizeOf(value, new Map(), limits, 0);
   return total.nodes > limits.nodes ? 'nodes' : total.bytes > limits.bytes ? 'bytes' : undefined;
+}
+
+const UNBOUNDED = { nodes: Infinity, bytes: Infinity };
+
+function sizeOf(v: unknown, memo: Map<object, { nodes: number; bytes: number }>, limits: { nodes: number; bytes: number }, depth: number): { nodes: number; bytes: number } {
+  if (v === null || typeof v !== 'object') return { nodes: 1, bytes: typeof v === 'string' ? v.length : 8 };
+  if (depth > 1000) return UNBOUNDED;
+  const cached = memo.get(v);
+  if (cached !== undefined) return cached;
+  memo.set(v, UNBOUNDED); // a cycle counts as unbounded
+  let nodes = 1;
+  let bytes = 0;
+  const add = (key: string, child: unknown): boolean => {
+    const size = sizeOf(child, memo, limits, depth + 1);
+    nodes += size.nodes;
+    bytes += key.length + size.bytes;
+    return nodes > limits.nodes || bytes > limits.bytes;
+  };
+  if (Array.isArray(v)) {
+    for (const child of v) if (add('', child)) break;
+  } else {
+    for (const key in v) if (Object.hasOwn(v, key) && add(key, (v as Record<string, unknown>)[key])) break;
+  }
+  const size = nodes > limits.nodes ? { nodes: Infinity, bytes } : bytes > limits.bytes ? { nodes, bytes: Infinity } : { nodes, bytes };
+  memo.set(v, size);
+  return size;
 }
