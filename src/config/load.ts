@@ -6,7 +6,7 @@
 import { parseYaml } from '../yaml/parse.ts';
 import type { FileProblem, Location, ValuePath } from '../types.ts';
 import { configSchema, defaultConfig, type BplusConfig } from './schema.ts';
-import { applyConfigBudgets } from './budgets.ts';
+import { trimConfigToBudget } from './budgets.ts';
 
 export const CONFIG_PATH = '.github/bplus.yml';
 
@@ -17,13 +17,14 @@ export interface LoadedConfig {
   locateConfig?: (path: ValuePath) => Location;
 }
 
-export function parseConfig(text: string, path = CONFIG_PATH): LoadedConfig {
-  const loaded = parseConfigUnbudgeted(text, path);
-  const budgeted = applyConfigBudgets(loaded.config, path, loaded.locateConfig);
-  return { ...loaded, config: budgeted.config, problems: [...loaded.problems, ...budgeted.problems] };
-}
+/** A configuration is a page of settings; past this size it is refused before it is parsed. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-function parseConfigUnbudgeted(text: string, path: string): LoadedConfig {
+export function parseConfig(text: string, path = CONFIG_PATH): LoadedConfig {
+  if (text.length > MAX_CONFIG_BYTES) {
+    const at = { path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return { config: defaultConfig, problems: [{ ...at, code: 'limit-exceeded', message: `configuration: ${text.length} characters, over the limit of ${MAX_CONFIG_BYTES}; it was not read, the defaults apply` }] };
+  }
   const parsed = parseYaml(text);
   const problems: FileProblem[] = parsed.problems.map((p) => ({ ...p, path, code: 'config-invalid', message: `configuration: ${p.message}` }));
   const doc = parsed.docs[0];
@@ -33,7 +34,9 @@ function parseConfigUnbudgeted(text: string, path: string): LoadedConfig {
     problems.push({ ...extra.span, path, code: 'config-invalid', message: 'configuration: only one YAML document is read; the others are ignored' });
   }
   const locateConfig = (at: ValuePath): Location => ({ path, ...doc.locate(at) });
-  const result = configSchema.safeParse(doc.value);
+  const budgeted = trimConfigToBudget(doc.value, path, locateConfig);
+  problems.push(...budgeted.problems);
+  const result = configSchema.safeParse(budgeted.value);
   if (result.success) return { config: result.data, problems, locateConfig };
   for (const issue of result.error.issues as unknown as ConfigIssue[]) {
     // An unknown key is best shown on that key, not on its parent.
@@ -42,7 +45,7 @@ function parseConfigUnbudgeted(text: string, path: string): LoadedConfig {
     problems.push({ ...at, path, code: 'config-invalid', message: `configuration: ${describeIssue(issue)}` });
   }
   // Keep what is valid: retry with the offending top-level keys dropped.
-  const value = { ...(doc.value as Record<string, unknown>) };
+  const value = { ...(budgeted.value as Record<string, unknown>) };
   for (const issue of result.error.issues) delete value[String(issue.path[0])];
   const fallback = configSchema.safeParse(value);
   return { config: fallback.success ? fallback.data : defaultConfig, problems, locateConfig };

@@ -136,7 +136,7 @@ function parseChunk(
       message:
         over === 'nodes'
           ? `this document expands to more than ${limits.nodes} nodes through aliases (an "alias bomb"); it was not reviewed`
-          : `this document expands to more than ${limits.bytes} bytes through aliases or merge keys (limits.maxExpandedBytes); it was not reviewed`,
+          : `this document expands to more than ${limits.bytes} bytes through aliases (an "alias bomb", limits.maxExpandedBytes); it was not reviewed`,
     });
   };
   // An alias used as a mapping key is turned into a string while js-yaml loads (`? *list : v`
