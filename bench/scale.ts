@@ -3,8 +3,13 @@
  * made the review quadratic. The configuration raises the per-file and per-repository budgets
  * just enough for N, as an operator reviewing such a repository would.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 export function generateScaleRepository(dir: string, deployments: number): { bytes: number } {
   mkdirSync(path.join(dir, '.github'), { recursive: true });
@@ -26,7 +31,53 @@ export function generateScaleRepository(dir: string, deployments: number): { byt
   return { bytes: Buffer.byteLength(text) };
 }
 
+export interface ScaleRun {
+  deployments: number;
+  megabytes: number;
+  ms: number;
+  peakMb: number;
+  status: number | null;
+}
+
+/** `bplus check` (compiled, in dist/) on 1,000, 10,000 and 30,000 Deployments; one fresh process each. */
+export function benchScale(sizes: readonly number[] = [1_000, 10_000, 30_000]): ScaleRun[] {
+  const runs: ScaleRun[] = [];
+  for (const deployments of sizes) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `bplus-scale-${deployments}-`));
+    try {
+      const { bytes } = generateScaleRepository(dir, deployments);
+      const started = performance.now();
+      const child = spawnSync(process.execPath, ['--import', path.join(root, 'bench/peak-rss.mjs'), path.join(root, 'dist/src/cli/run.js'), 'check', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+      const ms = performance.now() - started;
+      const rss = /peak-rss-kb=(\d+)/.exec(child.stderr)?.[1];
+      runs.push({ deployments, megabytes: bytes / 1024 / 1024, ms, peakMb: rss ? Number(rss) / 1024 : NaN, status: child.status });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return runs;
+}
+
+/** The table for BENCHMARKS.md: time per 1,000 Deployments stays flat when the review is linear. */
+export function scaleTable(runs: readonly ScaleRun[]): string[] {
+  const first = runs[0]!;
+  const lines = [
+    '| Deployments (+ a Service each, one file) | file | wall time | ms per 1,000 | peak memory | exit |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of runs) lines.push(`| ${r.deployments.toLocaleString('en')} | ${r.megabytes.toFixed(1)} MB | ${r.ms.toFixed(0)} ms | ${((r.ms / r.deployments) * 1000).toFixed(0)} | ${r.peakMb.toFixed(0)} MB | ${r.status} |`);
+  const last = runs[runs.length - 1]!;
+  // The marginal cost (start-up excluded): time added per Deployment between the smallest and each larger run.
+  const marginal = runs.slice(1).map((r) => `${(((r.ms - first.ms) / (r.deployments - first.deployments)) * 1000).toFixed(0)} ms`);
+  lines.push('');
+  lines.push(`${last.deployments / first.deployments}× the Deployments took ${(last.ms / first.ms).toFixed(1)}× the time; the marginal cost per 1,000 Deployments above ${first.deployments.toLocaleString('en')} was ${marginal.join(' (to ' + runs[1]!.deployments.toLocaleString('en') + ') and ')} (to ${last.deployments.toLocaleString('en')}): linear, not quadratic.`);
+  return lines;
+}
+
 // `tsx bench/scale.ts DIR N`: write one such repository (for profiling by hand).
-if (process.argv[1]?.endsWith('scale.ts') && process.argv[2]) {
+// `tsx bench/scale.ts --bench`: only this benchmark (needs `npm run build` first).
+if (process.argv[1]?.endsWith('scale.ts') && process.argv[2] === '--bench') {
+  for (const line of scaleTable(benchScale())) console.log(line);
+} else if (process.argv[1]?.endsWith('scale.ts') && process.argv[2]) {
   console.log(generateScaleRepository(process.argv[2], Number(process.argv[3] ?? 8000)));
 }
