@@ -46,14 +46,25 @@ export class LocalSource implements RepositorySource {
         const child = relative ? `${relative}/${dirent.name}` : dirent.name;
         if (dirent.isDirectory()) {
           if (!SKIPPED_DIRECTORIES.has(dirent.name)) walk(child);
-        } else if (dirent.isFile() || dirent.isSymbolicLink()) {
-          // A link's size is its text's; a target read later is held to the size cap again.
+        } else if (dirent.isFile()) {
           entries.push({ path: child, size: lstatSync(path.join(root, child)).size });
+        } else if (dirent.isSymbolicLink()) {
+          // The size of what the link leads to, so that the size cap applies before it is read.
+          entries.push({ path: child, size: this.linkTargetSize(child) });
         }
       }
     };
     walk('');
     return entries;
+  }
+
+  /** A link's target's size when it is inside; otherwise the link's own (reading it will fail). */
+  private linkTargetSize(file: string): number {
+    try {
+      return statSync(this.jail.realPath(file)).size;
+    } catch {
+      return lstatSync(path.join(this.jail.root, file)).size;
+    }
   }
 
   async read(file: string): Promise<Buffer> {
