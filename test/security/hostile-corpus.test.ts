@@ -134,7 +134,15 @@ beforeAll(async () => {
   }
 }, 180_000);
 
+/** The costliest runs, printed once: the numbers docs/security.md and the README quote. */
+const measured: Array<{ label: string; cpuMs: number; peakMb: number }> = [];
+
 afterAll(() => {
+  if (measured.length > 0) {
+    const byCpu = [...measured].sort((a, b) => b.cpuMs - a.cpuMs)[0]!;
+    const byRss = [...measured].sort((a, b) => b.peakMb - a.peakMb)[0]!;
+    console.log(`hostile corpus: ${measured.length} runs; most CPU ${Math.round(byCpu.cpuMs)} ms (${byCpu.label}); most memory ${Math.round(byRss.peakMb)} MB (${byRss.label})`);
+  }
   if (base) rmSync(base, { recursive: true, force: true });
   rmSync(BUILD, { recursive: true, force: true });
 });
@@ -167,6 +175,7 @@ describe('the hostile corpus', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (name, c) => {
     const outcome = await outcomeOf(name);
     for (const run of outcome.runs) {
+      measured.push({ label: `${name}: ${run.command}`, cpuMs: run.cpuMs, peakMb: run.peakMb });
       const label = `${name}: ${run.command} (exit ${run.code}, ${Math.round(run.cpuMs)} ms CPU, ${Math.round(run.ms)} ms wall, ${Math.round(run.peakMb)} MB)\n${run.stderr.slice(0, 2000)}`;
       expect(run.code, label).not.toBeNull();
       expect(c.exit?.[run.command] ?? [0, 1, 2], label).toContain(run.code);
