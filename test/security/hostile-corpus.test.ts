@@ -18,7 +18,7 @@ import { hostileCases, SENTINEL_TEXT, SENTINEL_YAML, wrongConfigTypes, writeBase
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Compiled once for the corpus, inside node_modules so that packages resolve from it. */
 const BUILD = path.join(ROOT, 'node_modules/.cache/bplus-hostile-corpus', String(process.pid));
-const USAGE_HOOK = path.join(ROOT, 'test/security/usage-hook.mjs');
+const USAGE_HOOK = path.join(ROOT, 'bench/usage-hook.mjs');
 const CERT = path.join(ROOT, 'fixtures/keys/sealing-4096.crt');
 /**
  * 5 s of CPU time per command: the work a case costs, measured the same on an idle CI machine and
