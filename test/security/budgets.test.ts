@@ -1,5 +1,9 @@
 /** Budgets: crossing one is a finding that names the file and the limit; the rest is still reviewed. */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../src/cli/main.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { reviewBudget } from '../../src/engine/budget.ts';
 import { reviewRepository } from '../../src/engine/review.ts';
@@ -121,5 +125,27 @@ describe('wall-clock and memory budget', () => {
     const plain = await review(files);
     const budgeted = await review(files, { budget: reviewBudget({ timeoutMs: 60_000, maxRssBytes: 16 * 1024 * 1024 * 1024 }) });
     expect(budgeted.findings).toEqual(plain.findings);
+  });
+
+  it('bplus check --timeout / --max-memory: a spent budget is reported, a bad value is a usage error', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bplus-budget-'));
+    try {
+      writeFileSync(path.join(dir, 'm.yaml'), RAW_DEPLOYMENT('d'));
+      const run = async (...argv: string[]) => {
+        let stdout = '';
+        let stderr = '';
+        const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+        return { code, stdout, stderr };
+      };
+      expect((await run('check', dir, '--timeout', '0')).code).toBe(2);
+      expect((await run('check', dir, '--max-memory', 'lots')).stderr).toMatch(/--max-memory must be a positive number/);
+      const spent = await run('check', dir, '--format', 'json', '--max-memory', '1');
+      expect(spent.code).toBe(1);
+      expect(spent.stdout).toMatch(/memory budget \(1 MB\) ran out: 1 file\(s\) were not reviewed: m\.yaml/);
+      const generous = await run('check', dir, '--format', 'json', '--timeout', '600', '--max-memory', '65536');
+      expect(JSON.parse(generous.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toContain('TR-K8S-1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
