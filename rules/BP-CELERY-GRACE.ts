@@ -1,13 +1,20 @@
 import { defineRule } from '../src/engine/rule.ts';
 import { isProduction, isTemplatedValue, podSpecOf, componentOf } from '../src/engine/workloads.ts';
 import { podSpecPath } from '../src/model/objects.ts';
+import { z } from 'zod';
 
-/** The shortest grace period accepted for a Celery worker, in seconds. */
+/** The shortest grace period accepted for a Celery worker by default, in seconds. */
 export const MIN_GRACE_SECONDS = 60;
+
+const options = z
+  .object({
+    minimumGraceSeconds: z.number().int().min(1).describe('The shortest terminationGracePeriodSeconds accepted for a Celery worker; set it to the longest task\'s duration and some.'),
+  })
+  .strict();
 /** Kubernetes' default when the pod spec does not set it. */
 const KUBERNETES_DEFAULT_GRACE = 30;
 
-export default defineRule({
+export default defineRule<'tooShort' | 'unset', z.output<typeof options>>({
   meta: {
     id: 'BP-CELERY-GRACE',
     title: { en: 'Termination grace long enough for a Celery task', ru: 'Период завершения, достаточный для задачи Celery' },
@@ -20,12 +27,13 @@ export default defineRule({
     fixable: false,
     docs: {
       details: [
-        `Workers are workloads whose pods carry \`app.kubernetes.io/component: worker\` (service charts on the python-celery-worker library always do). The minimum is ${MIN_GRACE_SECONDS} s for now (configurable later); the platform recommends longer than the longest task, with Celery's \`worker_soft_shutdown_timeout\` inside it and \`task_acks_late\` so that a killed task is redelivered.`,
+        `Workers are workloads whose pods carry \`app.kubernetes.io/component: worker\` (service charts on the python-celery-worker library always do). The minimum is the option \`minimumGraceSeconds\` (default ${MIN_GRACE_SECONDS} s); the platform recommends longer than the longest task, with Celery's \`worker_soft_shutdown_timeout\` inside it and \`task_acks_late\` so that a killed task is redelivered.`,
         `A manifest without the field gets Kubernetes' ${KUBERNETES_DEFAULT_GRACE} s and is reported on the pod spec. Service charts: the library renders \`terminationGracePeriodSeconds | default 600\` and the values model applies the same default, so an unset value (or 0) is fine there; a set one is judged on its line.`,
       ].join('\n\n'),
       incorrect: 'terminationGracePeriodSeconds: 30',
       correct: '# longest task ~8 minutes\nterminationGracePeriodSeconds: 600',
     },
+    options: { schema: options, defaults: { minimumGraceSeconds: MIN_GRACE_SECONDS } },
     messages: {
       tooShort: {
         en: 'Celery worker {object} has terminationGracePeriodSeconds {grace}, under {min}: in-flight tasks are killed on scale-in and rollouts; set it longer than the longest task',
@@ -38,7 +46,7 @@ export default defineRule({
     },
   },
   check(context) {
-    for (const object of context.objects('Deployment', 'StatefulSet')) {
+    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
       if (!isProduction(object, context.config) || componentOf(object) !== 'worker') continue;
       const spec = podSpecOf(object);
       const specPath = podSpecPath(object);
@@ -47,10 +55,11 @@ export default defineRule({
       if (isTemplatedValue(value)) continue;
       const unset = value === undefined || value === null;
       const grace = unset ? KUBERNETES_DEFAULT_GRACE : Number(value);
-      if (!Number.isFinite(grace) || grace >= MIN_GRACE_SECONDS) continue;
+      const min = context.options.minimumGraceSeconds;
+      if (!Number.isFinite(grace) || grace >= min) continue;
       context.report({
         messageId: unset ? 'unset' : 'tooShort',
-        data: { object: `${object.kind}/${object.metadata.name}`, grace, min: MIN_GRACE_SECONDS },
+        data: { object: `${object.kind}/${object.metadata.name}`, grace, min },
         object,
         path: [...specPath, 'terminationGracePeriodSeconds'],
       });

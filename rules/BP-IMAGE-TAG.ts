@@ -31,6 +31,11 @@ export default defineRule<MessageId>({
       incorrect: 'image:\n  repository: registry.balance-plus.internal/api-gateway\n  tag: latest',
       correct: 'image:\n  repository: registry.balance-plus.internal/api-gateway\n  tag: "1.4.2"',
     },
+    peers: [
+      'kube-linter `latest-tag`',
+      'Polaris `tagNotSpecified`',
+      'Checkov CKV_K8S_14',
+    ],
     messages: {
       latest: {
         en: 'container "{container}" ({field}) of {object} uses the tag latest: pin a version (or a digest)',

@@ -25,6 +25,9 @@ export default defineRule({
       incorrect: 'autoscaling: { enabled: true, minReplicas: 3 }\npodDisruptionBudget: { enabled: false }',
       correct: 'autoscaling: { enabled: true, minReplicas: 3 }\npodDisruptionBudget: { enabled: true, minAvailable: 2 }',
     },
+    peers: [
+      'Polaris `missingPodDisruptionBudget`',
+    ],
     messages: {
       missing: {
         en: '{object} runs {replicas} replicas but no PodDisruptionBudget selects its pods: a node drain may evict all of them at once; add one (podDisruptionBudget.enabled: true in a service chart)',
@@ -41,7 +44,7 @@ export default defineRule({
       b.origin.type !== 'values' || a.origin.type !== 'values' || (a.origin.chart === b.origin.chart && a.origin.environment === b.origin.environment);
     const pdbs = context.objects('PodDisruptionBudget');
     const autoscalers = context.objects('HorizontalPodAutoscaler', 'ScaledObject');
-    for (const object of context.objects('Deployment', 'StatefulSet')) {
+    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
       if (!isProduction(object, context.config)) continue;
       const podLabels = labelsAt(object.raw, ['spec', 'template', 'metadata', 'labels']);
       if ((podLabels[COMPONENT] ?? object.metadata.labels[COMPONENT]) !== 'api') continue;

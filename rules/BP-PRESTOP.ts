@@ -38,7 +38,7 @@ export default defineRule<MessageId>({
     },
   },
   check(context) {
-    for (const object of context.objects('Deployment', 'StatefulSet')) {
+    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
       if (!isProduction(object, context.config)) continue;
       if (componentOf(object) !== 'api') continue;
       const main = mainContainer(object);

@@ -21,6 +21,12 @@ export default defineRule({
       incorrect: 'containers:\n  - name: api\n    image: api:1.0.0\n    # no probes',
       correct: 'containers:\n  - name: api\n    image: api:1.0.0\n    readinessProbe: { httpGet: { path: /health/ready, port: http } }\n    livenessProbe: { httpGet: { path: /health/live, port: http } }',
     },
+    peers: [
+      'kube-linter `no-liveness-probe`, `no-readiness-probe`',
+      'Polaris `livenessProbeMissing`, `readinessProbeMissing`',
+      'Checkov CKV_K8S_8, CKV_K8S_9',
+      'Kubescape C-0018 (Configured readiness probe), C-0056 (Configured liveness probe)',
+    ],
     messages: {
       missingReadiness: {
         en: 'container "{container}" of {object} has no readinessProbe: it receives traffic before it can serve and during shutdown',
@@ -33,7 +39,7 @@ export default defineRule({
     },
   },
   check(context) {
-    for (const object of context.objects('Deployment', 'StatefulSet')) {
+    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
       if (!isProduction(object, context.config)) continue;
       const main = mainContainer(object);
       if (!main) continue;

@@ -20,6 +20,12 @@ export default defineRule({
       incorrect: 'securityContext:\n  allowPrivilegeEscalation: false',
       correct: 'securityContext:\n  readOnlyRootFilesystem: true\n  allowPrivilegeEscalation: false',
     },
+    peers: [
+      'kube-linter `no-read-only-root-fs`',
+      'Polaris `notReadOnlyRootFilesystem`',
+      'Checkov CKV_K8S_22',
+      'Kubescape C-0017 (Immutable container filesystem)',
+    ],
     messages: {
       writable: {
         en: 'container "{container}" ({field}) of {object} has a writable root filesystem: set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it writes',

@@ -7,7 +7,7 @@ import type { Location, ValuePath } from '../src/types.ts';
 
 /** What the platform libraries render: a service chart that ships these itself copies the boilerplate. */
 const BOILERPLATE_KINDS = new Set([
-  'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod',
+  'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout', 'Pod',
   'Service', 'HorizontalPodAutoscaler', 'ScaledObject', 'TriggerAuthentication', 'Ingress', 'PodDisruptionBudget',
 ]);
 

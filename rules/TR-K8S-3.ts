@@ -24,6 +24,12 @@ export default defineRule({
       correct: 'resources:\n  requests: { cpu: 250m, memory: 256Mi }\n  limits:   { cpu: "1",  memory: 512Mi }',
       fix: '`bplus fix` (or `/bplus fix TR-K8S-3`) adds the platform defaults for the service kind (`defaults.resources` in the configuration) to the values file, keeping comments and order.',
     },
+    peers: [
+      'kube-linter `unset-cpu-requirements`, `unset-memory-requirements`',
+      'Polaris `cpuRequestsMissing`, `cpuLimitsMissing`, `memoryRequestsMissing`, `memoryLimitsMissing`',
+      'Checkov CKV_K8S_10, CKV_K8S_11, CKV_K8S_12, CKV_K8S_13',
+      'Kubescape C-0004 (Resources memory limit and request), C-0050 (Resources CPU limit and request)',
+    ],
     messages: {
       missingResources: { en: '{role} "{container}" has no resources: set cpu and memory requests and limits', ru: '{role} «{container}» без resources: задайте requests и limits по cpu и memory' },
       missing: { en: '{role} "{container}" has no {section}.{resource}', ru: 'у {role} «{container}» нет {section}.{resource}' },

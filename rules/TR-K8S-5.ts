@@ -8,7 +8,7 @@ import { getPath, isRecord, splitDotted } from '../src/model/values.ts';
 import type { FixHint, K8sObject, Location, ValuePath } from '../src/types.ts';
 
 /** Kinds an HPA or a ScaledObject can scale among those bplus models. */
-const SCALABLE_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet'];
+const SCALABLE_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout'];
 
 /** What Kubernetes and KEDA default to in a plain manifest. */
 const API_DEFAULTS = { hpaMin: 1, kedaMin: 0, kedaMax: 100 };

@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.ts';
-import { isTemplatedValue } from '../src/engine/workloads.ts';
-import { describeObject } from '../src/model/objects.ts';
+import { containersOf, isTemplatedValue, podSpecOf } from '../src/engine/workloads.ts';
+import { matchesLabelSelector } from '../src/k8s/selector.ts';
+import { describeObject, podSpecPath, WORKLOAD_KINDS } from '../src/model/objects.ts';
 import { getPath, isRecord } from '../src/model/values.ts';
 import type { FixHint, K8sObject } from '../src/types.ts';
 
@@ -12,8 +13,8 @@ export default defineRule({
     id: 'TR-K8S-6',
     title: { en: 'External traffic only through the Ingress controller', ru: 'Внешний трафик только через Ingress-контроллер' },
     description: {
-      en: 'Services are ClusterIP (or headless): NodePort, LoadBalancer and externalIPs open paths around the Ingress controller and need an explicit, justified exception. Every Ingress uses one of the platform\'s ingress classes and terminates TLS.',
-      ru: 'Сервисы имеют тип ClusterIP (или headless): NodePort, LoadBalancer и externalIPs открывают путь в обход Ingress-контроллера и допустимы только по явному обоснованному исключению. Каждый Ingress использует один из платформенных классов Ingress и терминирует TLS.',
+      en: 'Services are ClusterIP (or headless): NodePort, LoadBalancer and externalIPs open paths around the Ingress controller and need an explicit, justified exception, as do pods on the node\'s own address (hostNetwork, hostPort). Every Ingress uses one of the platform\'s ingress classes and terminates TLS.',
+      ru: 'Сервисы имеют тип ClusterIP (или headless): NodePort, LoadBalancer и externalIPs открывают путь в обход Ingress-контроллера и допустимы только по явному обоснованному исключению, как и поды на собственном адресе узла (hostNetwork, hostPort). Каждый Ingress использует один из платформенных классов Ingress и терминирует TLS.',
     },
     level: 'failure',
     pack: 'platform',
@@ -21,15 +22,34 @@ export default defineRule({
     docs: {
       details: [
         'Services: `spec.type` NodePort or LoadBalancer is reported on `type:` (for a service chart: `service.type` in the values file); ClusterIP, headless (`clusterIP: None`), ExternalName (a DNS alias that exposes nothing) and no type at all are accepted. `spec.externalIPs` on any Service is reported too: it makes kube-proxy accept traffic for those addresses on every node. An internal load balancer (cloud annotations) is still a LoadBalancer.',
-        'Exceptions: `bplus.io/exception-TR-K8S-6: "<reason>"` on the Service (for a service chart: under `service.annotations`) waives it; an empty reason does not, and is reported by itself.',
+        'Pods on the node\'s address: `hostNetwork: true` in any pod spec (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts\' Rollout) is reported on that line, and every `ports[].hostPort` of a container or init container on its own line (a number or a numeric string; `0` is how the API server spells "unset" and is accepted). Both let a node accept traffic for the pod outside the Ingress controller and outside every NetworkPolicy, exactly as a NodePort does; a DaemonSet that must read the node (node-exporter, a CNI agent) carries an exception. `hostPID` and `hostIPC` share the node\'s processes and IPC, not its ports: BP-NON-ROOT judges them with the other Pod Security Standard controls.',
+        'Exceptions: `bplus.io/exception-TR-K8S-6: "<reason>"` on the Service (for a service chart: under `service.annotations`), on the workload or on its pod template waives it, as does an `exceptions:` entry in the configuration; an empty reason does not, and is reported by itself.',
         'Ingresses: `spec.ingressClassName` must be one of `ingress.classNames` (default `nginx`). The deprecated `kubernetes.io/ingress.class` annotation alone is reported (controllers are dropping it; use the field). No class at all is accepted only when the repository defines an allowed IngressClass marked `ingressclass.kubernetes.io/is-default-class: "true"`. With `ingress.requireTls` (the default) an Ingress needs `spec.tls`, and every host of its rules must be covered by a TLS entry (exact or `*.` wildcard of one label; an entry without hosts covers all).',
         'Gateway API `HTTPRoute`s are accepted as exposure (the successor of ingress-nginx, retired in March 2026); no finding is made on them. Every namespace is reviewed, not only production: a node port opened by a staging Service is open on the same nodes.',
         'Values Helm fills in at render time (`{{ ... }}`) are not judged.',
       ].join('\n\n'),
       incorrect: 'service:\n  type: LoadBalancer\ningress:\n  enabled: true\n  className: traefik',
       correct: 'service:\n  type: ClusterIP\ningress:\n  enabled: true\n  className: nginx\n  host: api.balance-plus.io\n  tls:\n    secretName: api-gateway-tls',
-      fix: 'For a service chart `bplus fix` sets `service.type: ClusterIP` (the Service findings on values carry the `service-clusterip` hint; Ingress and externalIPs findings are fixed by hand); expose it with `ingress.enabled: true`, the platform class and a TLS secret.',
+      fix: 'For a service chart `bplus fix` sets `service.type: ClusterIP` (the Service findings on values carry the `service-clusterip` hint; Ingress and externalIPs findings are fixed by hand); expose it with `ingress.enabled: true`, the platform class and a TLS secret. A `hostPort` is removed (`remove-hostport`) when a Service in the same namespace selects the pod and targets that container port by number or name, with the same protocol: the port stays reachable through the Service. Without such a Service the hostPort is left to a person, who knows what relies on it; `hostNetwork` is never removed automatically.',
+      examples: [
+        {
+          concern: 'hostNetwork',
+          incorrect: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: edge }\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: edge\n          ports: [{ containerPort: 8080 }]',
+          correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: edge }\nspec:\n  template:\n    spec:\n      containers:\n        - name: edge\n          ports: [{ containerPort: 8080 }]   # behind a ClusterIP Service and an Ingress',
+        },
+        {
+          concern: 'hostPort',
+          incorrect: 'containers:\n  - name: edge\n    ports:\n      - containerPort: 8080\n        hostPort: 80',
+          correct: 'containers:\n  - name: edge\n    ports:\n      - name: http\n        containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata: { name: edge }\nspec:\n  selector: { app: edge }\n  ports: [{ port: 80, targetPort: http }]',
+        },
+      ],
     },
+    peers: [
+      'kube-linter `exposed-services`, `host-network`',
+      'Polaris `hostNetworkSet`, `hostPortSet`',
+      'Checkov CKV_K8S_19 (hostNetwork), CKV_K8S_26 (hostPort)',
+      'Kubescape C-0041 (HostNetwork access), C-0044 (Container hostPort)',
+    ],
     messages: {
       exposedService: {
         en: '{object} is of type {type}: expose it through the Ingress controller and keep the Service ClusterIP, or add the annotation bplus.io/exception-TR-K8S-6 with the reason',
@@ -38,6 +58,14 @@ export default defineRule({
       externalIPs: {
         en: '{object} sets externalIPs: every node accepts traffic for them outside the Ingress controller; remove them, or add the annotation bplus.io/exception-TR-K8S-6 with the reason',
         ru: '{object} задаёт externalIPs: каждый узел принимает на них трафик в обход Ingress-контроллера; удалите их или добавьте аннотацию bplus.io/exception-TR-K8S-6 с обоснованием',
+      },
+      hostNetwork: {
+        en: '{object} sets hostNetwork: true: its pods listen on the node\'s own addresses, around the Ingress controller and every NetworkPolicy; remove it and expose the port through a ClusterIP Service and an Ingress, or add the annotation bplus.io/exception-TR-K8S-6 with the reason',
+        ru: '{object} задаёт hostNetwork: true: его поды слушают на адресах самого узла, в обход Ingress-контроллера и всех NetworkPolicy; уберите его и публикуйте порт через Service типа ClusterIP и Ingress, либо добавьте аннотацию bplus.io/exception-TR-K8S-6 с обоснованием',
+      },
+      hostPort: {
+        en: 'container "{container}" of {object} binds hostPort {port}: every node running it accepts traffic on that port around the Ingress controller, as a NodePort would; remove hostPort and expose containerPort through a ClusterIP Service and an Ingress, or add the annotation bplus.io/exception-TR-K8S-6 with the reason',
+        ru: 'контейнер «{container}» в {object} занимает hostPort {port}: каждый узел, где он работает, принимает трафик на этот порт в обход Ingress-контроллера, как при NodePort; уберите hostPort и публикуйте containerPort через Service типа ClusterIP и Ingress, либо добавьте аннотацию bplus.io/exception-TR-K8S-6 с обоснованием',
       },
       noIngressClass: {
         en: '{object} has no ingressClassName: set one of {classes}',
@@ -78,6 +106,8 @@ export default defineRule({
       }
     }
 
+    checkHostExposure(context.objects(...WORKLOAD_KINDS), context.objects('Service'), (report) => context.report(report));
+
     const defaultClass = context
       .objects('IngressClass')
       .some((c) => classes.includes(c.metadata.name) && c.metadata.annotations[DEFAULT_CLASS_ANNOTATION] === 'true');
@@ -101,6 +131,73 @@ export default defineRule({
     }
   },
 });
+
+type HostReport =
+  | { messageId: 'hostNetwork'; data: Record<string, string>; object: K8sObject; path: (string | number)[] }
+  | { messageId: 'hostPort'; data: Record<string, string | number>; object: K8sObject; path: (string | number)[]; fix?: FixHint };
+
+/**
+ * `hostNetwork: true` and `ports[].hostPort` put a pod on the node's own address, exactly as a
+ * NodePort does. A hostPort of 0 is "unset" for the API server (and the Pod Security Standards).
+ */
+function checkHostExposure(workloads: K8sObject[], services: K8sObject[], report: (r: HostReport) => void): void {
+  for (const object of workloads) {
+    const specPath = podSpecPath(object);
+    const spec = podSpecOf(object);
+    if (!specPath || !spec) continue;
+    const name = describeObject(object);
+    if (spec.hostNetwork === true || spec.hostNetwork === 'true') {
+      report({ messageId: 'hostNetwork', data: { object: name }, object, path: [...specPath, 'hostNetwork'] });
+    }
+    for (const ref of containersOf(object)) {
+      const ports = ref.container.ports;
+      if (!Array.isArray(ports)) continue;
+      ports.forEach((port, index) => {
+        if (!isRecord(port)) return;
+        const hostPort = port.hostPort;
+        if (hostPort === undefined || hostPort === null || hostPort === 0 || hostPort === '0' || isTemplatedValue(hostPort)) return;
+        const path = [...ref.path, 'ports', index, 'hostPort'];
+        const exposedBy = object.origin.type === 'manifest' ? serviceExposing(object, port, services) : undefined;
+        const fix: FixHint | undefined = exposedBy && object.origin.type === 'manifest'
+          ? { kind: 'remove-hostport', data: { file: object.origin.file, docIndex: object.origin.docIndex, valuePath: path, service: exposedBy.metadata.name } }
+          : undefined;
+        report({ messageId: 'hostPort', data: { container: ref.name, object: name, port: String(hostPort) }, object, path, ...(fix ? { fix } : {}) });
+      });
+    }
+  }
+}
+
+/**
+ * A Service in the workload's namespace that selects its pods and targets this container port (by
+ * number or by name): with it in place the hostPort adds nothing an Ingress needs, so the fix may
+ * remove it.
+ */
+function serviceExposing(workload: K8sObject, port: Record<string, unknown>, services: K8sObject[]): K8sObject | undefined {
+  const podLabels = workload.kind === 'Pod' ? workload.metadata.labels : stringLabels(getPath(workload.raw, workload.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'] : ['spec', 'template', 'metadata', 'labels']));
+  const containerPort = Number(port.containerPort);
+  const portName = typeof port.name === 'string' ? port.name : undefined;
+  const protocol = typeof port.protocol === 'string' ? port.protocol : 'TCP';
+  return services.find((service) => {
+    if ((service.metadata.namespace ?? '') !== (workload.metadata.namespace ?? '')) return false;
+    const selector = getPath(service.raw, ['spec', 'selector']);
+    if (!isRecord(selector) || Object.keys(selector).length === 0) return false;
+    if (!matchesLabelSelector({ matchLabels: stringLabels(selector) }, podLabels)) return false;
+    const servicePorts = getPath(service.raw, ['spec', 'ports']);
+    if (!Array.isArray(servicePorts)) return false;
+    return servicePorts.some((sp) => {
+      if (!isRecord(sp)) return false;
+      if ((typeof sp.protocol === 'string' ? sp.protocol : 'TCP') !== protocol) return false;
+      const target = sp.targetPort ?? sp.port;
+      if (typeof target === 'string' && !/^\d+$/.test(target)) return portName !== undefined && target === portName;
+      return Number(target) === containerPort;
+    });
+  });
+}
+
+function stringLabels(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+}
 
 function checkTls(ingress: K8sObject, report: (messageId: 'noTls' | 'hostWithoutTls', host?: string) => void): void {
   const tls = getPath(ingress.raw, ['spec', 'tls']);

@@ -95,7 +95,7 @@ export default defineRule<MessageId>({
     docs: {
       details: [
         'The rule looks at the production namespace (`production.namespace`): NetworkPolicies and workloads of plain manifests and infrastructure chart templates whose namespace is that one, unset or templated (`{{ .Release.Namespace }}`), and the NetworkPolicy and Deployment each service chart renders from its values (`networkPolicy.ingressFrom` / `egressTo`, pod labels `app.kubernetes.io/name` and `balance-plus.io/service`, container port `http`), once per production environment. Connectivity is computed with NetworkPolicy semantics exactly (src/netpol): a pod is isolated for a direction only by a policy that selects it with that policy type (policyTypes defaults to Ingress, plus Egress when egress rules exist); a connection needs the source\'s egress and the destination\'s ingress; missing or empty `from`/`to`/`ports` mean everyone / every port; podSelector and namespaceSelector in one peer are ANDed, in two peers ORed; named ports resolve on the destination\'s containers. Peers outside the repository are modelled: the ingress controller (`network.ingressControllerNamespace`), the KEDA operator (`network.kedaNamespace`), cluster DNS (kube-system/kube-dns) and an internet address.',
-        'Findings: (1) no policy selecting every pod isolates the namespace for Ingress and for Egress: reported on the policy that almost does it (`podSelector: {}` with a missing policy type), else on the Namespace object, else on the infrastructure chart\'s Chart.yaml, else on the first NetworkPolicy; (2) over-broad rules: `namespaceSelector: {}`, `podSelector: {}`, ipBlock `0.0.0.0/0` or `::/0`, a rule without peers, on the exact line (only for directions the policy isolates: other rules are inert); (3) every forbidden edge of the service graph that is reachable, on the peer (its matching label) of each rule that opens it, on both sides; (4) every declared edge that is blocked, on the NetworkPolicy that blocks it (in values: `networkPolicy.ingressFrom` / `egressTo`), egress without cluster DNS included; (5) NetworkPolicies the API server would reject.',
+        'Findings: (1) no policy selecting every pod isolates the namespace for Ingress and for Egress: reported on the policy that almost does it (`podSelector: {}` with a missing policy type), else on the Namespace object, else on the infrastructure chart\'s Chart.yaml, else on the first NetworkPolicy. A production namespace declared by a Namespace object is judged even before any workload or policy lands in it (a repository that creates the namespace first and the services later starts with the deny); (2) over-broad rules: `namespaceSelector: {}`, `podSelector: {}`, ipBlock `0.0.0.0/0` or `::/0`, a rule without peers, on the exact line (only for directions the policy isolates: other rules are inert); (3) every forbidden edge of the service graph that is reachable, on the peer (its matching label) of each rule that opens it, on both sides; (4) every declared edge that is blocked, on the NetworkPolicy that blocks it (in values: `networkPolicy.ingressFrom` / `egressTo`), egress without cluster DNS included; (5) NetworkPolicies the API server would reject.',
         'The service graph is the platform diagram (ingress controller → api-gateway → orchestrator → PostgreSQL and RabbitMQ; condenser-worker → RabbitMQ and PostgreSQL; KEDA → RabbitMQ; every pod → DNS; api-gateway ↛ PostgreSQL). `network.allow` and `network.forbid` each replace the corresponding list when set (edges `{from, to, ports?}`, ports as `5432`, `"53/UDP"` or a container port name); services are identified by the `app.kubernetes.io/name` pod label, else the workload name; `*` is any workload of the repository. `network.undeclared: forbid` also reports every reachable edge the graph does not mention. An allowed edge without ports works when any declared port of the destination is open; a forbidden edge without ports is violated by any open port.',
       ].join('\n\n'),
       incorrect: [
@@ -124,9 +124,17 @@ export default defineRule<MessageId>({
         '    - podSelector: {matchLabels: {balance-plus.io/service: orchestrator}}',
         '      ports: [{protocol: TCP, port: 8000}]',
       ].join('\n'),
+      examples: [
+        {
+          concern: 'a declared production namespace with nothing in it yet',
+          incorrect: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: balance-plus',
+          correct: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: balance-plus\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny-all, namespace: balance-plus}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]',
+        },
+      ],
       fix: '`bplus fix` (or `/bplus fix TR-K8S-7`) adds the default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules) to the infrastructure chart\'s templates (else under manifests/), with an allow-DNS policy when no policy of the namespace allows DNS yet. Over-broad rules and graph violations are fixed by hand: `bplus netpol` shows who may reach whom.',
     },
     messages: MESSAGES,
+    peers: ['kube-linter `non-isolated-pod`', 'Polaris `missingNetworkPolicy`', 'Kubescape C-0030 (Ingress and Egress blocked), C-0260 (Missing network policy)'],
   },
   check(context) {
     const config = context.config;
@@ -141,7 +149,10 @@ function checkEnvironment(context: Context, environment: string): void {
   const objects = productionObjects(model, environment);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
   const workloads = objects.filter((o) => WORKLOAD_KINDS.has(o.kind));
-  if (policies.length === 0 && workloads.length === 0) return;
+  // A production namespace declared by a Namespace object needs its default deny before the first
+  // workload arrives: the object is where the finding goes.
+  const declared = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace);
+  if (policies.length === 0 && workloads.length === 0 && !declared) return;
   const here = locator(context);
 
   // 1. Default deny, both directions.

@@ -3,11 +3,18 @@ import { defineRule } from '../src/engine/rule.ts';
 import { containersOf, isProduction } from '../src/engine/workloads.ts';
 import { WORKLOAD_KINDS } from '../src/model/objects.ts';
 import { isRecord } from '../src/model/values.ts';
+import { z } from 'zod';
 
-/** A container of a manifest may carry up to this many literal env values before it is reported. */
+/** By default a container of a manifest may carry up to this many literal env values before it is reported. */
 export const MAX_LITERAL_ENV = 3;
 
-export default defineRule({
+const options = z
+  .object({
+    maxLiteralEnv: z.number().int().min(0).describe('How many literal `env[].value` entries a container of a manifest or chart template may carry before it is reported.'),
+  })
+  .strict();
+
+export default defineRule<'valuesEnv' | 'manifestEnv', z.output<typeof options>>({
   meta: {
     id: 'TR-K8S-8',
     title: { en: 'Non-secret configuration through ConfigMaps', ru: 'Несекретная конфигурация через ConfigMap' },
@@ -21,12 +28,13 @@ export default defineRule({
     docs: {
       details: [
         `Service charts: the platform libraries turn \`config:\` into the ConfigMap \`<name>-config\` mounted with envFrom, and \`env:\` into literal env entries. Every key of the merged \`env:\` map of a production environment is reported on its line in the values file that sets it, with the suggestion to move it under \`config:\`.`,
-        `Objects rendered by Helm from a service chart (the fixture tests) are judged the same way, literal by literal. Manifests and chart templates (production only, as TR-K8S-3 decides it): a container (init containers included) with more than ${MAX_LITERAL_ENV} literal \`env[].value\` entries is reported once, on its \`env:\` key. A few literals (a feature flag, \`$(POD_IP)\` compositions) are tolerated; the threshold is fixed at ${MAX_LITERAL_ENV} for now. \`valueFrom\` entries (fieldRef, configMapKeyRef, secretKeyRef) are not literals.`,
+        `Objects rendered by Helm from a service chart (the fixture tests) are judged the same way, literal by literal. Manifests and chart templates (production only, as TR-K8S-3 decides it): a container (init containers included) with more than \`maxLiteralEnv\` (default ${MAX_LITERAL_ENV}) literal \`env[].value\` entries is reported once, on its \`env:\` key. A few literals (a feature flag, \`$(POD_IP)\` compositions) are tolerated. \`valueFrom\` entries (fieldRef, configMapKeyRef, secretKeyRef) are not literals.`,
         'A literal that holds a credential is not counted or reported here: TR-K8S-9 reports it as a failure (it must go to a Secret, not a ConfigMap).',
       ].join('\n\n'),
       incorrect: '# values.yaml\nenv:\n  LOG_LEVEL: info\n  ORCHESTRATOR_URL: http://orchestrator:8000',
       correct: '# values.yaml\nconfig:\n  LOG_LEVEL: info\n  ORCHESTRATOR_URL: http://orchestrator:8000\nenv: {}',
     },
+    options: { schema: options, defaults: { maxLiteralEnv: MAX_LITERAL_ENV } },
     messages: {
       valuesEnv: {
         en: 'env "{key}" is a literal in the pod spec: move it under config: so that it reaches the pod from the ConfigMap {configMap}',
@@ -61,7 +69,7 @@ export default defineRule({
               path: [...ref.path, 'env', literal.index],
             });
           }
-        } else if (literals.length > MAX_LITERAL_ENV) {
+        } else if (literals.length > context.options.maxLiteralEnv) {
           context.report({
             messageId: 'manifestEnv',
             data: {
@@ -70,7 +78,7 @@ export default defineRule({
               object: `${object.kind}/${object.metadata.name}`,
               count: literals.length,
               names: literals.map((l) => l.name).join(', '),
-              max: MAX_LITERAL_ENV,
+              max: context.options.maxLiteralEnv,
             },
             object,
             path: [...ref.path, 'env'],

@@ -1,4 +1,4 @@
-import { credentialLabel, credentialShape, detectCredential, findCredentials, type CredentialMatch } from '../src/engine/credentials.ts';
+import { credentialLabel, credentialShape, detectCredential, embeddedCredentials, findCredentials, type CredentialMatch } from '../src/engine/credentials.ts';
 import { defineRule, type RuleContext } from '../src/engine/rule.ts';
 import { containersOf, isTemplatedValue } from '../src/engine/workloads.ts';
 import { WORKLOAD_KINDS } from '../src/model/objects.ts';
@@ -41,14 +41,32 @@ export default defineRule<MessageId>({
     docs: {
       details: [
         'Plain Secrets: every `kind: Secret` in manifests and chart templates whose `data` or `stringData` is non-empty is reported on its `kind:` line (base64 is an encoding, not encryption). Secrets without data are fine (a `kubernetes.io/service-account-token` Secret, a TLS Secret that cert-manager fills in). A templated Secret whose every value is produced at render time without `.Values` (Helm `lookup`, `randAlphaNum`, `genPrivateKey`) keeps nothing in Git and is accepted; one fed from `.Values` is reported, since the plaintext then lives in values or on a command line.',
-        'Credentials in clear text (detection in `src/engine/credentials.ts`): a key that names a credential (`password`, `DB_PASS`, `apiKey`, `client_secret`, `AUTH_TOKEN`...) with a literal value, or a value shaped like one whatever its key (URL with `user:password@`, connection string with `password=`, PEM private key, AWS access key id, GitHub/Slack token, signed JWT). Checked in every values file of every chart (on the key line of the file that holds it; merged service values add nothing a file walk misses), in ConfigMap `data`, in `env[].value` literals of workloads, and by shape only in any other object (annotations, args, trigger metadata). References are not credentials: `{{ ... }}`, `$(VAR)`, `${VAR}`, `<path:...>`, `vault:`/`ref+` URIs, `secretKeyRef`, keys naming a Secret or a key in one (`existingSecret`, `secretName`, `passwordKey`), descriptive keys (`passwordLength`, `tokenTTL`). A placeholder literal such as `changeme` counts: it is what the deployment would use. Booleans never count; numbers under a credential key do.',
+        'Credentials in clear text (detection in `src/engine/credentials.ts`), by two independent signals. (1) The shape of a value, whatever its key: the rules of secretlint\'s recommended preset (`@secretlint/secretlint-rule-preset-recommend`, MIT, maintained with the services it knows: AWS access keys and secret keys, GCP service-account JSON, Slack, Stripe, SendGrid, Shopify, npm, GitLab, Grafana, OpenAI, Anthropic, Groq, Hugging Face, Linear, Notion, 1Password, HashiCorp Vault, Vercel, Databricks, Docker Hub, Figma, Cloudflare, Tailscale tokens, database URIs with a password, PEM private keys with real key material), then our own patterns for what the preset leaves out or where its pattern is not linear: a URL of any scheme with `user:password@` (amqp://, redis://), a libpq/ADO.NET `password=` connection string, a PEM private-key header even without its body, GitHub tokens, a signed JWT. (2) The name of the key, with a literal value: `password`, `DB_PASS`, `apiKey`, `client_secret`, `AUTH_TOKEN`...; widened to what real configurations use: an environment-style `*_KEY` (`AZURE_BATCH_KEY`, `MAILGUN_KEY`: in upper-case names a key is a credential unless the word before says which harmless key it is: `PUBLIC`, `PUBLISHABLE`, `SITE`, `ROUTING`, `CACHE`, `PARTITION`... so a Celery `ROUTING_KEY` stays configuration; camelCase settings such as `cacheKey` keep the narrower rule, because values files use them for non-secrets), the material of a key (`OCI_CLI_KEY_CONTENT`, `privateKeyPem`), `pwd`/`passwd` unless the value is a path (`PWD: /srv/app` is a working directory, `passwd: /etc/passwd` a file), and `Authorization`/`*_HEADER` keys whose value starts with a Bearer, Basic, Token, Digest or ApiKey scheme followed by a literal. Checked in every values file of every chart (on the key line of the file that holds it; merged service values add nothing a file walk misses), in ConfigMap `data` (an embedded file such as `app.ini: |` line by line), in `env[].value` literals of workloads, and by shape only in any other object (annotations, args, trigger metadata). The message names the key and the kind of credential (for the library, its rule and message id), never the value. References are not credentials: `{{ ... }}`, `$(VAR)`, `${VAR}`, `<path:...>`, `vault:`/`ref+` URIs, `secretKeyRef`, keys naming a Secret or a key in one (`existingSecret`, `secretName`, `passwordKey`), descriptive keys (`passwordLength`, `tokenTTL`). A placeholder literal such as `changeme` counts: it is what the deployment would use. Booleans never count; numbers under a credential key do. AWS\'s documented example key and placeholder private keys without key material are not reported by the preset.',
         'SealedSecrets (format of bitnami-labs/sealed-secrets): `spec.encryptedData` must be non-empty; each value standard base64 with padding that decodes to a 2-byte big-endian length, an RSA-OAEP part of at least 256 bytes (2048-bit key) that fits in what follows, and at least the 16-byte AES-GCM tag. The scope comes from the SealedSecret\'s own annotations (`sealedsecrets.bitnami.com/namespace-wide`, `cluster-wide`); on `spec.template.metadata` they have no effect and are reported. `spec.template.metadata` records the name and namespace the value was sealed for: under strict scope both, under namespace-wide scope the namespace, must equal the SealedSecret\'s own name and namespace where it is deployed (its `metadata.namespace`, or the production namespace when it has none or a templated one), otherwise the controller fails with "no key could decrypt secret". Cluster-wide values are not bound.',
         'Vault Agent injection (`vault.hashicorp.com/agent-inject`), Vault Secrets Operator (`VaultStaticSecret`, `VaultDynamicSecret`) and External Secrets (`ExternalSecret`) are accepted as they are. Messages never contain any part of a secret value.',
       ].join('\n\n'),
       incorrect: 'apiVersion: v1\nkind: Secret\nmetadata: { name: postgresql-credentials }\ndata:\n  POSTGRES_PASSWORD: aHVudGVyMg==\n---\n# values.yaml\nenv:\n  DATABASE_URL: postgres://app:hunter2@postgresql:5432/balance',
       correct: 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: { name: postgresql-credentials, namespace: balance-plus }\nspec:\n  encryptedData:\n    POSTGRES_PASSWORD: AgB...\n  template:\n    metadata: { name: postgresql-credentials, namespace: balance-plus }\n---\n# values.yaml\nsecretEnvFrom: [postgresql-credentials]',
+      examples: [
+        {
+          concern: 'credentials by shape (the secret-pattern library)',
+          incorrect: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: billing }\ndata:\n  STRIPE_API: sk_live_…            # any key: the value is a Stripe secret key\n  DATABASE_URL: postgres://app:…@db/app',
+          correct: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: billing }\ndata:\n  DATABASE_HOST: postgresql\n# the key and the password live in a SealedSecret, read with secretKeyRef / envFrom',
+        },
+        {
+          concern: 'credentials by key name (*_KEY, *_KEY_CONTENT, pwd, Authorization headers)',
+          incorrect: 'env:\n  - name: AZURE_BATCH_KEY\n    value: q1w2e3…\n  - name: AUTH_HEADER\n    value: "Bearer eyJ…"\n  - name: pwd\n    value: hunter2',
+          correct: 'env:\n  - name: AZURE_BATCH_KEY\n    valueFrom: { secretKeyRef: { name: batch, key: key } }\n  - name: AUTH_HEADER\n    value: "Bearer $(API_TOKEN)"   # expanded from a Secret-backed variable\n  - name: PWD\n    value: /srv/app                # a path, not a password',
+        },
+      ],
       fix: '`bplus fix` replaces a plain Secret by a SealedSecret sealed with the environment\'s public certificate (fix hint `seal-secret` with the file, document index, name and namespace). A credential in values, a ConfigMap or an env literal is moved by hand (fix hint `move-credential`): put it in a Secret, seal it, reference it (`secretEnvFrom`, `secretKeyRef`). In every case the value was pushed to Git in clear text: rotate it.',
     },
+    peers: [
+      'kube-linter `env-var-secret`, `read-secret-from-env-var`',
+      'Checkov CKV_K8S_35 (secrets as files), secrets framework CKV_SECRET_*',
+      'Kubescape C-0012 (Applications credentials in configuration files)',
+      'secretlint `@secretlint/secretlint-rule-preset-recommend` and `no-k8s-kind-secret`',
+    ],
     messages: {
       plainSecret: {
         en: 'Secret "{name}" keeps {count} value(s) ({keys}) in {field} in Git: base64 is not encryption. Replace it with a SealedSecret sealed with the environment\'s public certificate, and rotate these credentials: they were pushed in clear text',
@@ -201,41 +219,6 @@ function checkConfigMap(context: RuleContext<MessageId>, object: K8sObject): voi
     const { messageId, kind } = pick(match, 'credentialInConfigMap', 'credentialShapeInConfigMap');
     context.report({ messageId, data: { name: object.metadata.name, key, ...kind }, object, path: ['data', key], fix: { kind: 'move-credential' } });
   }
-}
-
-/**
- * `[export ]["']NAME["'] [:=] value` split by index, as `/^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(.*?)\s*$/`
- * would (that pattern backtracks cubically on a line of blanks and separators).
- */
-function assignment(line: string): [string, string, string] | undefined {
-  const body = line.trimStart();
-  const exported = body.startsWith('export') && /\s/.test(body[6] ?? '') ? nameAndValue(line, body.slice(6).trimStart()) : undefined;
-  return exported ?? nameAndValue(line, body);
-}
-
-function nameAndValue(line: string, body: string): [string, string, string] | undefined {
-  let i = 0;
-  if (body[i] === '"' || body[i] === "'") i++;
-  const name = /^[A-Za-z_][\w.-]*/.exec(body.slice(i))?.[0];
-  if (name === undefined) return undefined;
-  i += name.length;
-  if (body[i] === '"' || body[i] === "'") i++;
-  while (i < body.length && /\s/.test(body[i]!)) i++;
-  if (body[i] !== ':' && body[i] !== '=') return undefined;
-  return [line, name, body.slice(i + 1).trim()];
-}
-
-/** `password: x` / `PASSWORD=x` lines inside an embedded config file. */
-function embeddedCredentials(text: string): CredentialMatch[] {
-  const matches: CredentialMatch[] = [];
-  for (const line of text.split('\n')) {
-    const m = assignment(line);
-    if (!m) continue;
-    const value = m[2]!.replace(/^["']|["'],?$/g, '');
-    const match = detectCredential(m[1], value);
-    if (match) matches.push(match);
-  }
-  return matches;
 }
 
 /** Credential env literals; returns the paths it looked at so the shape scan skips them. */

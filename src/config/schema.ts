@@ -19,6 +19,8 @@ export const serviceKinds = ['fastapi', 'celery', 'spa'] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
 
 const ruleLevel = z.enum(['off', 'notice', 'warning', 'failure']);
+/** `level`, or ESLint's `[level, { options }]`; each rule validates its own options (rule metadata). */
+const ruleSetting = z.union([ruleLevel, z.tuple([ruleLevel]), z.tuple([ruleLevel, z.record(z.string(), z.unknown())])]);
 
 const quantityPair = z.object({ cpu: z.union([z.string(), z.number()]), memory: z.union([z.string(), z.number()]) });
 const resourcesDefault = z.object({ requests: quantityPair, limits: quantityPair });
@@ -78,8 +80,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Rule id → level (or `off`). */
-    rules: z.record(z.string(), ruleLevel).default({}),
+    /** Rule id → level (or `off`), or `[level, { options }]`. */
+    rules: z.record(z.string(), ruleSetting).default({}),
     /** The recommended pack (warnings) on or off as a whole. */
     recommended: z.boolean().default(true),
     /** Glob patterns of paths not reviewed at all. */
@@ -153,7 +155,13 @@ export const configSchema = z
     /** Organisation-level inheritance, resolved by the GitHub App (Probot `_extends`). */
     _extends: z.string().optional(),
   })
-  .strict();
+  .strict()
+  // Levels stay where every reader expects them; options go to `ruleOptions` for the rules' own schemas.
+  .transform(({ rules, ...rest }) => ({
+    ...rest,
+    rules: Object.fromEntries(Object.entries(rules).map(([id, setting]) => [id, typeof setting === 'string' ? setting : setting[0]])),
+    ruleOptions: Object.fromEntries(Object.entries(rules).flatMap(([id, setting]) => (Array.isArray(setting) && setting[1] !== undefined ? [[id, setting[1]]] : []))),
+  }));
 
 export type BplusConfig = z.output<typeof configSchema>;
 

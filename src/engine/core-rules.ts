@@ -2,23 +2,80 @@
  * Findings that are not about the platform rules but about whether the review could read what it
  * was given: bad files, a bad configuration, waivers without a reason.
  */
+import { describeObject } from '../model/objects.ts';
 import { defineRule } from './rule.ts';
+import { isValidatable, validateObject } from './schema-validation.ts';
 
 export const inputRule = defineRule({
   meta: {
     id: 'input',
     title: { en: 'Unreadable input', ru: 'Нечитаемый файл' },
     description: {
-      en: 'A file could not be reviewed: malformed YAML, duplicate keys, alias bombs, files over the size cap, binary or non-UTF-8 files, charts without Chart.yaml, kinds bplus does not know. The rest of the repository is still reviewed.',
-      ru: 'Файл не удалось проверить: ошибка YAML, повторяющиеся ключи, «бомба» из алиасов, превышен размер, двоичный файл или не UTF-8, чарт без Chart.yaml, неизвестный kind. Остальной репозиторий проверяется.',
+      en: 'A file could not be reviewed: malformed YAML or JSON, duplicate keys, alias bombs, files over the size cap, binary or non-UTF-8 files, charts without Chart.yaml. The rest of the repository is still reviewed.',
+      ru: 'Файл не удалось проверить: ошибка YAML или JSON, повторяющиеся ключи, «бомба» из алиасов, превышен размер, двоичный файл или не UTF-8, чарт без Chart.yaml. Остальной репозиторий проверяется.',
     },
     level: 'failure',
     pack: 'core',
     fixable: false,
-    docs: { details: 'Unknown kinds are notices; everything else fails, because an unreadable file cannot be shown to comply.', incorrect: 'a: [1, 2', correct: 'a: [1, 2]' },
+    docs: { details: 'Every problem here fails, because an unreadable file cannot be shown to comply. A kind bplus does not know is not unreadable: see `kind`.', incorrect: 'a: [1, 2', correct: 'a: [1, 2]' },
     messages: { problem: { en: '{message}', ru: '{message}' } },
   },
   check: () => undefined,
+});
+
+export const kindRule = defineRule({
+  meta: {
+    id: 'kind',
+    title: { en: 'Kind not reviewed', ru: 'Kind не проверяется' },
+    description: {
+      en: 'An object of a kind bplus has no rules for (a custom resource, an API it does not model). It was read and is kept for naming and connectivity, but no rule judges its contents; a notice, never a failure.',
+      ru: 'Объект kind, для которого в bplus нет правил (пользовательский ресурс, не моделируемый API). Он прочитан и учитывается для имён и связности, но его содержимое не проверяется ни одним правилом; это уведомление, а не ошибка.',
+    },
+    level: 'notice',
+    pack: 'core',
+    fixable: false,
+    docs: {
+      details: 'Reported once per object, on its `kind:` line. Pod-bearing kinds (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts\' Rollout) are all reviewed. Silence it for a path with `rules: { kind: off }` or an `exceptions:` entry.',
+      incorrect: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }',
+      correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: w }',
+    },
+    messages: { unknownKind: { en: '{message}', ru: '{message}' } },
+  },
+  check: () => undefined,
+});
+
+export const schemaRule = defineRule({
+  meta: {
+    id: 'schema',
+    title: { en: 'Object the API server would reject', ru: 'Объект, который отклонит API-сервер' },
+    description: {
+      en: 'Every object (plain manifest, chart template without template actions, Helm-rendered object) is validated against the schema of its kind, as kubeconform does: a wrong type, a value outside an enum or a missing required field fails on its line. Kubernetes kinds follow the 1.34 API (kubernetes-models 5.1); KEDA ScaledObject, ScaledJob and TriggerAuthentication and Bitnami SealedSecret follow their CRDs.',
+      ru: 'Каждый объект (обычный манифест, шаблон чарта без действий шаблонизатора, объект, отрендеренный Helm) проверяется по схеме своего kind, как это делает kubeconform: неверный тип, значение вне перечисления или отсутствующее обязательное поле — ошибка на своей строке. Kind Kubernetes — по API 1.34 (kubernetes-models 5.1); KEDA ScaledObject, ScaledJob и TriggerAuthentication и Bitnami SealedSecret — по их CRD.',
+    },
+    level: 'failure',
+    pack: 'core',
+    fixable: false,
+    docs: {
+      details: 'Validators are generated from the OpenAPI of each API (the kubernetes-models family), loaded once per kind a review meets. Not judged: chart templates whose document holds a template action (any action may stand for any value until Helm renders it; the rendered objects are judged instead), the objects a service chart\'s values describe (a model, not input), kinds no package models (other CRDs). The generated schemas do not forbid unknown fields, so a misspelt field is not caught. Messages name the field and the constraint, never the value.',
+      incorrect: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: "3"\n  template:\n    spec:\n      containers:\n        - image: web:1.0.0',
+      correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: 3\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers:\n        - name: web\n          image: web:1.0.0',
+    },
+    peers: ['kubeconform and kubeval (schema validation; strict mode for unknown fields)'],
+    messages: {
+      invalid: {
+        en: '{object} would be rejected by the API server: {problem}',
+        ru: 'API-сервер отклонит {object}: {problem}',
+      },
+    },
+  },
+  check(context) {
+    for (const object of context.objects()) {
+      if (!isValidatable(object)) continue;
+      for (const problem of validateObject(object) ?? []) {
+        context.report({ messageId: 'invalid', data: { object: describeObject(object), problem: problem.message }, object, path: problem.path });
+      }
+    }
+  },
 });
 
 export const configRule = defineRule({
@@ -62,4 +119,4 @@ export const exceptionRule = defineRule({
   check: () => undefined,
 });
 
-export const coreRules = [inputRule, configRule, exceptionRule];
+export const coreRules = [inputRule, kindRule, schemaRule, configRule, exceptionRule];

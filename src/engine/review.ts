@@ -9,7 +9,9 @@ import { matchesAny } from '../model/glob.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
 import type { ReviewOptions, ReviewResult, RuleSummary } from './api.ts';
-import { configRule, coreRules, exceptionRule, inputRule } from './core-rules.ts';
+import { configurationProblems, resolveRuleOptions } from './configuration-checks.ts';
+import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule } from './core-rules.ts';
+import { isValidatable, loadValidators } from './schema-validation.ts';
 import { loadRules } from './registry.ts';
 import { BudgetedSource, budgetSpent, unreachedProblems, type ReviewBudget } from './budget.ts';
 import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
@@ -25,6 +27,7 @@ export async function reviewRepository(unbudgeted: RepositorySource, options: Re
   const model = await loadRepository(source, loadedConfig.config, listed);
   if (budgeted) model.problems = unreachedProblems(model.problems, budgeted, [], undefined);
   const rules = await loadRules();
+  await loadValidators(model.objects.filter(isValidatable));
   const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en', options.budget);
   const kept = options.onlyPaths ? findings.filter((f) => options.onlyPaths!.has(f.path)) : findings;
   return { findings: kept, summary: summarize(model, rules, kept, performance.now() - started) };
@@ -66,11 +69,19 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     });
   };
 
+  const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
   for (const problem of model.problems) {
-    emit(inputRule, problem.code === 'unknown-kind' ? 'notice' : 'failure', 'problem', { message: problem.message }, problem);
+    if (problem.code === 'unknown-kind') {
+      const level = effectiveLevel(kindRule, config);
+      if (level !== 'off' && !waivers.some((w) => w.rule === kindRule.meta.id && w.applies(problem.path))) emit(kindRule, level, 'unknownKind', { message: problem.message }, problem);
+    } else emit(inputRule, 'failure', 'problem', { message: problem.message }, problem);
   }
   for (const problem of loadedConfig.problems) emit(configRule, 'failure', 'problem', { message: problem.message }, problem);
-  const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
+  const resolved = resolveRuleOptions(rules, loadedConfig);
+  const ruleIds = new Set([...rules, ...coreRules].map((r) => r.meta.id));
+  for (const problem of [...resolved.problems, ...configurationProblems(model, ruleIds, loadedConfig)]) {
+    emit(configRule, problem.level, 'problem', { message: problem.message }, problem);
+  }
 
   const byKind = new Map<string, K8sObject[]>();
   for (const object of model.objects) {
@@ -80,7 +91,8 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
   }
   const skipped: string[] = [];
   let spent: string | undefined;
-  for (const rule of rules) {
+  // The schema check is a core rule with a check of its own: it runs after the platform rules.
+  for (const rule of [...rules, schemaRule]) {
     const level = effectiveLevel(rule, config);
     if (level === 'off') continue;
     spent ??= budgetSpent(budget);
@@ -91,6 +103,7 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     const context: RuleContext = {
       model,
       config,
+      options: resolved.options.get(rule.meta.id) ?? {},
       objects: (...kinds) => (kinds.length === 0 ? model.objects : kinds.flatMap((k) => byKind.get(k) ?? [])),
       report: (report: Report) => {
         const at = report.at ?? report.object?.locate(report.path ?? []);

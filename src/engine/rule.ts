@@ -3,6 +3,7 @@
  * level, pack, docs, fixable) and a pure `check` over the repository model that reports findings
  * through its context. A rule never reads files, never knows GitHub, never formats output.
  */
+import type { z } from 'zod';
 import type { BplusConfig } from '../config/schema.ts';
 import type { RepositoryModel } from '../model/repository.ts';
 import type { FixHint, K8sObject, Level, Location, ValuePath } from '../types.ts';
@@ -12,7 +13,16 @@ export interface Bilingual {
   ru: string;
 }
 
-export interface RuleMeta<MessageId extends string = string> {
+/** Options a rule owns, ESLint style: their schema and defaults live in the rule's metadata. */
+export type RuleOptions = Record<string, unknown>;
+
+export interface RuleOptionsMeta<Options extends RuleOptions = RuleOptions> {
+  /** A strict zod object; each field's `.describe()` text is its documentation. */
+  schema: z.ZodType<Options>;
+  defaults: Options;
+}
+
+export interface RuleMeta<MessageId extends string = string, Options extends RuleOptions = RuleOptions> {
   /** `TR-K8S-3`, or `BP-...` for the recommended pack; also the file name under rules/. */
   id: string;
   title: Bilingual;
@@ -28,9 +38,18 @@ export interface RuleMeta<MessageId extends string = string> {
     incorrect: string;
     correct: string;
     fix?: string;
+    /** One incorrect and one correct example per further concern the rule judges (rendered after the main pair). */
+    examples?: Array<{ concern: string; incorrect: string; correct: string }>;
   };
+  /**
+   * The checks of other linters this rule covers (`kube-linter host-network`, `Polaris hostPortSet`,
+   * `Checkov CKV_K8S_19`, `Kubescape C-0041`), so a team moving from one knows what it keeps.
+   */
+  peers?: string[];
   /** Message templates; `{name}` placeholders are filled from the report's data. */
   messages: Record<MessageId, Bilingual>;
+  /** Options set as `rules: { <id>: [<level>, { ... }] }` in the configuration. */
+  options?: RuleOptionsMeta<Options>;
 }
 
 export interface Report<MessageId extends string = string> {
@@ -44,21 +63,23 @@ export interface Report<MessageId extends string = string> {
   fix?: FixHint;
 }
 
-export interface RuleContext<MessageId extends string = string> {
+export interface RuleContext<MessageId extends string = string, Options extends RuleOptions = RuleOptions> {
   readonly model: RepositoryModel;
   readonly config: BplusConfig;
+  /** The rule's options: its defaults with the configured values on top, validated by its schema. */
+  readonly options: Options;
   /** Objects of the given kinds (all objects without an argument). */
   objects(...kinds: string[]): K8sObject[];
   report(report: Report<MessageId>): void;
 }
 
-export interface Rule<MessageId extends string = string> {
-  meta: RuleMeta<MessageId>;
-  check(context: RuleContext<MessageId>): void;
+export interface Rule<MessageId extends string = string, Options extends RuleOptions = RuleOptions> {
+  meta: RuleMeta<MessageId, Options>;
+  check(context: RuleContext<MessageId, Options>): void;
 }
 
-/** Typed factory: message ids in reports are checked against the rule's own messages. */
-export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rule<MessageId> {
+/** Typed factory: message ids in reports are checked against the rule's own messages, options against its schema. */
+export function defineRule<MessageId extends string, Options extends RuleOptions = RuleOptions>(rule: Rule<MessageId, Options>): Rule<MessageId, Options> {
   return rule;
 }
 

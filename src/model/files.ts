@@ -11,7 +11,8 @@ export interface YamlFile {
   parsed: ParsedYaml;
 }
 
-export type ReadOutcome = { ok: true; file: YamlFile } | { ok: false; problem: FileProblem };
+/** `problem` is absent for a `.json` file that is no manifest (package.json, a JSONC tsconfig): it is skipped silently. */
+export type ReadOutcome = { ok: true; file: YamlFile } | { ok: false; problem?: FileProblem };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const wholeFile = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -20,7 +21,36 @@ export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
+/**
+ * Files that may hold manifests: YAML, and JSON, which kubectl, Argo CD, Flux and Helm (in
+ * `templates/`) apply as well. JSON is read by the YAML parser (JSON is YAML's flow style), so a
+ * JSON manifest gets the same positions, problems and rules as a YAML one.
+ */
+export function isManifestPath(path: string): boolean {
+  return isYamlPath(path) || isJsonPath(path);
+}
+
+export function isJsonPath(path: string): boolean {
+  return /\.json$/i.test(path);
+}
+
+/** A JSON text that declares a Kubernetes object somewhere: `"apiVersion"` and `"kind"` keys. */
+const JSON_MANIFEST_SIGNATURE = [/"apiVersion"\s*:/, /"kind"\s*:/];
+
+/** Only the head is searched: a manifest names its apiVersion and kind near the top; a lock file never does. */
+const SIGNATURE_WINDOW = 64 * 1024;
+
+export function looksLikeJsonManifest(bytes: Buffer): boolean {
+  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, SIGNATURE_WINDOW));
+  return JSON_MANIFEST_SIGNATURE.every((pattern) => pattern.test(head));
+}
+
 export function decodeYamlFile(path: string, bytes: Buffer, options: ParseOptions = {}): ReadOutcome {
+  if (isJsonPath(path)) {
+    // Most JSON files in a repository are not manifests (package.json, dashboards, JSONC
+    // settings): only one that declares an object is reviewed, and only then are its flaws problems.
+    if (!looksLikeJsonManifest(bytes)) return { ok: false };
+  }
   if (bytes.includes(0)) {
     return { ok: false, problem: { ...wholeFile, path, code: 'binary-file', message: `${path} is a binary file, not YAML; it was not reviewed` } };
   }

@@ -53,9 +53,16 @@ export const KNOWN_KINDS = new Set([
   'VaultStaticSecret', 'VaultDynamicSecret', 'VaultAuth', 'VaultConnection', 'ExternalSecret', 'SecretStore',
   'Application', 'ApplicationSet', 'Kustomization', 'HelmRelease', 'HelmRepository', 'GitRepository',
   'Certificate', 'Issuer', 'ClusterIssuer', 'PriorityClass', 'VerticalPodAutoscaler', 'List',
+  'ReplicationController', 'Rollout',
 ]);
 
-export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+/**
+ * Every kind that carries a pod: the built-in controllers (ReplicationController included, still
+ * served by the API server) and Argo Rollouts' Rollout, whose `spec.template` has the Deployment's
+ * shape. A Rollout with `spec.workloadRef` instead of a template points at a Deployment that is
+ * reviewed as itself.
+ */
+export const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod', 'Rollout']);
 
 /** The value path of a workload's pod spec (Pod, templates, CronJob's job template). */
 export function podSpecPath(object: K8sObject): ValuePath | undefined {

@@ -9,7 +9,7 @@ import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { FileProblem, K8sObject } from '../types.ts';
 import type { YamlDocument } from '../yaml/parse.ts';
 import { describeChart, findChartFiles, findChartsWithoutChartYaml, type Chart } from './charts.ts';
-import { decodeYamlFile, isYamlPath, tooLarge, type YamlFile } from './files.ts';
+import { decodeYamlFile, isJsonPath, isManifestPath, looksLikeJsonManifest, tooLarge, type YamlFile } from './files.ts';
 import { matchesAny } from './glob.ts';
 import { KNOWN_KINDS, objectFromDocument, isK8sDocument } from './objects.ts';
 import { objectsFromValues } from './values-objects.ts';
@@ -35,6 +35,8 @@ export interface RepositoryModel {
   /** Every object: manifests, statically parsed chart templates, values-derived objects. */
   objects: K8sObject[];
   problems: FileProblem[];
+  /** Paths the configuration's `ignore:` patterns removed from the review (to tell a pattern that matches nothing). */
+  ignored?: string[];
 }
 
 /** How many files are read at once; keeps memory flat and a remote source's requests bounded. */
@@ -52,9 +54,10 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   const chartDirs = new Set(chartFiles.map((f) => path.dirname(f)));
   const vendored = (p: string): boolean => isUnderVendoredChart(p, chartDirs);
 
-  const toRead = files.filter((f) => isYamlPath(f.path) && f.path !== CONFIG_PATH && !vendored(f.path));
+  const toRead = files.filter((f) => isManifestPath(f.path) && f.path !== CONFIG_PATH && !vendored(f.path));
   await forEachLimited(toRead, READ_CONCURRENCY, async (entry) => {
-    if (entry.size !== undefined && entry.size > config.limits.maxFileBytes) {
+    // A large JSON file is usually a lock file: it is reported only when its head declares an object.
+    if (entry.size !== undefined && entry.size > config.limits.maxFileBytes && !isJsonPath(entry.path)) {
       problems.push(tooLarge(entry.path, entry.size, config.limits.maxFileBytes));
       return;
     }
@@ -66,12 +69,12 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       return;
     }
     if (bytes.length > config.limits.maxFileBytes) {
-      problems.push(tooLarge(entry.path, bytes.length, config.limits.maxFileBytes));
+      if (!isJsonPath(entry.path) || looksLikeJsonManifest(bytes)) problems.push(tooLarge(entry.path, bytes.length, config.limits.maxFileBytes));
       return;
     }
     const outcome = decodeYamlFile(entry.path, bytes, { templates: isTemplatePath(entry.path, chartDirs), ...yamlBudgets(config) });
     if (!outcome.ok) {
-      problems.push(outcome.problem);
+      if (outcome.problem) problems.push(outcome.problem);
       return;
     }
     yamlFiles.set(entry.path, outcome.file);
@@ -135,9 +138,10 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     }
   }
 
+  const ignored = config.ignore.length > 0 ? listed.filter((f) => matchesAny(f.path, config.ignore)).map((f) => f.path) : [];
   const kept = keepObjectBudget(objects, config);
   problems.push(...kept.problems);
-  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects: kept.objects, problems };
+  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects: kept.objects, problems, ignored };
 }
 
 function firstMapping(file: YamlFile | undefined): YamlDocument | undefined {

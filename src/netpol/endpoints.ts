@@ -3,6 +3,7 @@
  * template's labels and container ports), plus the virtual peers that live outside the
  * repository, plus the namespaces with the labels namespaceSelectors see.
  */
+import { WORKLOAD_KINDS } from '../model/objects.ts';
 import type { K8sObject } from '../types.ts';
 import type { Endpoint, EndpointPort, NetpolOptions, VirtualPeer } from './model.ts';
 import { isProtocol } from './ports.ts';
@@ -68,7 +69,6 @@ export const defaultVirtualPeers: readonly VirtualPeer[] = [
   },
 ];
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 
 /** The pod template (metadata + spec) of a workload, or the Pod itself. */
 function podTemplateOf(object: K8sObject): Record<string, unknown> | undefined {

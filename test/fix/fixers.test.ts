@@ -124,3 +124,61 @@ describe('suggestions never quote a line that may hold a value', () => {
     expect(ok.comments).toEqual([]);
   });
 });
+
+describe('remove-hostport (TR-K8S-6)', () => {
+  const manifest = (serviceTarget: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: edge
+  namespace: balance-plus
+spec:
+  selector: { matchLabels: { app: edge } }
+  template:
+    metadata:
+      labels: { app: edge, tier: web }
+    spec:
+      containers:
+        - name: edge
+          image: registry.balance-plus.io/edge:1.0.0
+          ports:
+            - name: http
+              containerPort: 8080
+              hostPort: 80   # opened for the old L4 balancer
+            - containerPort: 9090
+              hostPort: 9090
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: edge
+  namespace: balance-plus
+spec:
+  selector: { app: edge }
+  ports:
+    - port: 80
+      targetPort: ${serviceTarget}
+`;
+
+  it('removes a hostPort whose container port a Service already targets (by name), and only that one', async () => {
+    const { findingsOf } = await import('../rules/rule-tester.ts');
+    const rule = (await import('../../rules/TR-K8S-6.ts')).default;
+    const text = manifest('http');
+    const files: Files = new Map([['charts/edge/Chart.yaml', 'apiVersion: v2\nname: edge\nversion: 1.0.0\n'], ['charts/edge/templates/edge.yaml', text]]);
+    const found = await findingsOf(rule, Object.fromEntries(files));
+    expect(found.map((f) => [f.line, f.fix?.kind])).toEqual([[18, 'remove-hostport'], [20, undefined]]);
+    const plan = await planFixes(sourceOf(files), review(found), {}, noReview);
+    expect(plan.edits.get('charts/edge/templates/edge.yaml')).toBe(text.replace('              hostPort: 80   # opened for the old L4 balancer\n', ''));
+    expect(plan.applied.map((a) => a.description)).toEqual(['removed spec.template.spec.containers[0].ports[0].hostPort (Service edge exposes the port)']);
+  });
+
+  it('gives no hint when no Service targets the port (by number, protocol and selector)', async () => {
+    const { findingsOf } = await import('../rules/rule-tester.ts');
+    const rule = (await import('../../rules/TR-K8S-6.ts')).default;
+    const files = { 'charts/edge/Chart.yaml': 'apiVersion: v2\nname: edge\nversion: 1.0.0\n', 'charts/edge/templates/edge.yaml': manifest('8081') };
+    expect((await findingsOf(rule, files)).map((f) => f.fix)).toEqual([undefined, undefined]);
+    const byNumber = { ...files, 'charts/edge/templates/edge.yaml': manifest('9090') };
+    expect((await findingsOf(rule, byNumber)).map((f) => f.fix?.kind)).toEqual([undefined, 'remove-hostport']);
+    const otherPods = { ...files, 'charts/edge/templates/edge.yaml': manifest('9090').replace('selector: { app: edge }', 'selector: { app: edge, tier: db }') };
+    expect((await findingsOf(rule, otherPods)).map((f) => f.fix)).toEqual([undefined, undefined]);
+  });
+});

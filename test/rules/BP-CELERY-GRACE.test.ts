@@ -21,6 +21,7 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     { name: 'values: a FastAPI service with 30 s is not a worker', files: serviceChart('api-gateway', 'python-fastapi-service', 'terminationGracePeriodSeconds: 30\n') },
     { name: 'manifest: exactly 60 s (label on the object)', files: { 'manifests/w.yaml': worker('      terminationGracePeriodSeconds: 60\n') } },
     { name: 'manifest: not a worker', files: { 'manifests/w.yaml': worker('', 'api') } },
+    { name: 'option minimumGraceSeconds: 30 accepts the Kubernetes default', config: 'rules:\n  BP-CELERY-GRACE: [warning, { minimumGraceSeconds: 30 }]\n', files: { 'manifests/w.yaml': worker('') } },
   ],
   invalid: [
     {
@@ -32,6 +33,12 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       name: 'manifest: unset means Kubernetes 30 s, reported on the pod spec',
       files: { 'manifests/w.yaml': worker('') },
       errors: [{ messageId: 'unset', path: 'manifests/w.yaml', line: 8, message: 'Kubernetes gives it 30 s' }],
+    },
+    {
+      name: 'option minimumGraceSeconds: 900 reports 600 s, naming the configured minimum',
+      config: 'rules:\n  BP-CELERY-GRACE: [notice, { minimumGraceSeconds: 900 }]\n',
+      files: { 'manifests/w.yaml': worker('      terminationGracePeriodSeconds: 600\n') },
+      errors: [{ messageId: 'tooShort', path: 'manifests/w.yaml', line: 9, message: 'terminationGracePeriodSeconds 600, under 900', level: 'notice' }],
     },
     {
       name: 'manifest: 10 s',

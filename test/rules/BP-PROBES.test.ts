@@ -30,6 +30,11 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   ],
   invalid: [
     {
+      name: 'an Argo Rollout of an API is judged as a Deployment',
+      files: { 'manifests/app.yaml': workload('Rollout', 'api', '          livenessProbe: { httpGet: { path: /live, port: 8000 } }\n').replace('apps/v1', 'argoproj.io/v1alpha1') },
+      errors: [{ messageId: 'missingReadiness', path: 'manifests/app.yaml', line: 12, message: 'container "app" of Rollout/app has no readinessProbe' }],
+    },
+    {
       name: 'manifest API without probes: both reported on the container',
       files: { 'manifests/app.yaml': workload('Deployment', 'api', '') },
       errors: [

@@ -48,6 +48,10 @@ const triggerAuth = 'apiVersion: keda.sh/v1alpha1\nkind: TriggerAuthentication\n
 
 ruleTester(rule, {
   valid: [
+    {
+      name: 'an API served by an Argo Rollout with an HPA targeting the Rollout',
+      files: { 'manifests/reports.yaml': `${deployment('reports', 'app.kubernetes.io/component: api').replace('apps/v1\nkind: Deployment', 'argoproj.io/v1alpha1\nkind: Rollout')}---\n${hpa('reports', cpuMetric).replace('{ apiVersion: apps/v1, kind: Deployment,', '{ apiVersion: argoproj.io/v1alpha1, kind: Rollout,')}` },
+    },
     { name: 'FastAPI values: HPA on cpu and memory with requests', files: api(`${resources}autoscaling:\n  enabled: true\n  minReplicas: 2\n  maxReplicas: 10\n  targetCPUUtilizationPercentage: 70\n  targetMemoryUtilizationPercentage: 80\n`) },
     { name: 'FastAPI values: replicaCount beside enabled autoscaling is the library\'s fallback', files: api(`replicaCount: 3\n${resources}autoscaling:\n  enabled: true\n  targetCPUUtilizationPercentage: 70\n`) },
     { name: 'FastAPI values: no metric given renders the Kubernetes default (80 % cpu), cpu limit counts as request', files: api('resources:\n  limits: { cpu: "1", memory: 512Mi }\nautoscaling:\n  enabled: true\n') },
@@ -137,6 +141,13 @@ ruleTester(rule, {
       name: 'Celery values: no queueName',
       files: worker(`${resources}keda:\n  enabled: true\n  authenticationRef: { secretName: rabbitmq-keda }\n`),
       errors: [{ messageId: 'noQueueName', path: 'charts/condenser-worker/values.yaml', line: 4 }],
+    },
+    {
+      name: 'an API served by an Argo Rollout needs an autoscaler as a Deployment does; an HPA aimed at the Deployment kind does not count',
+      files: {
+        'manifests/reports.yaml': `${deployment('reports', 'app.kubernetes.io/component: api').replace('apps/v1\nkind: Deployment', 'argoproj.io/v1alpha1\nkind: Rollout')}---\n${hpa('reports', cpuMetric)}`,
+      },
+      errors: [{ messageId: 'apiNoHpa', path: 'manifests/reports.yaml', line: 2, message: 'API service Rollout/reports has no HorizontalPodAutoscaler' }],
     },
     {
       name: 'API manifest without any autoscaler: on its kind line',

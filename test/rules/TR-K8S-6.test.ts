@@ -22,6 +22,18 @@ metadata:
 ${annotations}spec:
 ${spec}`;
 
+
+/** A pod-bearing object: `kind` with the pod spec lines (indented for a template) under it. */
+const workload = (kind: string, podSpec: string, extra = '') => {
+  const meta = `apiVersion: ${kind === 'Rollout' ? 'argoproj.io/v1alpha1' : kind === 'Pod' || kind === 'ReplicationController' ? 'v1' : kind === 'CronJob' || kind === 'Job' ? 'batch/v1' : 'apps/v1'}\nkind: ${kind}\nmetadata:\n  name: edge\n  namespace: balance-plus\n${extra}`;
+  if (kind === 'Pod') return `${meta}  labels: { app: edge }\nspec:\n${podSpec}`;
+  const indent = (text: string, n: number) => text.replace(/^(?=.)/gm, ' '.repeat(n));
+  if (kind === 'CronJob') return `${meta}spec:\n  schedule: "0 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n          labels: { app: edge }\n        spec:\n${indent(podSpec, 8)}`;
+  return `${meta}spec:\n  selector: { matchLabels: { app: edge } }\n  template:\n    metadata:\n      labels: { app: edge }\n    spec:\n${indent(podSpec, 4)}`;
+};
+const container = (ports: string) => `  containers:\n    - name: edge\n      image: registry.balance-plus.io/edge:1.0.0\n      ports:\n${ports}`;
+const chart = (file: string, text: string) => ({ 'charts/edge/Chart.yaml': 'apiVersion: v2\nname: edge\nversion: 1.0.0\n', [`charts/edge/templates/${file}`]: text });
+
 const rules = '  rules:\n    - host: app.balance-plus.io\n      http:\n        paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }]\n';
 
 ruleTester(rule, {
@@ -56,8 +68,67 @@ ruleTester(rule, {
       },
     },
     { name: 'templated type and class are left to render time', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/s.yaml': `${service('  type: {{ .Values.service.type }}\n')}---\n${ingress(`  ingressClassName: {{ .Values.ingress.className }}\n  tls: {{ toYaml .Values.ingress.tls | nindent 4 }}\n${rules}`)}` } },
+    { name: 'pod spec: containerPort only, hostNetwork false, hostPort 0 (the API server\'s "unset")', files: chart('d.yaml', workload('Deployment', `  hostNetwork: false\n${container('        - containerPort: 8080\n        - containerPort: 9090\n          hostPort: 0\n')}`)) },
+    {
+      name: 'hostNetwork DaemonSet waived on its pod template with a reason',
+      files: chart('ds.yaml', workload('DaemonSet', `  hostNetwork: true\n${container('        - containerPort: 9100\n')}`).replace('      labels: { app: edge }\n', '      labels: { app: edge }\n      annotations:\n        bplus.io/exception-TR-K8S-6: "node-exporter reads the node\'s own network statistics (PLAT-210)"\n')),
+    },
+    {
+      name: 'hostPort waived by a configured exception for its path',
+      config: 'exceptions:\n  - rule: TR-K8S-6\n    path: charts/edge/templates/**\n    reason: "SIP media relay needs the node\'s UDP ports (PLAT-142)"\n',
+      files: chart('d.yaml', workload('Deployment', container('        - containerPort: 5060\n          hostPort: 5060\n          protocol: UDP\n'))),
+    },
+    { name: 'hostPort and hostNetwork left to render time', files: chart('d.yaml', workload('Deployment', `  hostNetwork: {{ .Values.hostNetwork }}\n${container('        - containerPort: 8080\n          hostPort: {{ .Values.hostPort }}\n')}`)) },
   ],
   invalid: [
+    {
+      name: 'a JSON manifest is read like a YAML one: hostPort and a LoadBalancer on their lines',
+      files: {
+        'manifests/edge.json': '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": []\n}\n',
+        'manifests/pod.json': '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "edge"},\n  "spec": {\n    "containers": [\n      {"name": "edge", "ports": [\n        {"containerPort": 8080, "hostPort": 8080}\n      ]}\n    ]\n  }\n}\n',
+        'manifests/svc.json': '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "edge"},\n "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}}\n',
+      },
+      errors: [
+        { messageId: 'hostPort', path: 'manifests/pod.json', line: 8, message: 'container "edge" of Pod/edge binds hostPort 8080' },
+        { messageId: 'exposedService', path: 'manifests/svc.json', line: 2 },
+      ],
+    },
+    {
+      name: 'Pod on the host network',
+      files: chart('p.yaml', workload('Pod', `  hostNetwork: true\n${container('        - containerPort: 8080\n')}`)),
+      errors: [{ messageId: 'hostNetwork', path: 'charts/edge/templates/p.yaml', line: 8, message: 'Pod/edge sets hostNetwork: true' }],
+    },
+    {
+      name: 'hostPort on a container and on an init container, as a number and as a string',
+      files: chart(
+        'd.yaml',
+        workload('Deployment', `  initContainers:\n    - name: warm\n      image: registry.balance-plus.io/warm:1.0.0\n      ports:\n        - containerPort: 81\n          hostPort: "8081"\n${container('        - containerPort: 8080\n          hostPort: 80\n')}`),
+      ),
+      errors: [
+        { messageId: 'hostPort', path: 'charts/edge/templates/d.yaml', line: 17, message: 'container "warm" of Deployment/edge binds hostPort 8081' },
+        { messageId: 'hostPort', path: 'charts/edge/templates/d.yaml', line: 23, message: 'container "edge" of Deployment/edge binds hostPort 80' },
+      ],
+    },
+    {
+      name: 'every pod-bearing kind: ReplicationController, Rollout, CronJob, StatefulSet',
+      files: {
+        ...chart('rc.yaml', workload('ReplicationController', container('        - containerPort: 8080\n          hostPort: 8080\n')).replace('  selector: { matchLabels: { app: edge } }', '  selector: { app: edge }')),
+        'charts/edge/templates/ro.yaml': workload('Rollout', `  hostNetwork: true\n${container('        - containerPort: 8080\n')}`),
+        'charts/edge/templates/cj.yaml': workload('CronJob', `  restartPolicy: OnFailure\n${container('        - containerPort: 8080\n          hostPort: 8080\n')}`),
+        'charts/edge/templates/sts.yaml': workload('StatefulSet', `  hostNetwork: true\n${container('        - containerPort: 8080\n')}`),
+      },
+      errors: [
+        { messageId: 'hostPort', path: 'charts/edge/templates/cj.yaml', line: 20, message: 'CronJob/edge' },
+        { messageId: 'hostPort', path: 'charts/edge/templates/rc.yaml', line: 17, message: 'ReplicationController/edge' },
+        { messageId: 'hostNetwork', path: 'charts/edge/templates/ro.yaml', line: 12, message: 'Rollout/edge' },
+        { messageId: 'hostNetwork', path: 'charts/edge/templates/sts.yaml', line: 12, message: 'StatefulSet/edge' },
+      ],
+    },
+    {
+      name: 'hostNetwork waiver without a reason does not apply; staging is reviewed too',
+      files: chart('ds.yaml', workload('DaemonSet', `  hostNetwork: true\n${container('        - containerPort: 9100\n')}`, '  annotations:\n    bplus.io/exception-TR-K8S-6: ""\n').replace('namespace: balance-plus', 'namespace: staging')),
+      errors: [{ messageId: 'hostNetwork', path: 'charts/edge/templates/ds.yaml', line: 14 }],
+    },
     {
       name: 'values: NodePort in the prod overlay',
       files: api('service:\n  type: ClusterIP\n  port: 8000\n', '# prod\nservice:\n  type: NodePort\n'),

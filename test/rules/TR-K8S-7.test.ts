@@ -215,6 +215,8 @@ function smallRepo(overrides: Files = {}): Files {
 
 ruleTester(rule, {
   valid: [
+    { name: 'a declared Namespace other than production, with nothing in it', files: { 'manifests/namespace.yaml': NS.replace('balance-plus', 'sandbox') } },
+    { name: 'a declared production Namespace with its default deny and DNS policy, no workload yet', files: { 'manifests/namespace.yaml': NS, 'manifests/default-deny.yaml': DENY } },
     { name: 'a compliant slice of the platform (values and manifests, default graph)', files: platform() },
     { name: 'a configured graph, matched exactly; named ingress port resolved on the pod', files: smallRepo() },
     {
@@ -280,6 +282,19 @@ ruleTester(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a declared production Namespace with nothing in it yet: reported on the Namespace object',
+      files: { 'manifests/namespace.yaml': NS },
+      errors: [{ messageId: 'noDefaultDeny', path: 'manifests/namespace.yaml', line: 1, message: 'namespace "balance-plus" has no default-deny NetworkPolicy for policyTypes [Ingress, Egress]' }],
+    },
+    {
+      name: 'a production Namespace declared in JSON, templated name, nothing in it yet',
+      files: {
+        'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\nannotations:\n  balance-plus.io/chart-role: infrastructure\n',
+        'charts/platform/templates/ns.json': '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n  "metadata": {"name": "{{ .Release.Namespace }}"}\n}\n',
+      },
+      errors: [{ messageId: 'noDefaultDeny', path: 'charts/platform/templates/ns.json', line: 1 }],
+    },
     {
       name: 'no default deny: reported on the Namespace object, with the add-default-deny fix',
       files: platform({ 'manifests/default-deny.yaml': '# removed\n' }),

@@ -22,6 +22,7 @@ const four = literal('A', '1') + literal('B', '2') + literal('C', '3') + literal
 
 export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
+    { name: 'option maxLiteralEnv: 5 tolerates four literals', config: 'rules:\n  TR-K8S-8: [warning, { maxLiteralEnv: 5 }]\n', files: { 'manifests/web.yaml': deployment(four) } },
     { name: 'values: config only, env empty', files: serviceChart('api-gateway', 'python-fastapi-service', 'config:\n  LOG_LEVEL: info\n  ORCHESTRATOR_URL: http://orchestrator:8000\nenv: {}\n') },
     { name: 'values: a credential in env is TR-K8S-9, not reported here', files: serviceChart('api-gateway', 'python-fastapi-service', 'env:\n  DB_PASSWORD: hunter2\n') },
     { name: 'values: env key removed with null in the prod overlay', files: serviceChart('api-gateway', 'python-fastapi-service', 'env:\n  LOG_LEVEL: debug\n', 'env:\n  LOG_LEVEL: null\n') },
@@ -43,6 +44,12 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       name: 'values: a Celery worker with nameOverride',
       files: serviceChart('condenser-worker', 'python-celery-worker', 'nameOverride: condenser\nenv:\n  CELERY_CONCURRENCY: 4\n'),
       errors: [{ messageId: 'valuesEnv', path: 'charts/condenser-worker/values.yaml', line: 3, message: 'ConfigMap condenser-config' }],
+    },
+    {
+      name: 'option maxLiteralEnv: 1 reports two literals, and the message names the configured threshold',
+      config: 'rules:\n  TR-K8S-8: [warning, { maxLiteralEnv: 1 }]\n',
+      files: { 'manifests/web.yaml': deployment('            - name: A\n              value: "1"\n            - name: B\n              value: "2"\n') },
+      errors: [{ messageId: 'manifestEnv', path: 'manifests/web.yaml', line: 14, message: 'sets 2 env values as literals (A, B), more than 1' }],
     },
     {
       name: 'manifest: four literals on one container, reported once on env',

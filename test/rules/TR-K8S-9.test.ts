@@ -3,8 +3,10 @@ import rule, { sealedValueProblem } from '../../rules/TR-K8S-9.ts';
 import { findingsOf, ruleTester, serviceChart, type Files, type InvalidCase, type ValidCase } from './rule-tester.ts';
 
 // Plaintexts used below; no finding message may contain any of them.
-const PLAINTEXTS = ['26741', 'hunter2', 'aHVudGVyMg==', 's3cretRabbit', 'changeme', 'pg-superuser-pw', 'ZXhhbXBsZQ=='];
-const AWS = ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('');
+const PLAINTEXTS = ['26741', 'hunter2', 'aHVudGVyMg==', 's3cretRabbit', 'changeme', 'pg-superuser-pw', 'ZXhhbXBsZQ==', 'q1w2e3r4t5', 'MIIEvQIBADANBgkqh', 'pwd-is-not-a-path', 'dXNlcjpwYXNzd29yZA', 'a1B2c3D4e5F6g7H8i9J0k1L2'];
+// Test-only fake credentials, assembled so that secret scanners do not flag this file.
+const STRIPE = ['sk', 'live', 'a1B2c3D4e5F6g7H8i9J0k1L2'].join('_');
+const AWS = ['AKIA', 'QWERTYUIOP', '234567'].join('');
 
 /** A well-formed sealed value: 2-byte length, 512-byte RSA part, AES-GCM ciphertext and tag. */
 function sealed(rsaBytes = 512, rest = 32, declared = rsaBytes): string {
@@ -57,8 +59,40 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     { name: 'service values with config, secretEnvFrom and references only', files: serviceChart('orchestrator', 'python-fastapi-service', 'config:\n  DATABASE_HOST: postgresql\n  BROKER_URL_TEMPLATE: amqp://$(BROKER_USER):$(BROKER_PASSWORD)@rabbitmq\nsecretEnvFrom:\n  - postgresql-credentials\nkeda:\n  authenticationRef:\n    secretName: rabbitmq-keda\n    hostKey: host\npostgresql:\n  auth:\n    existingSecret: pg-credentials\n    passwordKey: password\n    passwordLength: 24\n') },
     { name: 'env from secretKeyRef, Vault agent annotations, ExternalSecret', files: { 'manifests/w.yaml': `${workload('            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: { name: pg, key: password }\n            - name: LOG_LEVEL\n              value: info\n').replace('  template:\n', '  template:\n    metadata:\n      annotations:\n        vault.hashicorp.com/agent-inject: "true"\n        vault.hashicorp.com/agent-inject-secret-db: database/creds/app\n')}---\napiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata: { name: pg }\nspec:\n  secretStoreRef: { name: vault, kind: ClusterSecretStore }\n  data:\n    - secretKey: password\n      remoteRef: { key: db, property: password }\n---\napiVersion: secrets.hashicorp.com/v1beta1\nkind: VaultStaticSecret\nmetadata: { name: app }\nspec:\n  mount: kv\n  path: app\n  destination: { name: app, create: true }\n` } },
     { name: 'ConfigMap with non-secret configuration', files: { 'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\ndata:\n  PGDATA: /var/lib/postgresql/data/pgdata\n  TOKEN_TTL_SECONDS: "3600"\n  ca.crt: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----\n' } },
+    {
+      name: 'widened key names keep their exceptions: PWD a path, routing and publishable keys, a header without a credential or with a reference',
+      files: {
+        'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\ndata:\n  PWD: /srv/app\n  passwd: /etc/passwd\n  CELERY_ROUTING_KEY: condense.default\n  STRIPE_PUBLISHABLE_KEY: pk_live_abc\n  ACCEPT_HEADER: application/json\n  AUTH_HEADER: Bearer $(API_TOKEN)\n',
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'widened key names: *_KEY and *_KEY_CONTENT env literals, pwd that is not a path, an Authorization header with a bearer token',
+      files: {
+        'manifests/w.yaml': workload('            - name: AZURE_BATCH_KEY\n              value: q1w2e3r4t5\n            - name: OCI_CLI_KEY_CONTENT\n              value: MIIEvQIBADANBgkqh\n'),
+        'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: client }\ndata:\n  pwd: pwd-is-not-a-path\n  AUTH_HEADER: "basic dXNlcjpwYXNzd29yZA=="\n',
+      },
+      errors: [
+        { messageId: 'credentialInConfigMap', path: 'manifests/cm.yaml', line: 5, message: 'key "pwd"' },
+        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 6, message: 'ConfigMap "client" key "AUTH_HEADER" holds a value shaped like Authorization: Bearer/Basic …' },
+        { messageId: 'credentialInEnv', path: 'manifests/w.yaml', line: 13, message: 'env "AZURE_BATCH_KEY"' },
+        { messageId: 'credentialInEnv', path: 'manifests/w.yaml', line: 15, message: 'env "OCI_CLI_KEY_CONTENT"' },
+      ],
+    },
+    {
+      name: 'library shapes: a Stripe key in an annotation, a service-account JSON key in a ConfigMap, an AWS secret in a values file',
+      files: {
+        'manifests/svc.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: billing\n  annotations:\n    billing.example.com/api: ${STRIPE}\nspec:\n  ports: [{ port: 80 }]\n`,
+        'manifests/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: gcp }\ndata:\n  sa.json: '{"type": "service_account", "private_key_id": "abc", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIabc\\n-----END PRIVATE KEY-----\\n"}'\n`,
+        ...serviceChart('orchestrator', 'python-fastapi-service', `config:\n  BACKUP: "${STRIPE}"\n`),
+      },
+      errors: [
+        { messageId: 'credentialShapeInValues', path: 'charts/orchestrator/values.yaml', line: 2, message: 'values key "config.BACKUP" holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe)' },
+        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 5, message: 'secretlint rule gcp' },
+        { messageId: 'credentialInObject', path: 'manifests/svc.yaml', line: 6, message: 'Service/billing holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe) at metadata.annotations.billing.example.com/api' },
+      ],
+    },
     {
       name: 'plain Secret with data in a manifest: on the kind line',
       files: { 'manifests/pg.yaml': '# credentials\napiVersion: v1\nkind: Secret\nmetadata:\n  name: postgresql-credentials\n  namespace: balance-plus\ntype: Opaque\ndata:\n  POSTGRES_PASSWORD: aHVudGVyMg==\n' },
@@ -102,7 +136,7 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       files: platformChart({ 'sts.yaml': workload(`            - name: POSTGRES_PASSWORD\n              value: hunter2\n            - name: AWS_ACCESS_KEY_ID\n              value: ${AWS}\n            - name: LOG_LEVEL\n              value: info\n`).replace('kind: Deployment', 'kind: StatefulSet') }),
       errors: [
         { messageId: 'credentialInEnv', path: 'charts/platform/templates/sts.yaml', line: 13, message: 'env "POSTGRES_PASSWORD" of container "web" in StatefulSet/web' },
-        { messageId: 'credentialShapeInEnv', path: 'charts/platform/templates/sts.yaml', line: 15, message: 'AWS access key ID (AKIA…)' },
+        { messageId: 'credentialShapeInEnv', path: 'charts/platform/templates/sts.yaml', line: 15, message: 'shaped like AWSAccessKeyID (secretlint rule aws)' },
       ],
     },
     {
@@ -164,7 +198,7 @@ describe('TR-K8S-9 never leaks a secret value', () => {
       expect(findings.length).toBeGreaterThan(0);
       for (const f of findings) {
         const text = `${f.message} ${JSON.stringify(f.fix ?? {})}`;
-        for (const secret of [...PLAINTEXTS, AWS]) expect(text).not.toContain(secret);
+        for (const secret of [...PLAINTEXTS, AWS, STRIPE]) expect(text).not.toContain(secret);
       }
     }
   });

@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/engine/registry.ts';
 import { staleDocs } from '../../scripts/gen-docs.ts';
+import { readFileSync } from 'node:fs';
+import { knownFieldsText } from '../../scripts/gen-known-fields.ts';
 
 const rules = await loadRules();
 
@@ -38,4 +40,8 @@ describe('every rule', () => {
   it('has generated docs that are up to date (npm run docs)', async () => {
     expect(await staleDocs()).toEqual([]);
   });
+
+  it('has a known-fields map current with the installed models (npx tsx scripts/gen-known-fields.ts)', () => {
+    expect(readFileSync('src/engine/known-fields.json', 'utf8') === knownFieldsText()).toBe(true);
+  }, 120_000);
 });
