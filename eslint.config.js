@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', 'test-artifacts/', 'fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', '.tools/', 'test-artifacts/', 'fixtures/', '.vercel/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

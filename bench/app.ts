@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { sign } from '@octokit/webhooks-methods';
 import { createNodeMiddleware, Probot } from 'probot';
 import { createApp } from '../src/app/index.ts';
+import { benchThroughput, type BurstResult } from './app-throughput.ts';
 import { FakeGitHub, type Tree } from '../test/app/fake-github.ts';
 import { fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, testPrivateKey, WEBHOOK_SECRET } from '../test/app/harness.ts';
 
@@ -121,7 +122,7 @@ async function runOnce(base: Tree, head: Tree, changedFiles: number, target: { w
   };
 }
 
-export async function benchApp(): Promise<{ name: string; runs: AppBenchRun[] }> {
+export async function benchApp(): Promise<{ name: string; runs: AppBenchRun[]; bursts: BurstResult[] }> {
   const base = fixtureTree();
   // Warm the engine and the module graph once, so the numbers are those of a running server.
   await runOnce(base, twentyFilePullRequest(base), 20, { wallMs: Infinity });
@@ -129,7 +130,9 @@ export async function benchApp(): Promise<{ name: string; runs: AppBenchRun[] }>
     await runOnce(base, twentyFilePullRequest(base), 20, { wallMs: 1000, requests: 6 }),
     await runOnce(base, threeHundredFilePullRequest(base), 300, { wallMs: 5000 }),
   ];
-  return { name: 'github-app', runs };
+  // Bursts: 20 installations at once, 20 pull requests of one installation (app-throughput.ts).
+  const { bursts } = await benchThroughput();
+  return { name: 'github-app', runs, bursts };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -142,4 +145,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     );
     console.log('   ', JSON.stringify(run.byEndpoint));
   }
+  for (const b of result.bursts) console.log(`${b.scenario}: first ${b.firstMs} ms, last ${b.lastMs} ms, ${b.runsPerSecond} runs/s — ${b.targetMet ? 'met' : 'MISSED'}`);
 }

@@ -9,6 +9,8 @@ import { reviewRepository } from '../engine/review.ts';
 import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from './review-pull-request.ts';
 import { targetFromCheckRun, targetFromCheckSuite, targetFromPullRequest } from './targets.ts';
 import { registerFixCommands } from './fix/handlers.ts';
+import { registerInstallationReviews } from './installation.ts';
+import { reviewTimeoutMs } from './budget.ts';
 
 export const PULL_REQUEST_EVENTS = [
   'pull_request.opened',
@@ -17,8 +19,6 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request.ready_for_review',
 ] as const;
 
-/** Leaves time to complete the run before a 60 s serverless limit cuts the function off. */
-const DEFAULT_TIMEOUT_MS = 50_000;
 /** Below this a review is done before a human could notice an "in progress" state. */
 const DEFAULT_IN_PROGRESS_AFTER_MS = 1_000;
 
@@ -26,7 +26,7 @@ export function createApp(overrides: Partial<ReviewDeps> = {}): ApplicationFunct
   const deps: ReviewDeps = {
     review: reviewRepository,
     appId: Number(process.env.APP_ID) || undefined,
-    timeoutMs: Number(process.env.BPLUS_REVIEW_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS,
+    timeoutMs: reviewTimeoutMs(),
     inProgressAfterMs: numberOr(process.env.BPLUS_IN_PROGRESS_AFTER_MS, DEFAULT_IN_PROGRESS_AFTER_MS),
     ...overrides,
   };
@@ -42,6 +42,7 @@ export function createApp(overrides: Partial<ReviewDeps> = {}): ApplicationFunct
       if (target) await reviewPullRequest(environmentOf(context), target, deps);
     });
     registerFixCommands(app, deps);
+    registerInstallationReviews(app, deps);
   };
 }
 
@@ -56,6 +57,7 @@ function environmentOf(context: Context): ReviewEnvironment {
     log: context.log,
     loadConfig: () => context.config<Record<string, unknown>>('bplus.yml'),
     readGraphql: unthrottledGraphql(context.octokit),
+    installationId: (context.payload as { installation?: { id?: number } }).installation?.id,
   };
 }
 

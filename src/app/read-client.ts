@@ -34,6 +34,8 @@ async function createClient(octokit: GitHubApi): Promise<GitHubClient['graphql']
     auth: auth.token,
     baseUrl: octokit.request.endpoint.DEFAULTS.baseUrl,
     userAgent: 'bplus',
+    // The App's retrying fetch (github-fetch.ts), when the client was built with one.
+    ...(octokit.request.endpoint.DEFAULTS.request?.fetch ? { request: { fetch: octokit.request.endpoint.DEFAULTS.request.fetch } } : {}),
   });
   client.hook.wrap('request', async (request, options) => {
     try {

@@ -20,6 +20,8 @@ import { diffFromFiles, MAX_LISTED_FILES, type ChangedFile, type PullRequestDiff
 import { appliedConfig, validateEditedConfig } from './config.ts';
 import { completeCheckRun, findCheckRun, startCheckRun, type GitHubApi } from './checks.ts';
 import type { ReviewTarget } from './targets.ts';
+import { createLocks, type Locks } from './locks.ts';
+import { deliveryId } from './delivery-context.ts';
 
 export type ReviewFunction = (source: RepositorySource, options?: ReviewOptions) => Promise<ReviewResult>;
 
@@ -38,6 +40,13 @@ export interface ReviewDeps {
    * review creates it completed in one request. 0 creates it in progress at once.
    */
   inProgressAfterMs: number;
+  /** Shared with every instance when Redis is configured; in-process otherwise. */
+  locks?: Locks;
+  /**
+   * From this many reviews running in the process on, none is shown in progress first: in a
+   * burst, writes (one a second per installation) and time are what is scarce. Default 4.
+   */
+  burstSize?: number;
 }
 
 /** What a handler hands over from Probot's context. */
@@ -51,17 +60,50 @@ export interface ReviewEnvironment {
    * second apart as if it were a mutation; these queries are reads, a handful per review.
    */
   readGraphql?: GitHubClient['graphql'];
+  /** The installation the delivery came from: writes are paced per installation. */
+  installationId?: number;
 }
 
-export async function reviewPullRequest(
-  env: ReviewEnvironment,
-  target: ReviewTarget,
-  deps: ReviewDeps,
-): Promise<CheckRunReport> {
-  // The lookup and the review start together: neither needs the other until the end.
+/** Reviews in flight in this process, by commit: a concurrent delivery joins the running one. */
+const inFlight = new Map<string, Promise<CheckRunReport>>();
+
+/**
+ * One review per commit at a time: deliveries for the same head SHA that arrive while it runs
+ * (redeliveries, opened + synchronize) join it; across instances, the Redis lock makes the
+ * later one wait and then update the same run (found by its external id).
+ */
+export function reviewPullRequest(env: ReviewEnvironment, target: ReviewTarget, deps: ReviewDeps): Promise<CheckRunReport> {
+  const key = `${target.owner}/${target.repo}@${target.headSha}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const locks = deps.locks ?? defaultLocks;
+  const installation = env.installationId ?? 0;
+  reviewsByInstallation.set(installation, busy(installation) + 1);
+  const work = locks
+    .exclusive(`review:${key}`, deps.timeoutMs + 15_000, deps.timeoutMs + 5_000, () => reviewAndReport(env, target, deps))
+    .finally(() => {
+      inFlight.delete(key);
+      reviewsByInstallation.set(installation, busy(installation) - 1);
+      if (busy(installation) <= 0) reviewsByInstallation.delete(installation);
+    });
+  inFlight.set(key, work);
+  return work;
+}
+
+const defaultLocks = createLocks();
+const reviewsByInstallation = new Map<number, number>();
+const busy = (installation: number | undefined) => reviewsByInstallation.get(installation ?? 0) ?? 0;
+const reviewsInFlight = () => [...reviewsByInstallation.values()].reduce((a, b) => a + b, 0);
+
+async function reviewAndReport(env: ReviewEnvironment, target: ReviewTarget, deps: ReviewDeps): Promise<CheckRunReport> {
+  // The lookup and the review start together: neither needs the other until the end. A lookup
+  // that fails is not a reason to lose the review: the run is then created (by external id).
   const lookup = target.checkRunId
     ? Promise.resolve({ id: target.checkRunId, status: 'completed' })
-    : findCheckRun(env.octokit, target, deps.appId);
+    : findCheckRun(env.octokit, target, deps.appId).catch((error: unknown) => {
+        env.log.warn({ err: error, target }, 'check run lookup failed; creating one if needed');
+        return undefined;
+      });
   const review = withTimeout(produceReport(env, target, deps), deps.timeoutMs).catch((error: unknown) => {
     env.log.error({ err: error, target }, 'review could not complete');
     return buildIncompleteReport(describeError(error), {
@@ -71,13 +113,44 @@ export async function reviewPullRequest(
   });
   const existing = await lookup;
   // Show "in progress" only when the review is slow enough for anyone to see it: a fast review
-  // then costs one write instead of two (Octokit spaces writes one second apart).
+  // then costs one write instead of two (Octokit spaces writes one second apart). In a burst
+  // (another review of the installation, or `burstSize` reviews running here) writes and time
+  // are the scarce resources: none.
   const early = await Promise.race([review, delay(deps.inProgressAfterMs).then(() => undefined)]);
-  const run = early ? existing : await startCheckRun(env.octokit, target, existing);
+  const run = early || busy(env.installationId) > 1 || reviewsInFlight() >= (deps.burstSize ?? 4)
+    ? existing
+    : await startCheckRun(env.octokit, target, existing, deps.appId).catch((error: unknown) => {
+        env.log.warn({ err: error, target }, 'could not show the run in progress');
+        return existing;
+      });
   const report = early ?? (await review);
-  const id = await completeCheckRun(env.octokit, target, run?.id, report);
-  env.log.info({ target, conclusion: report.conclusion, checkRun: id }, 'check run completed');
+  try {
+    const id = await completeCheckRun(env.octokit, target, run?.id, report, deps.appId);
+    env.log.info({ target, conclusion: report.conclusion, checkRun: id }, 'check run completed');
+  } catch (error) {
+    await completeWithReason(env, target, run?.id, deps, error);
+  }
   return report;
+}
+
+/**
+ * The full report could not be written: leave at least a completed neutral run that says why,
+ * so that nothing stays "in progress". If GitHub refuses that too, only the log remains.
+ */
+async function completeWithReason(env: ReviewEnvironment, target: ReviewTarget, runId: number | undefined, deps: ReviewDeps, error: unknown) {
+  const reason = `the review finished, but GitHub did not accept its report (${describeError(error)})`;
+  const fallback = buildIncompleteReport(reason, { repository: `${target.owner}/${target.repo}`, headSha: target.headSha });
+  try {
+    const id = await completeCheckRun(env.octokit, target, runId, fallback, deps.appId).catch((failed: unknown) => {
+      // The run we had cannot be updated: a new, completed one is better than none.
+      if (runId === undefined) throw failed;
+      return completeCheckRun(env.octokit, target, undefined, fallback, deps.appId);
+    });
+    env.log.warn({ err: error, target, checkRun: id }, 'check run completed as neutral: the report was refused');
+  } catch (second) {
+    env.log.error({ err: second, first: describeError(error), target, delivery: deliveryId() }, 'GitHub refused every write: no check run for this review');
+    throw second;
+  }
 }
 
 async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps: ReviewDeps): Promise<CheckRunReport> {
@@ -101,7 +174,10 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
     pullNumber === undefined ? undefined : readDiff(env.octokit, target, pullNumber),
   ]);
   await prefetch;
-  const result = await deps.review(source, { configText: config.configText, configPath: config.configPath });
+  const reads = trackReadFailures(source);
+  const result = await deps.review(reads.source, { configText: config.configText, configPath: config.configPath });
+  // A file GitHub would not give is not a finding against the pull request: no verdict.
+  if (reads.failed.size > 0) throw new UnreadableSourceError(reads.failed);
   const configFindings = diff ? await validateEditedConfig(source, diff.changedPaths) : [];
   const findings = [...result.findings, ...configFindings].sort(byLocation);
   const headTexts = diff ? await textsOf(source, findings, diff.changedPaths) : undefined;
@@ -161,6 +237,32 @@ async function readDiff(octokit: GitHubApi, target: ReviewTarget, pullNumber: nu
 async function readHead(octokit: GitHubApi, target: ReviewTarget, pullNumber: number): Promise<string> {
   const { data } = await octokit.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: pullNumber });
   return data.head.sha;
+}
+
+class UnreadableSourceError extends Error {
+  constructor(failed: ReadonlyMap<string, unknown>) {
+    const [first, cause] = [...failed][0]!;
+    super(`${failed.size} file${failed.size === 1 ? '' : 's'} could not be read from GitHub (${first}: ${describeError(cause)})`);
+  }
+}
+
+/** The source, recording reads that failed for a reason other than "no such file". */
+function trackReadFailures(source: RepositorySource) {
+  const failed = new Map<string, unknown>();
+  const read = (path: string) =>
+    source.read(path).catch((error: unknown) => {
+      if (!/: no such file in /.test((error as Error).message ?? '')) failed.set(path, error);
+      throw error;
+    });
+  // A proxy rather than a copy: whatever else the source offers stays available, bound to it.
+  const tracked = new Proxy(source, {
+    get(target, property) {
+      if (property === 'read') return read;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { source: tracked, failed };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -21,6 +21,29 @@ export interface RecordedRequest {
   query: URLSearchParams;
   body: unknown;
   at: number;
+  /** The installation whose token authorised the request (tokens are `ghs_fake_<id>`). */
+  installation?: number;
+}
+
+/** A fault the fake injects on matching requests, the first `times` of them. */
+export interface Fault {
+  method: string;
+  path: RegExp;
+  kind:
+    | 'status-500'
+    /** 403 "You have exceeded a secondary rate limit", with retry-after. */
+    | 'secondary-403'
+    /** 429 with retry-after. */
+    | 'status-429'
+    /** 403 with x-ratelimit-remaining: 0 and a reset time. */
+    | 'primary-403'
+    /** No answer for `hangMs`, then the normal one (the work is done late). */
+    | 'hang'
+    /** The work is done, then the connection is dropped: the answer is lost. */
+    | 'lost';
+  times: number;
+  retryAfterSeconds?: number;
+  hangMs?: number;
 }
 
 export interface CheckRunRecord {
@@ -80,6 +103,11 @@ export class FakeGitHub {
   readonly violations: string[] = [];
   readonly checkRuns = new Map<number, CheckRunRecord>();
   latencyMs: number;
+  readonly faults: Array<Fault & { hits: number }> = [];
+  /** Further commits served as the head tree (several pull requests of one repository). */
+  readonly headAliases = new Set<string>();
+  private readonly pullHeads = new Map<number, string>();
+  private diffCache?: Array<Record<string, unknown>>;
   private server?: Server;
   private nextCheckRunId = 1000;
   private pullHead: string;
@@ -128,6 +156,25 @@ export class FakeGitHub {
     return this.requests.filter((r) => !r.path.endsWith('/access_tokens'));
   }
 
+  /** Another open pull request whose head commit has the head tree. */
+  addPullRequest(number: number, headSha: string): void {
+    this.headAliases.add(headSha);
+    this.pullHeads.set(number, headSha);
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, hits: 0 });
+  }
+
+  /** Completed runs per head SHA, and all runs. */
+  runsFor(headSha: string): CheckRunRecord[] {
+    return [...this.checkRuns.values()].filter((r) => r.head_sha === headSha);
+  }
+
+  private isHead(sha: string | null): boolean {
+    return sha === this.options.headSha || (sha !== null && this.headAliases.has(sha));
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.violations.length = 0;
@@ -146,10 +193,50 @@ export class FakeGitHub {
     } catch {
       body = raw;
     }
-    const request: RecordedRequest = { method: req.method ?? 'GET', path: apiPath, query: url.searchParams, body, at: Date.now() };
+    const installation = /ghs_fake_(\d+)/.exec(String(req.headers.authorization ?? ''))?.[1];
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: apiPath,
+      query: url.searchParams,
+      body,
+      at: Date.now(),
+      ...(installation ? { installation: Number(installation) } : {}),
+    };
     this.requests.push(request);
     this.violations.push(...this.validator.validate(request));
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const fault = this.faults.find((f) => f.hits < f.times && f.method === request.method && f.path.test(request.path));
+    if (fault) {
+      fault.hits++;
+      const json = { 'content-type': 'application/json; charset=utf-8' };
+      const retryAfter = String(fault.retryAfterSeconds ?? 1);
+      switch (fault.kind) {
+        case 'status-500':
+          res.writeHead(500, json).end(JSON.stringify({ message: 'Server Error (injected)' }));
+          return;
+        case 'secondary-403':
+          res.writeHead(403, { ...json, 'retry-after': retryAfter }).end(JSON.stringify({ message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }));
+          return;
+        case 'status-429':
+          res.writeHead(429, { ...json, 'retry-after': retryAfter }).end(JSON.stringify({ message: 'Too Many Requests (injected)' }));
+          return;
+        case 'primary-403':
+          res
+            .writeHead(403, { ...json, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + Number(retryAfter)) })
+            .end(JSON.stringify({ message: 'API rate limit exceeded for installation (injected)' }));
+          return;
+        case 'hang':
+          await new Promise((resolve) => setTimeout(resolve, fault.hangMs ?? 30_000));
+          break;
+        case 'lost':
+          try {
+            this.route(request, `http://${req.headers.host}`);
+          } finally {
+            res.socket?.destroy();
+          }
+          return;
+      }
+    }
     const prefix = url.pathname.startsWith('/api/v3/') ? '/api/v3' : '';
     const base = `http://${req.headers.host}${prefix}`;
     try {
@@ -171,19 +258,23 @@ export class FakeGitHub {
     if (r.method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(r.path)) {
       return {
         status: 201,
-        body: { token: 'ghs_fake', expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' },
+        body: { token: `ghs_fake_${/installations\/(\d+)\//.exec(r.path)![1]}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' },
       };
     }
     if (r.method === 'POST' && (r.path === '/graphql' || r.path === '/api/graphql')) return { status: 200, body: this.graphql(r.body as GraphqlBody) };
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(r.path)) && r.method === 'GET') {
       return this.contents(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), decodeURIComponent(m[3]!), r.query.get('ref'));
     }
+    if (r.method === 'GET' && r.path === repoPath) {
+      return { status: 200, body: { id: 1, name: repo, full_name: `${owner}/${repo}`, default_branch: 'main', owner: { login: owner } } };
+    }
     if (!r.path.startsWith(repoPath + '/')) return { status: 404, body: { message: 'Not Found' } };
     const rest = r.path.slice(repoPath.length);
     if (r.method === 'GET' && (m = /^\/pulls\/(\d+)$/.exec(rest))) {
-      return { status: 200, body: { number: Number(m[1]), state: 'open', head: { sha: this.pullHead, ref: 'feature' }, base: { sha: this.baseSha, ref: 'main' } } };
+      return { status: 200, body: { number: Number(m[1]), state: 'open', head: { sha: this.pullHeads.get(Number(m[1])) ?? this.pullHead, ref: 'feature' }, base: { sha: this.baseSha, ref: 'main' } } };
     }
     if (r.method === 'GET' && (m = /^\/pulls\/(\d+)\/files$/.exec(rest))) return this.pullFiles(r, base);
+    if (r.method === 'GET' && rest === '/branches/main') return { status: 200, body: { name: 'main', commit: { sha: this.baseSha }, protected: false } };
     if (r.method === 'GET' && (m = /^\/git\/trees\/([^/]+)$/.exec(rest))) return this.tree(m[1]!, r.query.get('recursive') !== null);
     if (r.method === 'GET' && (m = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest))) {
       const blob = this.blobs.get(m[1]!);
@@ -254,7 +345,7 @@ export class FakeGitHub {
   private contents(owner: string, repo: string, file: string, ref: string | null) {
     let content: Buffer | string | undefined;
     if (owner === this.options.owner && repo === this.options.repo) {
-      const tree = ref === this.options.headSha ? this.options.head : this.options.base;
+      const tree = this.isHead(ref) ? this.options.head : this.options.base;
       content = tree.get(file);
     } else if (owner === this.options.owner && repo === '.github' && file === '.github/bplus.yml') {
       content = this.options.orgConfig;
@@ -264,7 +355,8 @@ export class FakeGitHub {
   }
 
   private pullFiles(r: RecordedRequest, base: string) {
-    const files = diffTrees(this.options.base, this.options.head);
+    // The trees never change: compute the patches once, not on every page of every request.
+    const files = (this.diffCache ??= diffTrees(this.options.base, this.options.head));
     const perPage = Math.min(Number(r.query.get('per_page') ?? 30), 100);
     const page = Number(r.query.get('page') ?? 1);
     const slice = files.slice((page - 1) * perPage, page * perPage);
@@ -276,7 +368,7 @@ export class FakeGitHub {
   }
 
   private tree(sha: string, recursive: boolean) {
-    const dir = sha === this.options.headSha ? '' : sha === this.baseSha ? '' : this.treeDirs.get(sha);
+    const dir = this.isHead(sha) ? '' : sha === this.baseSha ? '' : this.treeDirs.get(sha);
     if (dir === undefined) return { status: 404, body: { message: 'Not Found' } };
     const source = sha === this.baseSha ? this.options.base : this.options.head;
     const prefix = dir ? dir + '/' : '';
@@ -313,11 +405,11 @@ export class FakeGitHub {
       const colon = expression.indexOf(':');
       const sha = expression.slice(0, colon);
       const file = expression.slice(colon + 1);
-      const tree = sha === this.options.headSha ? this.options.head : sha === this.baseSha ? this.options.base : undefined;
+      const tree = this.isHead(sha) ? this.options.head : sha === this.baseSha ? this.options.base : undefined;
       const content = tree?.get(file);
       repository[match[1]!] = content === undefined ? null : blobNode(content);
     }
-    if (/pullRequest\(number: \$pr\)/.test(body.query)) repository.pullRequest = { headRefOid: this.pullHead };
+    if (/pullRequest\(number: \$pr\)/.test(body.query)) repository.pullRequest = { headRefOid: this.pullHeads.get(Number(variables.pr)) ?? this.pullHead };
     return { data: { repository } };
   }
 }

@@ -140,6 +140,17 @@ describe('/bplus fix', () => {
     expectNoLeak(s);
   });
 
+  it('applies a redelivered /bplus fix once (the App\'s 👀 reaction already exists: GitHub answers 200)', async () => {
+    const s = await setup();
+    const payload = commentPayload('/bplus fix');
+    await send(s, 'issue_comment', payload);
+    const comments = s.fake.comments.length;
+    await send(s, 'issue_comment', structuredClone(payload));
+    expect([...s.fake.commits.values()]).toHaveLength(1);
+    expect(s.fake.comments.length).toBe(comments);
+    expect(s.logs.join('')).toMatch(/command already taken \(a redelivery\)/);
+  });
+
   it('pushes nothing when the branch moved before the update (the ref no longer is the reviewed commit)', async () => {
     const s = await setup();
     const other = 'c'.repeat(40);

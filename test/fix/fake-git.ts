@@ -156,6 +156,9 @@ export class FakeGitHubWithGit {
       return { status: 200, body: { permission: legacy, role_name: permission, user: { login: m[1] } } };
     }
     if (r.method === 'POST' && (m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest))) {
+      // GitHub answers 200 with the existing reaction when the same user reacted already.
+      const existing = this.reactions.findIndex((x) => x.comment === Number(m![1]) && x.content === b.content);
+      if (existing >= 0) return { status: 200, body: { id: existing + 1, content: b.content } };
       this.reactions.push({ comment: Number(m[1]), content: b.content });
       return { status: 201, body: { id: this.reactions.length, content: b.content } };
     }

@@ -41,6 +41,8 @@ export interface FixRequest {
 }
 
 const ALLOWED_PERMISSIONS = new Set(['admin', 'maintain', 'write']);
+/** GitHub lets a delivery be redelivered for 3 days. */
+const COMMAND_MEMORY_MS = 3 * 24 * 3600_000;
 /** Paths the app never writes (workflows need their own permission; CI config is not ours). */
 const PROTECTED_PATHS = /^\.github\/workflows\//;
 
@@ -68,12 +70,13 @@ export function certificatesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function environmentOf(context: { octokit: unknown; log: ReviewEnvironment['log']; config: <T>(file: string) => Promise<T | null> }): ReviewEnvironment {
+function environmentOf(context: { octokit: unknown; log: ReviewEnvironment['log']; config: <T>(file: string) => Promise<T | null>; payload: unknown }): ReviewEnvironment {
   return {
     octokit: context.octokit as GitHubApi,
     log: context.log,
     loadConfig: () => context.config<Record<string, unknown>>('bplus.yml'),
     readGraphql: unthrottledGraphql(context.octokit as GitHubApi),
+    installationId: (context.payload as { installation?: { id?: number } }).installation?.id,
   };
 }
 
@@ -112,7 +115,16 @@ export async function handleComment(env: ReviewEnvironment, payload: CommentPayl
     return;
   }
   const requestedBy = payload.comment.user!.login;
-  await env.octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: payload.comment.id, content: 'eyes' });
+  // The 👀 reaction is also the mark that the command was taken: GitHub answers 200 instead of
+  // 201 when the App already reacted, i.e. for a redelivery, which is then not applied again
+  // (by any instance). Copies of one delivery arriving together are joined by the webhook
+  // handler; with Redis, a claim shared by every instance is taken first as well.
+  const claimed = deps.locks?.shared ? await deps.locks.claimOnce(`command:${owner}/${repo}:${payload.comment.id}`, COMMAND_MEMORY_MS) : true;
+  const reaction = await env.octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: payload.comment.id, content: 'eyes' });
+  if (!claimed || reaction.status === 200) {
+    env.log.info({ ...where, command: command.name, comment: payload.comment.id }, 'command already taken (a redelivery): not applied again');
+    return;
+  }
   const reply = (body: string) => env.octokit.rest.issues.createComment({ owner, repo, issue_number: payload.issue.number, body });
   switch (command.name) {
     case 'help':
