@@ -79,6 +79,19 @@ try {
     out(JSON.stringify(result, null, 2));
     out('```');
   }
+  // The Helm render path against the values-only model it replaced (bench/helm.ts).
+  const { baselineCheckout, helmBenchmarks } = await import('./helm.ts');
+  const sizes = (process.env.BENCH_HELM_SIZES ?? '50,200,500').split(',').map(Number);
+  const baselineCommit = process.env.BENCH_BASELINE_COMMIT ?? '5adf4a0';
+  const baseline = process.env.BENCH_BASELINE ?? baselineCheckout(baselineCommit);
+  try {
+    out('');
+    out(`## Helm render path vs the values-only model (${baselineCommit}), \`bplus check\`, fresh process each`);
+    out('');
+    for (const line of helmBenchmarks(sizes, baseline)) out(line);
+  } finally {
+    if (!process.env.BENCH_BASELINE) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', baseline], { stdio: 'ignore' });
+  }
   writeFileSync(path.join(root, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { containersOf, isProduction, isTemplatedValue } from '../src/engine/workloads.ts';
 import { WORKLOAD_KINDS } from '../src/model/objects.ts';
 
@@ -57,7 +58,7 @@ export default defineRule<MessageId>({
         const { tag, digest } = parseImage(image.trim());
         if (digest || (tag !== undefined && tag !== 'latest')) return;
         // Values: the main container's image is `image.repository` + `image.tag`; point at the tag.
-        const isValuesMain = object.origin.type === 'values' && ref.role === 'container' && ref.path.at(-1) === 0;
+        const isValuesMain = isServiceObject(context.model, object) && ref.role === 'container' && ref.path.at(-1) === 0;
         const init = ref.role === 'initContainer';
         context.report({
           messageId: tag === 'latest' ? 'latest' : 'missingTag',

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { containersOf, isProduction, podSpecOf, type ContainerRef } from '../src/engine/workloads.ts';
 import { podSpecPath, WORKLOAD_KINDS } from '../src/model/objects.ts';
 import { isRecord } from '../src/model/values.ts';
@@ -126,7 +127,7 @@ export default defineRule<MessageId>({
       const pod = isRecord(spec.securityContext) ? spec.securityContext : {};
       const podScPath = [...specPath, 'securityContext'];
       const all = containersOf(object);
-      const refs: ContainerRef[] = object.origin.type === 'values' ? all.filter((c) => c.role === 'container').slice(0, 1) : all;
+      const refs: ContainerRef[] = isServiceObject(context.model, object) ? all.filter((c) => c.role === 'container').slice(0, 1) : all;
       const name = `${object.kind}/${object.metadata.name}`;
       const linux = !(isRecord(spec.os) && spec.os.name === 'windows');
 

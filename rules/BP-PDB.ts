@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject, sameEnvironment, sameRelease, serviceValuesOf } from '../src/engine/service-objects.ts';
 import { isProduction } from '../src/engine/workloads.ts';
 import { matchesLabelSelector, type LabelSelector } from '../src/k8s/selector.ts';
 import { getPath, isRecord } from '../src/model/values.ts';
@@ -40,8 +41,10 @@ export default defineRule({
       const ns = o.metadata.namespace;
       return ns === undefined || ns.includes('{{') ? context.config.production.namespace : ns;
     };
+    // Two service charts' objects pair only within one release; a PDB of another chart (an
+    // infrastructure chart selecting the service) covers it in the same environment.
     const sameScope = (a: K8sObject, b: K8sObject): boolean =>
-      b.origin.type !== 'values' || a.origin.type !== 'values' || (a.origin.chart === b.origin.chart && a.origin.environment === b.origin.environment);
+      isServiceObject(context.model, a) && isServiceObject(context.model, b) ? sameRelease(a, b) : sameEnvironment(a, b);
     const pdbs = context.objects('PodDisruptionBudget');
     const autoscalers = context.objects('HorizontalPodAutoscaler', 'ScaledObject');
     for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
@@ -57,13 +60,11 @@ export default defineRule({
       });
       if (covered) continue;
       const data = { object: `${object.kind}/${object.metadata.name}`, replicas };
-      if (object.origin.type === 'values') {
-        const origin = object.origin;
-        const values = context.model.serviceValues.find((sv) => sv.chart.dir === origin.chart && sv.environment === origin.environment)?.values;
-        if (values) {
-          context.report({ messageId: 'missing', data, object, at: values.locate(['podDisruptionBudget', 'enabled']) });
-          continue;
-        }
+      const values = serviceValuesOf(context.model, object);
+      if (values) {
+        const at = context.model.locateMissingObject?.(object, 'PodDisruptionBudget') ?? values.locate(['podDisruptionBudget', 'enabled']);
+        context.report({ messageId: 'missing', data, object, at });
+        continue;
       }
       context.report({ messageId: 'missing', data, object, path: object.raw.spec && isRecord(object.raw.spec) && object.raw.spec.replicas !== undefined ? ['spec', 'replicas'] : ['kind'] });
     }

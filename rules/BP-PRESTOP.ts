@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { serviceValuesOf } from '../src/engine/service-objects.ts';
 import { isProduction, isTemplatedValue, podSpecOf, componentOf, mainContainer } from '../src/engine/workloads.ts';
 import { podSpecPath } from '../src/model/objects.ts';
 import { getPath, isRecord } from '../src/model/values.ts';
@@ -64,8 +65,7 @@ export default defineRule<MessageId>({
       if (isTemplatedValue(seconds) || grace === undefined || !Number.isFinite(sleep) || seconds === undefined) continue;
       if (sleep < grace) continue;
       const data = { seconds: sleep, grace, object: name };
-      const origin = object.origin;
-      const values = origin.type === 'values' ? context.model.serviceValues.find((sv) => sv.chart.dir === origin.chart && sv.environment === origin.environment)?.values : undefined;
+      const values = serviceValuesOf(context.model, object);
       if (values) {
         // Point at what the author set: the sleep, else the grace period that became too short.
         const sleepSet = values.sourceOf(['lifecycle', 'preStopSleepSeconds']) !== undefined;

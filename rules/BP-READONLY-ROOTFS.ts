@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { containersOf, isProduction } from '../src/engine/workloads.ts';
 import { WORKLOAD_KINDS } from '../src/model/objects.ts';
 import { isRecord } from '../src/model/values.ts';
@@ -38,7 +39,7 @@ export default defineRule({
       if (!isProduction(object, context.config)) continue;
       const containers = containersOf(object);
       // Values: the library copies the main container's securityContext to every other container.
-      const checked = object.origin.type === 'values' ? containers.filter((c) => c.role === 'container').slice(0, 1) : containers;
+      const checked = isServiceObject(context.model, object) ? containers.filter((c) => c.role === 'container').slice(0, 1) : containers;
       for (const ref of checked) {
         const sc = isRecord(ref.container.securityContext) ? ref.container.securityContext : {};
         const value = sc.readOnlyRootFilesystem;

@@ -85,7 +85,15 @@ export default defineRule({
     const chartLocation = (chart: Chart, at: ValuePath): Location =>
       chart.chartYaml ? { path: chart.chartYamlPath, ...chart.chartYaml.locate(at) } : { path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1 };
     const depPath = (dep: ChartDependency, field?: string): ValuePath => (field ? ['dependencies', dep.index, field] : ['dependencies', dep.index]);
-    const ownObjects = (chart: Chart) => context.objects().filter((o) => o.origin.type === 'manifest' && o.origin.chart === chart.dir);
+    // What Helm rendered from the chart's own templates (not from its subcharts'); for a service
+    // chart, not from the templates that include its library.
+    const ownObjects = (chart: Chart, library?: string) => {
+      // With helpers of its own (.tpl), any include may reach the library.
+      const viaHelpers = chart.templates.some((t) => t.endsWith('.tpl'));
+      const includes = library ? new RegExp(viaHelpers ? `\\b(include|template)\\s+"` : `\\b(include|template)\\s+"${escapeRegExp(library)}\\.`) : undefined;
+      const own = new Set(chart.templates.filter((t) => !includes?.test(model.templateTexts.get(t) ?? '')));
+      return context.objects().filter((o) => o.origin.type === 'rendered' && o.origin.chart === chart.dir && own.has(o.origin.template));
+    };
 
     for (const chart of model.charts) {
       if (chart.role === 'application') {
@@ -132,13 +140,13 @@ export default defineRule({
       }
 
       const library = first!.dependency.name;
-      for (const object of ownObjects(chart)) {
+      for (const object of ownObjects(chart, library)) {
         if (!BOILERPLATE_KINDS.has(object.kind)) continue;
         context.report({ messageId: 'copiedBoilerplate', data: { object: describeObject(object), chart: chart.name, library }, object, path: ['kind'] });
       }
 
       if (chart.libraries.length === 1 && !chart.templates.some((t) => t.endsWith('.tpl'))) {
-        const texts = chart.templates.map((t) => model.yamlFiles.get(t)?.text ?? '');
+        const texts = chart.templates.map((t) => model.templateTexts.get(t) ?? '');
         const pattern = new RegExp(`\\b(include|template)\\s+"${escapeRegExp(library)}\\.`);
         if (!texts.some((text) => pattern.test(text))) {
           context.report({ messageId: 'libraryNotIncluded', data: { chart: chart.name, library }, at: chartLocation(chart, depPath(first!.dependency, 'name')) });

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { containersOf, isProduction, isTemplatedValue } from '../src/engine/workloads.ts';
 import { compareQuantities, tryParseManifestQuantity, type Quantity } from '../src/k8s/quantity.ts';
 import { isRecord } from '../src/model/values.ts';
@@ -19,7 +20,7 @@ export default defineRule({
     fixable: true,
     docs: {
       details:
-        'Checked on the values of every service chart (merged per production environment as Helm merges them), on statically parsed templates of infrastructure charts and on plain manifests. Quantities are parsed exactly as Kubernetes parses them (`500m`, `1Gi`, `1e3`, `0.5`); `1.5Gb` is invalid. A request above its limit is rejected by the API server, so it is reported here rather than at deploy time. Values that Helm fills in at render time (`{{ ... }}`) are not judged.',
+        'Checked on what a real Helm renders of every chart per production environment (findings on service charts land on the values line that sets the field) and on plain manifests. Quantities are parsed exactly as Kubernetes parses them (`500m`, `1Gi`, `1e3`, `0.5`); `1.5Gb` is invalid. A request above its limit is rejected by the API server, so it is reported here rather than at deploy time. Values that Helm fills in at render time (`{{ ... }}`) are not judged.',
       incorrect: 'resources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n  # no limits',
       correct: 'resources:\n  requests: { cpu: 250m, memory: 256Mi }\n  limits:   { cpu: "1",  memory: 512Mi }',
       fix: '`bplus fix` (or `/bplus fix TR-K8S-3`) adds the platform defaults for the service kind (`defaults.resources` in the configuration) to the values file, keeping comments and order.',
@@ -43,7 +44,7 @@ export default defineRule({
       for (const ref of containersOf(object)) {
         const role = ref.role === 'initContainer' ? 'init container' : 'container';
         const base = { role, container: ref.name };
-        const fix = object.origin.type === 'values' ? { kind: 'default-resources', data: { chart: object.origin.chart, environment: object.origin.environment, container: ref.path.slice(-2).join('.') } } : undefined;
+        const fix = isServiceObject(context.model, object) ? { kind: 'default-resources', data: { chart: object.origin.chart, environment: object.origin.environment, container: ref.path.slice(-2).join('.') } } : undefined;
         const resources = ref.container.resources;
         // `resources: {{ toYaml .Values.resources | nindent 12 }}` is filled in by Helm; judged where the values are.
         if (isTemplatedValue(resources)) continue;

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { containersOf, isProduction, isTemplatedValue, podSpecOf } from '../src/engine/workloads.ts';
 import { analyzeQos, type QosPod } from '../src/k8s/qos.ts';
 import { describeObject, podSpecPath, WORKLOAD_KINDS } from '../src/model/objects.ts';
@@ -62,7 +63,7 @@ export default defineRule({
 
       const uncounted = uncountedResources([...containers.map((c) => c.container.resources), spec.resources]);
       const fix =
-        object.origin.type === 'values'
+        isServiceObject(context.model, object)
           ? { kind: 'default-resources', data: { chart: object.origin.chart, environment: object.origin.environment, container: 'containers.0' } }
           : undefined;
       context.report({

@@ -1,4 +1,5 @@
 import type { BplusConfig, ServiceKind } from '../src/config/schema.ts';
+import { isServiceObject, sameRelease, serviceValuesOf } from '../src/engine/service-objects.ts';
 import { defineRule, type Report } from '../src/engine/rule.ts';
 import { isGuardedByAction, isTemplatedBlock } from '../src/engine/template-text.ts';
 import { containersOf, isProduction, isTemplatedValue, type ContainerRef } from '../src/engine/workloads.ts';
@@ -201,19 +202,19 @@ export default defineRule<MessageId>({
     }
 
     function fixHint(object: K8sObject, kind: ServiceKind | undefined): FixHint | undefined {
-      if (object.origin.type !== 'values' || !kind) return undefined;
+      if (!isServiceObject(model, object) || !kind) return undefined;
       return { kind: 'enable-autoscaling', data: { chart: object.origin.chart, environment: object.origin.environment, serviceKind: kind } };
     }
 
     function checkHpaBounds(hpa: K8sObject, emit: (r: Report<MessageId>) => void): void {
       const object = describeObject(hpa);
-      const fromValues = hpa.origin.type === 'values';
+      const fromValues = isServiceObject(model, hpa);
       const fix = fromValues ? fixHint(hpa, chartKind(hpa, model)) : undefined;
       if (hpa.apiVersion !== 'autoscaling/v2') emit({ messageId: 'hpaApiVersion', data: { object, apiVersion: hpa.apiVersion }, object: hpa, path: ['apiVersion'] });
       const rawMin = getPath(hpa.raw, ['spec', 'minReplicas']);
       const rawMax = getPath(hpa.raw, ['spec', 'maxReplicas']);
       if (isTemplatedValue(rawMin) || isTemplatedValue(rawMax)) return;
-      // Values-derived objects already carry the libraries' `| default`s (src/model/values-objects.ts).
+      // Rendered objects carry what the templates' `| default`s made of the values.
       const min = asInteger(rawMin) ?? (rawMin === undefined ? API_DEFAULTS.hpaMin : undefined);
       const max = asInteger(rawMax);
       if (rawMax === undefined || rawMax === null) emit({ messageId: 'noMaxReplicas', data: { object }, object: hpa, path: ['spec', 'maxReplicas'] });
@@ -226,7 +227,7 @@ export default defineRule<MessageId>({
 
     function checkScaledObject(so: K8sObject, repository: RepositoryModel, emit: (r: Report<MessageId>) => void): void {
       const object = describeObject(so);
-      const fromValues = so.origin.type === 'values';
+      const fromValues = isServiceObject(repository, so);
       const rawMin = getPath(so.raw, ['spec', 'minReplicaCount']);
       const rawMax = getPath(so.raw, ['spec', 'maxReplicaCount']);
       if (!isTemplatedValue(rawMin) && !isTemplatedValue(rawMax)) {
@@ -266,7 +267,7 @@ export default defineRule<MessageId>({
 });
 
 function rank(scaler: Scaler): number {
-  return (scaler.type === 'keda' ? 0 : 2) + (scaler.object.origin.type === 'values' ? 0 : 1);
+  return (scaler.type === 'keda' ? 0 : 2) + (scaler.object.origin.type === 'rendered' ? 0 : 1);
 }
 
 interface Trigger {
@@ -312,7 +313,7 @@ export function serviceKindOf(object: K8sObject, model: RepositoryModel): Servic
 }
 
 function effectiveNamespace(object: K8sObject, config: BplusConfig): string | undefined {
-  if (object.origin.type === 'values') return config.production.namespace;
+  if (object.origin.type === 'rendered' && object.metadata.namespace === undefined) return config.production.namespace;
   const ns = object.metadata.namespace;
   return ns === undefined || isTemplatedValue(ns) ? undefined : ns;
 }
@@ -322,23 +323,16 @@ function sameScope(a: K8sObject, b: K8sObject, config: BplusConfig): boolean {
   const na = effectiveNamespace(a, config);
   const nb = effectiveNamespace(b, config);
   if (na !== undefined && nb !== undefined && na !== nb) return false;
-  const rendered = (o: K8sObject) => o.origin.type === 'values' || o.origin.type === 'rendered';
-  if (rendered(a) && rendered(b)) {
-    const oa = a.origin as { chart: string; environment: string };
-    const ob = b.origin as { chart: string; environment: string };
-    return oa.chart === ob.chart && oa.environment === ob.environment;
-  }
-  const ca = a.origin.chart;
-  const cb = b.origin.chart;
-  return ca === undefined || cb === undefined || ca === cb;
+  return sameRelease(a, b);
 }
 
 /** Where to ask for a missing autoscaler: `autoscaling.enabled`/`keda.enabled` in values; the workload's kind line in a manifest. */
 function missingAutoscalerAt(workload: K8sObject, model: RepositoryModel, config: BplusConfig, key: 'autoscaling' | 'keda'): { at: Location } | { path: ValuePath } {
-  const origin = workload.origin;
-  if (origin.type !== 'values') return { path: ['kind'] };
-  const values = model.serviceValues.find((sv) => sv.chart.dir === origin.chart && sv.environment === origin.environment)?.values;
-  return values ? { at: values.locate([...splitDotted(config.values[key]), 'enabled']) } : { path: ['kind'] };
+  const values = serviceValuesOf(model, workload);
+  if (!values) return { path: ['kind'] };
+  // The values line that switched the autoscaler off, as Helm's templates guard it.
+  const guarded = model.locateMissingObject?.(workload, key === 'keda' ? 'ScaledObject' : 'HorizontalPodAutoscaler');
+  return { at: guarded ?? values.locate([...splitDotted(config.values[key]), 'enabled']) };
 }
 
 interface ResourceMetric {

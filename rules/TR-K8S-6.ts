@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { containersOf, isTemplatedValue, podSpecOf } from '../src/engine/workloads.ts';
 import { matchesLabelSelector } from '../src/k8s/selector.ts';
 import { describeObject, podSpecPath, WORKLOAD_KINDS } from '../src/model/objects.ts';
@@ -95,7 +96,7 @@ export default defineRule({
     const classList = classes.join(', ');
 
     for (const service of context.objects('Service')) {
-      const fix: FixHint | undefined = service.origin.type === 'values' ? { kind: 'service-clusterip', data: { chart: service.origin.chart, environment: service.origin.environment } } : undefined;
+      const fix: FixHint | undefined = isServiceObject(context.model, service) ? { kind: 'service-clusterip', data: { chart: service.origin.chart, environment: service.origin.environment } } : undefined;
       const type = getPath(service.raw, ['spec', 'type']);
       if ((type === 'NodePort' || type === 'LoadBalancer') && !isTemplatedValue(type)) {
         context.report({ messageId: 'exposedService', data: { object: describeObject(service), type }, object: service, path: ['spec', 'type'], fix });
@@ -106,7 +107,7 @@ export default defineRule({
       }
     }
 
-    checkHostExposure(context.objects(...WORKLOAD_KINDS), context.objects('Service'), (report) => context.report(report));
+    checkHostExposure(context.objects(...WORKLOAD_KINDS), context.objects('Service'), (report) => context.report(report), (o) => isServiceObject(context.model, o));
 
     const defaultClass = context
       .objects('IngressClass')
@@ -140,7 +141,7 @@ type HostReport =
  * `hostNetwork: true` and `ports[].hostPort` put a pod on the node's own address, exactly as a
  * NodePort does. A hostPort of 0 is "unset" for the API server (and the Pod Security Standards).
  */
-function checkHostExposure(workloads: K8sObject[], services: K8sObject[], report: (r: HostReport) => void): void {
+function checkHostExposure(workloads: K8sObject[], services: K8sObject[], report: (r: HostReport) => void, fromServiceChart: (object: K8sObject) => boolean): void {
   for (const object of workloads) {
     const specPath = podSpecPath(object);
     const spec = podSpecOf(object);
@@ -157,9 +158,13 @@ function checkHostExposure(workloads: K8sObject[], services: K8sObject[], report
         const hostPort = port.hostPort;
         if (hostPort === undefined || hostPort === null || hostPort === 0 || hostPort === '0' || isTemplatedValue(hostPort)) return;
         const path = [...ref.path, 'ports', index, 'hostPort'];
-        const exposedBy = object.origin.type === 'manifest' ? serviceExposing(object, port, services) : undefined;
-        const fix: FixHint | undefined = exposedBy && object.origin.type === 'manifest'
-          ? { kind: 'remove-hostport', data: { file: object.origin.file, docIndex: object.origin.docIndex, valuePath: path, service: exposedBy.metadata.name } }
+        // A manifest, or a template of a chart that is not a service chart (edited where it is written).
+        const editable = object.origin.type === 'manifest' || (object.origin.type === 'rendered' && !fromServiceChart(object));
+        const exposedBy = editable ? serviceExposing(object, port, services) : undefined;
+        const fix: FixHint | undefined = exposedBy
+          ? object.origin.type === 'manifest'
+            ? { kind: 'remove-hostport', data: { file: object.origin.file, docIndex: object.origin.docIndex, valuePath: path, service: exposedBy.metadata.name } }
+            : { kind: 'remove-hostport', data: { file: object.origin.template, valuePath: path, service: exposedBy.metadata.name } }
           : undefined;
         report({ messageId: 'hostPort', data: { container: ref.name, object: name, port: String(hostPort) }, object, path, ...(fix ? { fix } : {}) });
       });

@@ -1,4 +1,5 @@
 import { connectivityOf, defaultEnvironment, netpolOptionsOf, productionObjects, serviceGraphOf } from '../src/engine/connectivity.ts';
+import { serviceValuesOf } from '../src/engine/service-objects.ts';
 import { defineRule, type RuleContext } from '../src/engine/rule.ts';
 import { formatLabelSelector, selectsEverything, type LabelSelector } from '../src/k8s/selector.ts';
 import { WORKLOAD_KINDS } from '../src/model/objects.ts';
@@ -138,7 +139,7 @@ export default defineRule<MessageId>({
   },
   check(context) {
     const config = context.config;
-    const environments = context.model.serviceValues.length > 0 ? config.production.environments : [defaultEnvironment(config)];
+    const environments = context.model.objects.some((o) => o.origin.type === 'rendered') ? config.production.environments : [defaultEnvironment(config)];
     for (const environment of environments) checkEnvironment(context, environment);
   },
 });
@@ -200,10 +201,12 @@ function checkEnvironment(context: Context, environment: string): void {
 function locator(context: Context): (object: K8sObject, path: ValuePath) => Location {
   const key = splitDotted(context.config.values.networkPolicy);
   return (object, path) => {
-    const origin = object.origin;
-    if (origin.type !== 'values' || object.kind !== 'NetworkPolicy') return object.locate(path);
-    const values = context.model.serviceValues.find((s) => s.chart.dir === origin.chart && s.environment === origin.environment)?.values;
-    if (!values) return object.locate(path);
+    // Helm's own provenance (src/helm/provenance.ts) puts a rendered service policy's fields on
+    // their values lines; the values contract's layout is the fallback when no marker reached them.
+    if (object.kind !== 'NetworkPolicy') return object.locate(path);
+    const values = serviceValuesOf(context.model, object);
+    const located = object.locate(path);
+    if (!values || values.layers.some((l) => l.path === located.path)) return located;
     return values.locate(valuesPathOf(path, key, (p) => values.get(p)));
   };
 }
@@ -330,11 +333,9 @@ function reportReachable(context: Context, matrix: ConnectivityMatrix, violation
 }
 
 function workloadLocation(context: Context, object: K8sObject): Location {
-  const origin = object.origin;
-  if (origin.type === 'values') {
-    const values = context.model.serviceValues.find((s) => s.chart.dir === origin.chart && s.environment === origin.environment)?.values;
-    if (values) return values.locate(splitDotted(context.config.values.networkPolicy));
-  }
+  const values = serviceValuesOf(context.model, object);
+  // The values line that switched the service's own policy off, as Helm's templates guard it.
+  if (values) return context.model.locateMissingObject?.(object, 'NetworkPolicy') ?? values.locate(splitDotted(context.config.values.networkPolicy));
   return object.locate(['spec', 'template', 'metadata', 'labels']);
 }
 

@@ -1,4 +1,5 @@
 import { detectCredential } from '../src/engine/credentials.ts';
+import { isServiceObject } from '../src/engine/service-objects.ts';
 import { defineRule } from '../src/engine/rule.ts';
 import { containersOf, isProduction } from '../src/engine/workloads.ts';
 import { WORKLOAD_KINDS } from '../src/model/objects.ts';
@@ -58,15 +59,15 @@ export default defineRule<'valuesEnv' | 'manifestEnv', z.output<typeof options>>
           literals.push({ name: entry.name, index });
         });
         if (literals.length === 0) continue;
-        // Rendered objects come from service charts: judged like their values, literal by literal.
-        if (object.origin.type === 'values' || object.origin.type === 'rendered') {
+        // Objects of service charts: judged like their values, literal by literal.
+        if (isServiceObject(context.model, object)) {
           // Only the main container has an `env:` map in the values contract.
           for (const literal of literals) {
             context.report({
               messageId: 'valuesEnv',
               data: { key: literal.name, configMap: `${object.metadata.name}-config` },
               object,
-              path: [...ref.path, 'env', literal.index],
+              path: [...ref.path, 'env', literal.index, 'value'],
             });
           }
         } else if (literals.length > context.options.maxLiteralEnv) {

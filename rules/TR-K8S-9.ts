@@ -1,4 +1,5 @@
 import { credentialLabel, credentialShape, detectCredential, embeddedCredentials, findCredentials, type CredentialMatch } from '../src/engine/credentials.ts';
+import { renderedByLibrary } from '../src/engine/service-objects.ts';
 import { defineRule, type RuleContext } from '../src/engine/rule.ts';
 import { containersOf, isTemplatedValue } from '../src/engine/workloads.ts';
 import { WORKLOAD_KINDS } from '../src/model/objects.ts';
@@ -129,8 +130,9 @@ export default defineRule<MessageId>({
   check(context) {
     checkValuesFiles(context);
     for (const object of context.objects()) {
-      // Values-derived objects come from the values files walked above: nothing more to see.
-      if (object.origin.type === 'values') continue;
+      // What a service chart's library renders carries what the values files walked above hold:
+      // only its Secrets and SealedSecrets have more to see.
+      if (renderedByLibrary(context.model, object) && object.kind !== 'Secret' && object.kind !== 'SealedSecret') continue;
       if (object.kind === 'Secret') checkSecret(context, object);
       else if (object.kind === 'SealedSecret') checkSealedSecret(context, object);
       else if (object.kind === 'ConfigMap') checkConfigMap(context, object);
@@ -184,7 +186,7 @@ function checkSecret(context: RuleContext<MessageId>, object: K8sObject): void {
     fix: {
       kind: 'seal-secret',
       data: {
-        file: origin.type === 'values' ? undefined : origin.type === 'manifest' ? origin.file : origin.template,
+        file: origin.type === 'manifest' ? origin.file : origin.type === 'rendered' ? origin.template : undefined,
         docIndex: origin.type === 'manifest' ? origin.docIndex : undefined,
         name: object.metadata.name,
         namespace: object.metadata.namespace,

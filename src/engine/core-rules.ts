@@ -11,8 +11,8 @@ export const inputRule = defineRule({
     id: 'input',
     title: { en: 'Unreadable input', ru: 'Нечитаемый файл' },
     description: {
-      en: 'A file could not be reviewed: malformed YAML or JSON, duplicate keys, alias bombs, files over the size cap, binary or non-UTF-8 files, charts without Chart.yaml. The rest of the repository is still reviewed.',
-      ru: 'Файл не удалось проверить: ошибка YAML или JSON, повторяющиеся ключи, «бомба» из алиасов, превышен размер, двоичный файл или не UTF-8, чарт без Chart.yaml. Остальной репозиторий проверяется.',
+      en: 'A file could not be reviewed: malformed YAML or JSON, duplicate keys, alias bombs, files over the size cap, binary or non-UTF-8 files, charts without Chart.yaml, a chart Helm refuses to render (required, fail, values.schema.json, a parse error: Helm\'s own message), a chart dependency that is neither file:// nor vendored. The rest of the repository is still reviewed.',
+      ru: 'Файл не удалось проверить: ошибка YAML или JSON, повторяющиеся ключи, «бомба» из алиасов, превышен размер, двоичный файл или не UTF-8, чарт без Chart.yaml, чарт, который Helm отказывается рендерить (required, fail, values.schema.json, ошибка разбора: сообщение самого Helm), зависимость чарта не через file:// и не в charts/. Остальной репозиторий проверяется.',
     },
     level: 'failure',
     pack: 'core',

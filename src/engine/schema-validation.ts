@@ -5,10 +5,7 @@
  * and Bitnami's SealedSecret (@kubernetes-models/sealed-secrets). A wrong type, a value outside an
  * enum or a missing required field is reported on its line.
  *
- * What is judged: plain manifests, chart templates without any template action in the document
- * (an action may stand for any value until Helm renders it), and Helm-rendered objects. Objects a
- * service chart's values describe are a model of what its library renders, not input, and are left
- * to the rendered view.
+ * What is judged: plain manifests and what Helm rendered of every chart (docs/helm.md).
  *
  * Unknown fields: the generated validators accept them (the OpenAPI has no
  * `additionalProperties: false`), while the API server's strict field validation (kubectl's
@@ -93,7 +90,7 @@ export async function loadValidators(objects: readonly K8sObject[]): Promise<voi
 
 /** Whether an object is input bplus should validate (see the module comment). */
 export function isValidatable(object: K8sObject): boolean {
-  if (object.origin.type === 'values') return false;
+  // Everything is what Helm rendered or a plain manifest: real input, validated as such.
   if (object.origin.type === 'manifest' && object.origin.chart !== undefined && containsTemplate(object.raw)) return false;
   return true;
 }

@@ -10,6 +10,8 @@ export interface ChartDependency {
   name: string;
   version?: string;
   repository?: string;
+  /** Helm's `alias`: the name the subchart renders under. */
+  alias?: string;
   index: number;
 }
 
@@ -51,6 +53,7 @@ export function describeChart(
         name: String(d.name ?? ''),
         version: d.version === undefined ? undefined : String(d.version),
         repository: d.repository === undefined ? undefined : String(d.repository),
+        ...(typeof d.alias === 'string' ? { alias: d.alias } : {}),
         index,
       }))
     : [];

@@ -52,13 +52,18 @@ const DEFAULT_MAX_DOCUMENTS = 5_000;
  * YAML 1.2 core types plus merge keys, as Kubernetes and Helm read YAML: no timestamps (a date in
  * an annotation stays a string) and no `!!binary`.
  */
-const KUBERNETES_SCHEMA = yaml.CORE_SCHEMA.extend([(yaml as unknown as { types: { merge: yaml.Type } }).types.merge]);
+const KUBERNETES_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 const DOCUMENT_SEPARATOR = /^(---|\.\.\.)(?=[ \t]|$)/gm;
 
 export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml {
   const lines = new LineIndex(text);
-  const masked: MaskedText | undefined =
-    options.templates || text.includes('{{') ? maskTemplateActions(text) : undefined;
+  // A file that is not a template (a values file, a manifest) may still hold templated strings
+  // (values for `tpl`); masking them is harmless, but a `{{` in its comments is only text.
+  const masked: MaskedText | undefined = options.templates
+    ? maskTemplateActions(text)
+    : text.includes('{{')
+      ? maskTemplateActions(text, { skipComments: true })
+      : undefined;
   const source = masked ? masked.text : text;
   const docs: YamlDocument[] = [];
   const problems: YamlProblem[] = [];

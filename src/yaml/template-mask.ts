@@ -18,22 +18,49 @@ const MARK = '\uE000';
 const FILL = '\uE001';
 const PLACEHOLDER = /\uE000(\d+)\uE001*/g;
 
-/**
- * Each `{{` up to the first `}}` after it, as `/\{\{-?[\s\S]*?-?\}\}/g` would find them, but
- * with indexOf: the lazy pattern rescans to the end of the text from every `{{` that is never
- * closed (quadratic on a file of `{{{{…`); this walk reads each character a bounded number of times.
- */
-function replaceActions(text: string, replace: (action: string, offset: number) => string): string {
-  const parts: string[] = [];
-  let done = 0;
-  for (let open = text.indexOf('{{'); open !== -1; open = text.indexOf('{{', done)) {
+export interface MaskOptions {
+  /**
+   * Leave `{{` that starts inside a YAML comment alone. Right for files Helm does not render
+   * (values files, plain manifests): there a `{{` in a comment is text, and masking up to the next
+   * `}}` would swallow every line in between. In templates Helm runs such actions, so they are masked.
+   */
+  skipComments?: boolean;
+}
+
+export function maskTemplateActions(text: string, options: MaskOptions = {}): MaskedText {
+  const actions: string[] = [];
+  let out = '';
+  let copied = 0;
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('{{', from);
+    if (open === -1) break;
+    if (options.skipComments && startsInComment(text, open)) {
+      from = open + 2;
+      continue;
+    }
     const close = text.indexOf('}}', open + 2);
     if (close === -1) break;
-    parts.push(text.slice(done, open), replace(text.slice(open, close + 2), open));
-    done = close + 2;
+    const end = close + 2;
+    const action = text.slice(open, end);
+    out += text.slice(copied, open) + maskOne(text, action, open, actions);
+    copied = end;
+    from = end;
   }
-  parts.push(text.slice(done));
-  return parts.join('');
+  return { text: out + text.slice(copied), actions };
+}
+
+function maskOne(text: string, action: string, offset: number, actions: string[]): string {
+  if (action.includes('\n')) {
+    // Multi-line actions (comments, long pipelines) become blank lines of the same shape.
+    return action.replace(/[^\n]/g, ' ');
+  }
+  // Scanned only over blanks: each run of blanks is read by the actions on either side of it,
+  // never the whole line once per action (a long line of actions would be quadratic).
+  if (onlyBlanksBetweenLineAnd(text, offset, -1) && onlyBlanksBetweenLineAnd(text, offset + action.length, 1)) return '#' + ' '.repeat(action.length - 1);
+  const id = String(actions.length);
+  actions.push(action);
+  return MARK + id + FILL.repeat(Math.max(0, action.length - id.length - 1));
 }
 
 /** Whether only blanks lie between `from` and the line's start (step -1) or end (step 1). */
@@ -46,21 +73,22 @@ function onlyBlanksBetweenLineAnd(text: string, from: number, step: 1 | -1): boo
   return true;
 }
 
-export function maskTemplateActions(text: string): MaskedText {
-  const actions: string[] = [];
-  const masked = replaceActions(text, (action: string, offset: number) => {
-    if (action.includes('\n')) {
-      // Multi-line actions (comments, long pipelines) become blank lines of the same shape.
-      return action.replace(/[^\n]/g, ' ');
+/** Whether `offset` lies in a YAML comment: after a `#` that starts a line or follows a blank, outside quotes. */
+export function startsInComment(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let quote: string | undefined;
+  for (let i = lineStart; i < offset; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"') i++;
+    } else if (ch === '#' && (i === lineStart || text[i - 1] === ' ' || text[i - 1] === '\t')) {
+      return true;
+    } else if ((ch === '"' || ch === "'") && (i === lineStart || /[\s:[{,-]/.test(text[i - 1]!))) {
+      quote = ch;
     }
-    // Scanned only over blanks: each run of blanks is read by the actions on either side of it,
-    // never the whole line once per action (a long line of actions would be quadratic).
-    if (onlyBlanksBetweenLineAnd(text, offset, -1) && onlyBlanksBetweenLineAnd(text, offset + action.length, 1)) return '#' + ' '.repeat(action.length - 1);
-    const id = String(actions.length);
-    actions.push(action);
-    return MARK + id + FILL.repeat(Math.max(0, action.length - id.length - 1));
-  });
-  return { text: masked, actions };
+  }
+  return false;
 }
 
 /** Puts the original action text back into every string of a parsed value (in place, returns it). */

@@ -4,6 +4,7 @@
  * values files only add lines; Secrets become SealedSecrets that decrypt to the original values.
  */
 import { describe, expect, it } from 'vitest';
+import { bundledLibrary } from '../helpers/service-chart.ts';
 import { parseAllDocuments } from 'yaml';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { diffLines, planFixes, type FixPlan } from '../../src/fix/index.ts';
@@ -84,10 +85,13 @@ describe('minimal diffs', () => {
   });
 
   it('keeps comments, key order and quoting when a key is added to a nested map', async () => {
-    const values = `# api values\nresources:   # main container\n  requests:\n    cpu: '250m'   # measured\n    memory: 256Mi\n\n  # limits: to do\nenv: {}\n`;
+    const values = `# api values\nresources:   # main container\n  requests:\n    cpu: '250m'   # measured\n    memory: 256Mi\n\n  # limits: to do\nenv: {}\nimage: { repository: r/api, tag: "1.0" }\n`;
     const files: Files = new Map([
-      ['charts/api/Chart.yaml', 'apiVersion: v2\nname: api\nversion: 1.0.0\ndependencies:\n  - name: python-fastapi-service\n    version: 1.0.0\n    repository: file://../library/python-fastapi-service\n'],
+      // Helm renders the chart through the bundled library.
+      ...Object.entries(bundledLibrary('python-fastapi-service')),
+      ['charts/api/Chart.yaml', 'apiVersion: v2\nname: api\nversion: 1.0.0\ndependencies:\n  - name: python-fastapi-service\n    version: 1.3.0\n    repository: file://../library/python-fastapi-service\n'],
       ['charts/api/values.yaml', values],
+      ['charts/api/templates/all.yaml', '{{ include "python-fastapi-service.all" . }}\n'],
     ]);
     const source = sourceOf(files);
     const plan = await planFixes(source, await reviewRepository(source), { rules: ['TR-K8S-3'] });

@@ -1,15 +1,15 @@
 /**
- * Runs the real Helm (extracted by scripts/extract-helm.ts) for fixture tests: `helm dependency
+ * Runs the real Helm (src/helm/binary.ts; tests get its path through BPLUS_HELM) for fixture tests: `helm dependency
  * build` of file:// dependencies and `helm template`, fully offline, with Helm's cache, config and
  * data homes in a private temp directory so nothing reads or writes the user's ~/.config/helm.
  */
-import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { ensureHelm } from '../../scripts/extract-helm.ts';
+import { runHelm as runHelmSandboxed } from '../../src/helm/run.ts';
+
+export { HelmError } from '../../src/helm/run.ts';
 
 export interface HelmTemplateOptions {
   /** Values files, applied in order (later wins); relative paths are resolved against the chart dir. */
@@ -29,20 +29,6 @@ export interface RenderChartOptions extends HelmTemplateOptions {
   copy?: boolean;
 }
 
-/** Helm exited non-zero (or could not start); carries the command and everything Helm printed. */
-export class HelmError extends Error {
-  constructor(
-    message: string,
-    readonly args: readonly string[],
-    readonly exitCode: number | null,
-    readonly stdout: string,
-    readonly stderr: string,
-  ) {
-    super(message);
-    this.name = 'HelmError';
-  }
-}
-
 interface ChartDependency {
   name?: string;
   version?: string;
@@ -55,68 +41,9 @@ interface ChartYaml {
   dependencies?: ChartDependency[];
 }
 
-let helmHome: Promise<string> | undefined;
-
-/** One private HELM_*_HOME root per test process (removed on exit). */
-function privateHelmHome(): Promise<string> {
-  helmHome ??= (async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'bplus-helm-home-'));
-    await Promise.all(['cache', 'config', 'data'].map((d) => mkdir(path.join(dir, d), { recursive: true })));
-    process.once('exit', () => {
-      // Synchronous: the process is going away.
-      rmSync(dir, { recursive: true, force: true });
-    });
-    return dir;
-  })();
-  return helmHome;
-}
-
-async function helmBinary(): Promise<string> {
-  const fromSetup = process.env.BPLUS_HELM;
-  if (fromSetup) {
-    const s = await stat(fromSetup).catch(() => undefined);
-    if (s?.isFile()) return fromSetup;
-  }
-  return ensureHelm();
-}
-
-/** Runs `helm <args>` and resolves with stdout; rejects with a HelmError that quotes stderr. */
-export async function runHelm(args: readonly string[], cwd?: string): Promise<string> {
-  const [bin, home] = await Promise.all([helmBinary(), privateHelmHome()]);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    HELM_CACHE_HOME: path.join(home, 'cache'),
-    HELM_CONFIG_HOME: path.join(home, 'config'),
-    HELM_DATA_HOME: path.join(home, 'data'),
-    // No cluster is ever contacted by `template`; make sure no kubeconfig is picked up either.
-    KUBECONFIG: path.join(home, 'no-kubeconfig'),
-    HELM_NO_PLUGINS: '1',
-  };
-  return new Promise((resolve, reject) => {
-    execFile(
-      bin,
-      [...args],
-      { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve(stdout);
-          return;
-        }
-        const code = typeof error.code === 'number' ? error.code : null;
-        const detail = stderr.trim() || error.message;
-        reject(
-          new HelmError(
-            `helm ${args.join(' ')} failed (exit ${code ?? error.code ?? 'unknown'}${error.killed ? ', killed' : ''}):\n${detail}`,
-            args,
-            code,
-            stdout,
-            stderr,
-          ),
-        );
-      },
-    );
-  });
+/** `helm <args>` through bplus's own sandboxed runner (src/helm/run.ts). */
+export function runHelm(args: readonly string[], cwd?: string): Promise<string> {
+  return runHelmSandboxed(args, { cwd });
 }
 
 async function readChartYaml(chartDir: string): Promise<ChartYaml> {

@@ -18,7 +18,7 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     { name: 'values: read-only root filesystem', files: serviceChart('api-gateway', 'python-fastapi-service', 'securityContext:\n  readOnlyRootFilesystem: true\n') },
     { name: 'values: sidecars inherit it from the values securityContext', files: serviceChart('orchestrator', 'python-fastapi-service', 'securityContext:\n  readOnlyRootFilesystem: true\nsidecars:\n  - name: otel\n    image: otel:1\n') },
     { name: 'manifest: every container read-only', files: { 'manifests/db.yaml': pod('          securityContext:\n            readOnlyRootFilesystem: true\n', '      initContainers:\n        - name: init\n          image: busybox:1.36\n          securityContext: { readOnlyRootFilesystem: true }\n') } },
-    { name: 'chart template: templated value is not judged', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/db.yaml': pod('          securityContext:\n            readOnlyRootFilesystem: {{ .Values.readOnly }}\n') } },
+    { name: 'chart template: templated value is not judged', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/db.yaml': pod('          securityContext:\n            readOnlyRootFilesystem: {{ .Values.readOnly }}\n'), 'charts/platform/values.yaml': 'readOnly: true\n' } },
   ],
   invalid: [
     {

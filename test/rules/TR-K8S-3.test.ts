@@ -30,7 +30,7 @@ ruleTester(rule, {
     { name: 'exotic but valid quantities (.5, 5e-1, 1Ki, 1e6)', files: serviceChart('orchestrator', 'python-fastapi-service', 'resources:\n  requests: { cpu: .5, memory: 1Ki }\n  limits: { cpu: 5e-1, memory: 1e6 }\n') },
     { name: 'manifest with full resources', files: { 'manifests/web.yaml': deployment('          resources:\n            requests: { cpu: 100m, memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n') } },
     { name: 'manifest in another namespace is not production', files: { 'manifests/web.yaml': deployment('').replace('namespace: balance-plus', 'namespace: staging') } },
-    { name: 'templated quantity is left to render time', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/web.yaml': deployment('          resources:\n            requests: { cpu: "{{ .Values.cpu }}", memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n') } },
+    { name: 'templated quantity is left to render time', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/web.yaml': deployment('          resources:\n            requests: { cpu: "{{ .Values.cpu }}", memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n'), 'charts/platform/values.yaml': 'cpu: 100m\n' } },
     { name: 'request equal to limit (1Gi vs 1073741824)', files: { 'manifests/web.yaml': deployment('          resources:\n            requests: { cpu: "1", memory: 1Gi }\n            limits: { cpu: 1000m, memory: "1073741824" }\n') } },
   ],
   invalid: [

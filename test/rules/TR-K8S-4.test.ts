@@ -40,6 +40,7 @@ ruleTester(rule, {
       files: {
         'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n',
         'charts/platform/templates/web.yaml': deployment(container('          resources:\n            {{- toYaml .Values.resources | nindent 12 }}\n')),
+        'charts/platform/values.yaml': 'resources:\n  requests: { cpu: 100m, memory: 64Mi }\n',
       },
     },
     {

@@ -55,7 +55,8 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     { name: 'cluster-wide SealedSecret may be renamed and moved', files: { 'manifests/pg.yaml': sealedSecret({ name: 'other', ns: 'staging', annotations: '  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: "true"\n' }) } },
     { name: 'namespace-wide SealedSecret may be renamed', files: { 'manifests/pg.yaml': sealedSecret({ name: 'renamed', annotations: '  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: "true"\n' }) } },
     { name: 'Secret without data (service-account token, TLS filled by cert-manager)', files: { 'manifests/s.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: sa-token\n  annotations:\n    kubernetes.io/service-account.name: app\ntype: kubernetes.io/service-account-token\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: tls }\ntype: kubernetes.io/tls\ndata: {}\n' } },
-    { name: 'Secret generated at render time by lookup/randAlphaNum', files: platformChart({ 's.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: gen\ndata:\n  password: {{ (lookup "v1" "Secret" .Release.Namespace "gen").data.password | default (randAlphaNum 32 | b64enc) }}\n' }) },
+    // A Secret generated at render time (lookup/randAlphaNum) is rendered with data: Helm's view
+    // judges it like any other Secret, so it is no longer a valid case here.
     { name: 'service values with config, secretEnvFrom and references only', files: serviceChart('orchestrator', 'python-fastapi-service', 'config:\n  DATABASE_HOST: postgresql\n  BROKER_URL_TEMPLATE: amqp://$(BROKER_USER):$(BROKER_PASSWORD)@rabbitmq\nsecretEnvFrom:\n  - postgresql-credentials\nkeda:\n  authenticationRef:\n    secretName: rabbitmq-keda\n    hostKey: host\npostgresql:\n  auth:\n    existingSecret: pg-credentials\n    passwordKey: password\n    passwordLength: 24\n') },
     { name: 'env from secretKeyRef, Vault agent annotations, ExternalSecret', files: { 'manifests/w.yaml': `${workload('            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: { name: pg, key: password }\n            - name: LOG_LEVEL\n              value: info\n').replace('  template:\n', '  template:\n    metadata:\n      annotations:\n        vault.hashicorp.com/agent-inject: "true"\n        vault.hashicorp.com/agent-inject-secret-db: database/creds/app\n')}---\napiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata: { name: pg }\nspec:\n  secretStoreRef: { name: vault, kind: ClusterSecretStore }\n  data:\n    - secretKey: password\n      remoteRef: { key: db, property: password }\n---\napiVersion: secrets.hashicorp.com/v1beta1\nkind: VaultStaticSecret\nmetadata: { name: app }\nspec:\n  mount: kv\n  path: app\n  destination: { name: app, create: true }\n` } },
     { name: 'ConfigMap with non-secret configuration', files: { 'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\ndata:\n  PGDATA: /var/lib/postgresql/data/pgdata\n  TOKEN_TTL_SECONDS: "3600"\n  ca.crt: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----\n' } },
@@ -100,7 +101,7 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     },
     {
       name: 'Secret with stringData in the second document of a chart template, fed from values',
-      files: platformChart({ 'secrets.yaml': `${sealedSecret()}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: rabbitmq\nstringData:\n  RABBITMQ_DEFAULT_PASS: {{ .Values.rabbitmq.password | quote }}\n` }),
+      files: { ...platformChart({ 'secrets.yaml': `${sealedSecret()}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: rabbitmq\nstringData:\n  RABBITMQ_DEFAULT_PASS: {{ .Values.rabbitmq.password | quote }}\n` }), 'charts/platform/values.yaml': 'rabbitmq:\n  host: rabbitmq\n' },
       errors: [{ messageId: 'plainSecret', path: 'charts/platform/templates/secrets.yaml', line: 16, message: 'rotate' }],
     },
     {
@@ -108,7 +109,7 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       files: serviceChart(
         'condenser-worker',
         'python-celery-worker',
-        'env:\n  LOG_LEVEL: info\n  DB_PASSWORD: hunter2\nconfig:\n  BROKER_URL: amqp://condenser:s3cretRabbit@rabbitmq:5672/\nkeda:\n  enabled: true\n  password: s3cretRabbit\n',
+        'env:\n  LOG_LEVEL: info\n  DB_PASSWORD: hunter2\nconfig:\n  BROKER_URL: amqp://condenser:s3cretRabbit@rabbitmq:5672/\nkeda:\n  enabled: true\n  password: s3cretRabbit\n  queueName: condense\n  authenticationRef: { secretName: rabbitmq-keda }\n',
         'postgresql:\n  auth:\n    password: changeme\n',
       ),
       errors: [

@@ -11,7 +11,9 @@ import { loadRepository } from '../../src/model/repository.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import type { Finding } from '../../src/types.ts';
 
-export type Files = Record<string, string>;
+import type { Files } from '../helpers/service-chart.ts';
+
+export type { Files } from '../helpers/service-chart.ts';
 
 export interface ValidCase {
   name: string;
@@ -35,6 +37,10 @@ export interface InvalidCase extends ValidCase {
 export async function findingsOf(rule: Rule, files: Files, configText?: string, locale: 'en' | 'ru' = 'en'): Promise<Finding[]> {
   const loaded = parseConfig(configText ?? files['.github/bplus.yml'] ?? '');
   const model = await loadRepository(new MemorySource(new Map(Object.entries(files))), loaded.config);
+  // A case is about its rule: a chart Helm refuses would make it judge nothing. (A dependency
+  // that cannot be resolved offline is a finding of its own; Chart.yaml checks still run.)
+  const refused = model.problems.filter((p) => p.code === 'helm-render');
+  if (refused.length > 0) throw new Error(`Helm refused the case's chart: ${refused.map((p) => `${p.path}:${p.line}: ${p.message}`).join('\n')}`);
   return runRules(model, [rule], loaded, locale).filter((f) => f.ruleId === rule.meta.id);
 }
 
@@ -64,13 +70,4 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
   });
 }
 
-/** A minimal service chart on a platform library: Chart.yaml, the include, values files. */
-export function serviceChart(name: string, library: string, values: string, prodValues?: string): Files {
-  const files: Files = {
-    [`charts/${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: 1.0.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: 1.0.0\n    repository: file://../library/${library}\n`,
-    [`charts/${name}/templates/all.yaml`]: `{{ include "${library}.all" . }}\n`,
-    [`charts/${name}/values.yaml`]: values,
-  };
-  if (prodValues !== undefined) files[`charts/${name}/values-prod.yaml`] = prodValues;
-  return files;
-}
+export { bundledLibrary, serviceChart } from '../helpers/service-chart.ts';

@@ -7,7 +7,7 @@
  */
 import type { PathSegment } from '../../types.ts';
 import type { Fixer } from '../types.ts';
-import { deleteKey, YamlEditError } from '../yaml-text.ts';
+import { deleteKey, documentIndexAtLine, YamlEditError } from '../yaml-text.ts';
 import { dataOf, str } from './common.ts';
 
 export const removeHostPortFixer: Fixer = {
@@ -15,14 +15,16 @@ export const removeHostPortFixer: Fixer = {
   async fix(finding, context) {
     const data = dataOf(finding);
     const file = str(data.file) ?? finding.path;
-    const docIndex = typeof data.docIndex === 'number' ? data.docIndex : undefined;
     const valuePath = Array.isArray(data.valuePath) ? (data.valuePath as PathSegment[]) : undefined;
-    if (docIndex === undefined || !valuePath || valuePath.at(-1) !== 'hostPort') return { status: 'skipped', reason: `${file}:${finding.line}: no hostPort to remove` };
+    if (!valuePath || valuePath.at(-1) !== 'hostPort') return { status: 'skipped', reason: `${file}:${finding.line}: no hostPort to remove` };
+    const text = await context.tree.read(file);
+    if (text === undefined) return { status: 'skipped', reason: `${file} could not be read` };
+    // A chart template's object (rendered by Helm) names no document: the finding's line does.
+    const docIndex = typeof data.docIndex === 'number' ? data.docIndex : documentIndexAtLine(text, finding.line);
+    if (docIndex === undefined) return { status: 'skipped', reason: `${file}:${finding.line}: no hostPort to remove` };
     const memoKey = `hostport:${file}#${docIndex}:${valuePath.join('.')}`;
     if (context.memo.has(memoKey)) return { status: 'covered' };
     context.memo.set(memoKey, true);
-    const text = await context.tree.read(file);
-    if (text === undefined) return { status: 'skipped', reason: `${file} could not be read` };
     let edit;
     try {
       edit = deleteKey(text, docIndex, valuePath);

@@ -1,0 +1,3 @@
+{{- define "picky.web" -}}
+containerPort: {{ .Values.port }}
+{{- end }}
