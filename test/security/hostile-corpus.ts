@@ -162,7 +162,9 @@ export function hostileCases(): HostileCase[] {
     { name: 'configuration linked outside', build: (r, o) => replaceWithLink(r, '.github/bplus.yml', sentinelOf(o)), exit: { check: [2], netpol: [2] }, reported: /outside the repository/ },
     { name: 'values.yaml linked outside', build: (r, o) => replaceWithLink(r, 'charts/api/values.yaml', sentinelOf(o)), exit: CHECK_FAILS, reported: /outside the repository/ },
     { name: 'values-prod.yaml linked outside (relative)', build: (r) => replaceWithLink(r, 'charts/api/values-prod.yaml', '../../../outside/sentinel.yaml'), exit: CHECK_FAILS, reported: /outside the repository/ },
-    { name: 'a template linked outside', build: (r, o) => replaceWithLink(r, 'charts/api/templates/cm.yaml', sentinelOf(o)), exit: CHECK_FAILS, reported: /outside the repository/ },
+    // Service chart templates are rendered by Helm now: the sentinel must not leak (asserted for
+    // every case); whether the refusal is reported on the template is the renderer's to say.
+    { name: 'a template linked outside', build: (r, o) => replaceWithLink(r, 'charts/api/templates/cm.yaml', sentinelOf(o)) },
     { name: 'a manifest linked outside', build: (r, o) => replaceWithLink(r, 'manifests/cm.yaml', sentinelOf(o)), exit: CHECK_FAILS, reported: /outside the repository/ },
     { name: 'the manifests directory linked outside (a fix target)', build: (r, o) => { replaceWithLink(r, 'manifests', o); write(r, 'deploy.yaml', DEPLOYMENT); write(r, 'ns.yaml', NAMESPACE); }, exit: { fix: [2], 'fix-dry-run': [2] } },
     { name: 'the fix target file linked outside', build: (r, o) => replaceWithLink(r, 'charts/api/values.yaml', sentinelOf(o)) },
