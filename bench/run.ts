@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateRepository } from './generate.ts';
+import { benchScale, scaleTable } from './scale.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -61,6 +62,10 @@ try {
   out(`| js-yaml parse of the same files (baseline) | ${parse.ms.toFixed(0)} ms | ${parse.peakMb.toFixed(0)} MB | |`);
   out(`| \`bplus check --format json\` (exit ${cli.status}) | ${cli.ms.toFixed(0)} ms | ${cli.peakMb.toFixed(0)} MB | ≤ 2 s, ≤ 200 MB |`);
   out(`| ratio review / parse | **${ratio.toFixed(2)}×** | | ≤ 2× |`);
+  out('');
+  out('## Scale: Deployments in one manifest file (bench/scale.ts)');
+  out('');
+  for (const line of scaleTable(benchScale())) out(line);
   for (const [name, file] of [['netpol', 'netpol.ts'], ['app', 'app.ts'], ['cli-startup', 'cli-startup.ts']] as const) {
     if (!existsSync(path.join(root, 'bench', file))) continue;
     const module = (await import(`./${file}`)) as Record<string, () => Promise<unknown>>;

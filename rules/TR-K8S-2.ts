@@ -22,7 +22,7 @@ export function isExactVersion(version: string): boolean {
 }
 
 function normalizeVersion(version: string): string {
-  return version.trim().replace(/^=\s*/, '').replace(/^v/, '').replace(/\+.*$/, '');
+  return version.trim().replace(/^=\s*/, '').replace(/^v/, '').split('+', 1)[0]!; // build metadata off, without a backtracking /\+.*$/
 }
 
 export default defineRule({

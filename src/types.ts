@@ -85,6 +85,8 @@ export interface FileProblem extends Location {
     | 'not-utf8'
     | 'chart-missing-chart-yaml'
     | 'chart-invalid'
+    | 'values-invalid'
+    | 'limit-exceeded'
     | 'unknown-kind'
     | 'config-invalid'
     | 'helm-render'

@@ -18,6 +18,8 @@ import { LocalSource } from '../source/local.ts';
 import type { Level, Locale } from '../types.ts';
 import { UsageError, oneOf, parseCommandArgs, stringValue } from './args.ts';
 import { changedFilesSince } from './git.ts';
+import { budgetFromFlags } from './budget-flags.ts';
+import { jailIfExists, readNamedFile } from '../source/jail.ts';
 import type { CliIO } from './main.ts';
 import { packageVersion } from './version.ts';
 
@@ -33,6 +35,8 @@ Reviews DIR (default: .) against the platform rules and the recommended pack.
   --quiet, -q            show failures only (warnings and notices are counted, not listed)
   --baseline FILE        findings recorded in FILE are known: not shown, not failing
   --write-baseline       write the current findings to the --baseline FILE and exit 0
+  --timeout SECONDS      wall-clock budget of the review; what it did not reach is reported
+  --max-memory MB        memory budget of the review (resident set); likewise
 Exit codes: 0 nothing at the --fail-on level, 1 findings at that level, 2 usage or configuration error.`;
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -49,6 +53,8 @@ export async function runCheckCommand(args: string[], io: CliIO): Promise<number
     quiet: { type: 'boolean', short: 'q', default: false },
     baseline: { type: 'string' },
     'write-baseline': { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+    'max-memory': { type: 'string' },
   });
   if (parsed.help) return (io.stdout(`${CHECK_USAGE}\n`), 0);
   if (parsed.version) return (io.stdout(`${packageVersion()}\n`), 0);
@@ -63,16 +69,20 @@ export async function runCheckCommand(args: string[], io: CliIO): Promise<number
   const configPath = stringValue(parsed, 'config');
   let configText: string | undefined;
   if (configPath !== undefined) {
-    configText = await readFile(configPath, 'utf8').catch((error: Error) => {
-      throw new UsageError(`check: --config ${configPath}: ${error.message}`);
-    });
+    try {
+      // Inside DIR through the jail (the repository's links are its author's); outside, the operator's file.
+      configText = readNamedFile(jailIfExists(dir), configPath).toString('utf8');
+    } catch (error) {
+      throw new UsageError(`check: --config ${configPath}: ${(error as Error).message}`);
+    }
   }
   const changedSince = stringValue(parsed, 'changed-since');
   const onlyPaths = changedSince === undefined ? undefined : new Set(await changedFilesSince(dir, changedSince));
+  const budget = budgetFromFlags(stringValue(parsed, 'timeout'), stringValue(parsed, 'max-memory'));
   const source = new LocalSource(dir);
 
   const stopProgress = progress(io, dir);
-  const result = await reviewRepository(source, { locale, configText, configPath, onlyPaths }).finally(stopProgress);
+  const result = await reviewRepository(source, { locale, configText, configPath, onlyPaths, budget }).finally(stopProgress);
 
   if (result.summary.yamlFiles === 0) {
     io.stderr(`bplus check: ${dir} holds no YAML file to review; run it in the root of a GitOps repository (or try "bplus demo")\n`);

@@ -7,12 +7,11 @@
  * says so. Exit codes: 0 when no failing finding
  * remains, 1 otherwise, 2 on usage errors.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { reviewRepository } from '../engine/review.ts';
 import { loadRules } from '../engine/registry.ts';
 import { failing, planFixes, unifiedDiff, type FixPlan } from '../fix/index.ts';
+import { jailIfExists, readNamedFile } from '../source/jail.ts';
 import { LocalSource } from '../source/local.ts';
 import { UsageError, closest, parseCommandArgs, stringList, stringValue } from './args.ts';
 import type { CliIO } from './main.ts';
@@ -53,8 +52,10 @@ async function fix(args: string[], io: CliIO): Promise<number> {
   }
   await refuseUnknownRules(options.rules);
   const certificates: Record<string, string> = {};
+  // Files named inside DIR are read through its jail: their links belong to the repository's author.
+  const jail = jailIfExists(options.dir);
   try {
-    for (const [key, file] of options.certs) certificates[key] = await readFile(file, 'utf8');
+    for (const [key, file] of options.certs) certificates[key] = readNamedFile(jail, file).toString('utf8');
   } catch (error) {
     io.stderr(`bplus fix: cannot read certificate: ${(error as Error).message}\n`);
     return 2;
@@ -62,7 +63,7 @@ async function fix(args: string[], io: CliIO): Promise<number> {
   let configText: string | undefined;
   if (options.config) {
     try {
-      configText = await readFile(options.config, 'utf8');
+      configText = readNamedFile(jail, options.config).toString('utf8');
     } catch (error) {
       io.stderr(`bplus fix: cannot read configuration: ${(error as Error).message}\n`);
       return 2;
@@ -79,6 +80,13 @@ async function fix(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
+  try {
+    // Every target checked before the first is written: a refusal leaves the repository unchanged.
+    for (const file of plan.edits.keys()) source.jail.checkWritable(file);
+  } catch (error) {
+    io.stderr(`bplus fix: refusing to ${options.dryRun ? 'plan a write' : 'write'}: ${(error as Error).message}\n`);
+    return 2;
+  }
   if (options.dryRun) {
     for (const [file, content] of [...plan.edits].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const before = await source.read(file).then((b) => b.toString('utf8'), () => undefined);
@@ -86,12 +94,11 @@ async function fix(args: string[], io: CliIO): Promise<number> {
       else io.stdout(unifiedDiff(file, before, content));
     }
   } else {
-    const root = path.resolve(options.dir);
-    for (const [file, content] of plan.edits) {
-      const target = path.resolve(root, file);
-      if (!target.startsWith(root + path.sep)) throw new Error(`refusing to write outside ${root}: ${file}`);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, content);
+    try {
+      for (const [file, content] of plan.edits) source.jail.writeFile(file, content);
+    } catch (error) {
+      io.stderr(`bplus fix: refusing to write: ${(error as Error).message}\n`);
+      return 2;
     }
   }
   io.stdout(formatPlan(plan, options.dryRun));

@@ -3,13 +3,16 @@
  * 1 findings at that level, 2 usage or configuration errors. Every error is a message on stderr,
  * never a stack trace; a mistyped command or option gets a suggestion.
  */
-import { readFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { jailIfExists, readNamedFile } from '../source/jail.ts';
 import { UsageError, closest, oneOf, parseCommandArgs, refuseUnknownOptions, type OptionSpecs } from './args.ts';
 import { runCheckCommand, CHECK_USAGE } from './check-command.ts';
 import { packageVersion } from './version.ts';
 
 export { UsageError, oneOf } from './args.ts';
 export { packageVersion } from './version.ts';
+export { budgetFromFlags } from './budget-flags.ts';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -124,12 +127,17 @@ async function rules(args: string[], io: CliIO): Promise<number> {
 
 export { CHECK_USAGE };
 
+/**
+ * seal names its files itself: inside the working directory (the checkout it is run from) they are
+ * read and written through its jail, so a link committed there cannot lead a write outside.
+ */
 function defaultFileIO(io: CliIO) {
+  const jail = jailIfExists(process.cwd());
   return {
     ...io,
-    readFile: (p: string) => readFile(p, 'utf8'),
+    readFile: async (p: string) => readNamedFile(jail, p).toString('utf8'),
     writeFile: async (p: string, s: string) => {
-      const { writeFile } = await import('node:fs/promises');
+      if (jail?.names(p)) return jail.writeFile(path.resolve(p), s);
       await writeFile(p, s);
     },
   };

@@ -6,12 +6,12 @@
  * 2 on usage or configuration errors. Every file that could not be read is a warning on stderr,
  * since the matrix may then miss its policies.
  */
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { CONFIG_PATH, parseConfig, type LoadedConfig } from '../config/load.ts';
 import { connectivityOf, defaultEnvironment, repositoryConnections, serviceGraphOf } from '../engine/connectivity.ts';
 import { loadRepository } from '../model/repository.ts';
 import { checkServiceGraph, formatMatrix, type ConnectivityMatrix, type MatrixFormat } from '../netpol/index.ts';
+import { Jail, readNamedFile } from '../source/jail.ts';
 import { LocalSource } from '../source/local.ts';
 import type { GraphViolation } from '../netpol/graph.ts';
 import { UsageError, parseCommandArgs, stringValue } from './args.ts';
@@ -157,13 +157,24 @@ export function mermaidWithViolations(mermaid: string, violations: readonly Grap
 }
 
 async function readConfiguration(dir: string, configFile: string | undefined): Promise<LoadedConfig> {
+  const jail = new Jail(dir);
   if (configFile !== undefined) {
-    const text = await readFile(configFile, 'utf8').catch((error: Error) => {
-      throw new NetpolUsageError(`--config ${configFile}: ${error.message}`);
-    });
+    let text: string;
+    try {
+      text = readNamedFile(jail, configFile).toString('utf8');
+    } catch (error) {
+      throw new NetpolUsageError(`--config ${configFile}: ${(error as Error).message}`);
+    }
     return parseConfig(text, configFile);
   }
-  const text = await readFile(path.join(dir, CONFIG_PATH), 'utf8').catch(() => undefined);
+  let text: string | undefined;
+  try {
+    text = jail.readTextIfExists(CONFIG_PATH);
+  } catch (error) {
+    // A link out of the repository, a directory, a loop: a problem on the configuration, never its target.
+    const at = { path: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return { config: parseConfig('').config, problems: [{ ...at, code: 'config-invalid', message: `configuration could not be read: ${(error as Error).message}` }] };
+  }
   return parseConfig(text ?? '', CONFIG_PATH);
 }
 

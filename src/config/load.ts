@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseYaml } from '../yaml/parse.ts';
 import type { FileProblem, Locale, Location, ValuePath } from '../types.ts';
 import { configSchema, defaultConfig, type BplusConfig } from './schema.ts';
+import { trimConfigToBudget } from './budgets.ts';
 
 export const CONFIG_PATH = '.github/bplus.yml';
 
@@ -17,7 +18,14 @@ export interface LoadedConfig {
   locateConfig?: (path: ValuePath) => Location;
 }
 
+/** A configuration is a page of settings; past this size it is refused before it is parsed. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export function parseConfig(text: string, path = CONFIG_PATH, locale: Locale = 'en'): LoadedConfig {
+  if (text.length > MAX_CONFIG_BYTES) {
+    const at = { path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return { config: defaultConfig, problems: [{ ...at, code: 'limit-exceeded', message: `configuration: ${text.length} characters, over the limit of ${MAX_CONFIG_BYTES}; it was not read, the defaults apply` }] };
+  }
   const parsed = parseYaml(text);
   const problems: FileProblem[] = parsed.problems.map((p) => ({ ...p, path, code: 'config-invalid', message: `configuration: ${p.message}` }));
   const doc = parsed.docs[0];
@@ -27,8 +35,10 @@ export function parseConfig(text: string, path = CONFIG_PATH, locale: Locale = '
     problems.push({ ...extra.span, path, code: 'config-invalid', message: 'configuration: only one YAML document is read; the others are ignored' });
   }
   const locateConfig = (at: ValuePath): Location => ({ path, ...doc.locate(at) });
+  const budgeted = trimConfigToBudget(doc.value, path, locateConfig);
+  problems.push(...budgeted.problems);
   // zod's own Russian texts for the issues describeIssue does not phrase itself.
-  const result = locale === 'ru' ? configSchema.safeParse(doc.value, { error: z.locales.ru().localeError }) : configSchema.safeParse(doc.value);
+  const result = locale === 'ru' ? configSchema.safeParse(budgeted.value, { error: z.locales.ru().localeError }) : configSchema.safeParse(budgeted.value);
   if (result.success) return { config: result.data, problems, locateConfig };
   // One problem per unknown key, each on its own line.
   const issues = (result.error.issues as unknown as ConfigIssue[]).flatMap((i) => (i.code === 'unrecognized_keys' && i.keys && i.keys.length > 1 ? i.keys.map((k) => ({ ...i, keys: [k] })) : [i]));
@@ -39,7 +49,7 @@ export function parseConfig(text: string, path = CONFIG_PATH, locale: Locale = '
     problems.push({ ...at, path, code: 'config-invalid', message: describeIssue(issue, valueAt(doc.value, issue.path), locale) });
   }
   // Keep what is valid: retry with the offending top-level keys dropped.
-  const value = { ...(doc.value as Record<string, unknown>) };
+  const value = { ...(budgeted.value as Record<string, unknown>) };
   for (const issue of result.error.issues) delete value[String(issue.path[0])];
   const fallback = configSchema.safeParse(value);
   return { config: fallback.success ? fallback.data : defaultConfig, problems, locateConfig };

@@ -4,6 +4,17 @@
  */
 import { z } from 'zod';
 
+/** The most a repository's configuration may raise each budget to. */
+export const LIMIT_CEILINGS = {
+  maxFileBytes: 64 * 1024 * 1024,
+  maxExpandedBytes: 256 * 1024 * 1024,
+  maxDocumentsPerFile: 100_000,
+  maxObjects: 200_000,
+  maxEnvironments: 200,
+  maxExceptions: 10_000,
+  maxFindings: 1_000_000,
+} as const;
+
 export const serviceKinds = ['fastapi', 'celery', 'spa'] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
 
@@ -107,9 +118,20 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Budgets (docs/security.md): crossing one is a finding that names the file and the limit; the
+     * rest is still reviewed. The maxima are ceilings a repository's own configuration cannot pass.
+     */
     limits: z
       .object({
-        maxFileBytes: z.number().int().positive().default(1024 * 1024),
+        maxFileBytes: z.number().int().positive().max(LIMIT_CEILINGS.maxFileBytes).default(1024 * 1024),
+        /** Bytes (keys and scalars) one YAML document may expand to through aliases and merge keys. */
+        maxExpandedBytes: z.number().int().positive().max(LIMIT_CEILINGS.maxExpandedBytes).default(16 * 1024 * 1024),
+        maxDocumentsPerFile: z.number().int().positive().max(LIMIT_CEILINGS.maxDocumentsPerFile).default(5_000),
+        maxObjects: z.number().int().positive().max(LIMIT_CEILINGS.maxObjects).default(50_000),
+        maxEnvironments: z.number().int().positive().max(LIMIT_CEILINGS.maxEnvironments).default(20),
+        maxExceptions: z.number().int().positive().max(LIMIT_CEILINGS.maxExceptions).default(1_000),
+        maxFindings: z.number().int().positive().max(LIMIT_CEILINGS.maxFindings).default(10_000),
       })
       .strict()
       .prefault({}),

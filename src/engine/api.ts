@@ -1,4 +1,5 @@
 import type { Finding, Locale } from '../types.ts';
+import type { ReviewBudget } from './budget.ts';
 
 export interface ReviewOptions {
   locale?: Locale;
@@ -8,6 +9,8 @@ export interface ReviewOptions {
   configPath?: string;
   /** When set, only findings in these paths are kept (CLI `--changed-since`, pull requests). */
   onlyPaths?: ReadonlySet<string>;
+  /** Wall-clock and memory budget (src/engine/budget.ts); what it leaves unreached is reported. */
+  budget?: ReviewBudget;
 }
 
 export interface RuleSummary {

@@ -112,12 +112,20 @@ export function connectivityOf(model: RepositoryModel, environment = defaultEnvi
 function parsePort(value: number | string): { port: number; protocol: Protocol } | { name: string } | undefined {
   if (typeof value === 'number') return { port: value, protocol: 'TCP' };
   const text = value.trim();
-  const m = /^(?:(tcp|udp|sctp)[\s/:])?\s*(\d{1,5})(?:\s*[/\s:]\s*(tcp|udp|sctp))?$/i.exec(text);
-  if (m) {
-    const port = Number(m[2]);
-    if (port < 1 || port > 65535) return undefined;
-    const protocol = (m[1] ?? m[3] ?? 'TCP').toUpperCase() as Protocol;
-    return { port, protocol };
+  // Split on separators instead of one pattern with optional blanks on both sides of them, which
+  // backtracks polynomially on a long run of blanks.
+  const parts = text.split(/[\s/:]+/);
+  const isProtocol = (s: string | undefined) => s !== undefined && /^(?:tcp|udp|sctp)$/i.test(s);
+  const isPort = (s: string | undefined) => s !== undefined && /^\d{1,5}$/.test(s);
+  let port: string | undefined;
+  let protocol: string | undefined;
+  if (parts.length === 1 && isPort(parts[0])) port = parts[0];
+  else if (parts.length === 2 && isProtocol(parts[0]) && isPort(parts[1])) [protocol, port] = parts;
+  else if (parts.length === 2 && isPort(parts[0]) && isProtocol(parts[1])) [port, protocol] = parts;
+  if (port !== undefined) {
+    const number = Number(port);
+    if (number < 1 || number > 65535) return undefined;
+    return { port: number, protocol: (protocol ?? 'TCP').toUpperCase() as Protocol };
   }
   return text ? { name: text } : undefined;
 }

@@ -13,19 +13,23 @@ import { configurationProblems, resolveRuleOptions } from './configuration-check
 import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule } from './core-rules.ts';
 import { isValidatable, loadValidators } from './schema-validation.ts';
 import { loadRules } from './registry.ts';
+import { BudgetedSource, budgetSpent, unreachedProblems, type ReviewBudget } from './budget.ts';
 import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
 
 export const EXCEPTION_ANNOTATION_PREFIX = 'bplus.io/exception-';
 
-export async function reviewRepository(source: RepositorySource, options: ReviewOptions = {}): Promise<ReviewResult> {
+export async function reviewRepository(unbudgeted: RepositorySource, options: ReviewOptions = {}): Promise<ReviewResult> {
   const started = performance.now();
+  const budgeted = options.budget ? new BudgetedSource(unbudgeted, options.budget) : undefined;
+  const source = budgeted ?? unbudgeted;
   const listed = await source.list();
   const loadedConfig = await readConfig(source, listed, options);
   const model = await loadRepository(source, loadedConfig.config, listed);
+  if (budgeted) model.problems = unreachedProblems(model.problems, budgeted, [], undefined);
   const rules = await loadRules();
   await loadValidators(model.objects.filter(isValidatable));
   const waived: WaivedFinding[] = [];
-  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en', waived);
+  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en', waived, options.budget);
   const inScope = (f: Finding): boolean => !options.onlyPaths || options.onlyPaths.has(f.path);
   const kept = findings.filter(inScope);
   const keptWaived = waived.filter(inScope);
@@ -51,8 +55,11 @@ export function effectiveLevel(rule: Rule, config: BplusConfig): Level | 'off' {
   return rule.meta.level;
 }
 
-/** Findings of the rules; waived ones go to `waived` (when given) with their reason instead of vanishing. */
-export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedConfig: LoadedConfig, locale: Locale, waived?: WaivedFinding[]): Finding[] {
+/**
+ * Findings of the rules; waived ones go to `waived` (when given) with their reason instead of
+ * vanishing. A spent `budget` stops the remaining rules, and says which were not run.
+ */
+export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedConfig: LoadedConfig, locale: Locale, waived?: WaivedFinding[], budget?: ReviewBudget): Finding[] {
   const config = model.config;
   const findings: Finding[] = [];
   const build = (rule: Rule, level: Level, messageId: string, data: Record<string, string | number> | undefined, at: Location, fix?: Finding['fix']): Finding => {
@@ -92,10 +99,17 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     list.push(object);
     byKind.set(object.kind, list);
   }
+  const skipped: string[] = [];
+  let spent: string | undefined;
   // The schema check is a core rule with a check of its own: it runs after the platform rules.
   for (const rule of [...rules, schemaRule]) {
     const level = effectiveLevel(rule, config);
     if (level === 'off') continue;
+    spent ??= budgetSpent(budget);
+    if (spent) {
+      skipped.push(rule.meta.id);
+      continue;
+    }
     const context: RuleContext = {
       model,
       config,
@@ -116,7 +130,19 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
     };
     rule.check(context);
   }
-  return dedupe(findings).sort(compareFindings);
+  for (const problem of unreachedProblems([], undefined, skipped, spent)) emit(inputRule, 'failure', 'problem', { message: problem.message }, problem);
+  return keepFindingBudget(dedupe(findings).sort(compareFindings), config.limits.maxFindings, (message, at) => {
+    const finding: Finding = { ...at, ruleId: inputRule.meta.id, level: 'failure', messageId: 'problem', title: inputRule.meta.title[locale], message: formatMessage(inputRule.meta.messages.problem![locale], { message }) };
+    return finding;
+  });
+}
+
+/** The first `limit` findings (in report order), and one that says how many more were left out. */
+function keepFindingBudget(findings: Finding[], limit: number, finding: (message: string, at: Location) => Finding): Finding[] {
+  if (findings.length <= limit) return findings;
+  const first = findings[limit]!;
+  const at = { path: first.path, line: first.line, column: first.column, endLine: first.endLine, endColumn: first.endColumn };
+  return [...findings.slice(0, limit), finding(`${findings.length - limit} more finding(s), from this one on, over the limit of ${limit} (limits.maxFindings), were not kept`, at)];
 }
 
 /** `bplus.io/exception-<rule>: "<reason>"` on the object or its pod template. */

@@ -131,7 +131,9 @@ function digitCount(n: bigint): number {
 function normalize(mantissa: bigint, exponent: number): { mantissa: bigint; exponent: number } {
   if (mantissa === 0n) return { mantissa: 0n, exponent: 0 };
   const digits = mantissa.toString();
-  const trimmed = digits.replace(/0+$/, '');
+  let end = digits.length;
+  while (end > 1 && digits.charCodeAt(end - 1) === 48 /* 0 */) end--; // not /0+$/: quadratic on "000…x"
+  const trimmed = digits.slice(0, end);
   return { mantissa: BigInt(trimmed), exponent: exponent + (digits.length - trimmed.length) };
 }
 
@@ -264,8 +266,21 @@ export function tryParseQuantity(
 }
 
 // Go's strings.TrimSpace set (unicode.IsSpace); unlike String#trim it leaves U+FEFF alone.
-const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]';
-const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
+function isGoSpace(code: number): boolean {
+  return (
+    (code >= 9 && code <= 13) || code === 32 || code === 0x85 || code === 0xa0 || code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000
+  );
+}
+
+/** strings.TrimSpace, by index: `/^\s+|\s+$/g` is quadratic on a long run of spaces inside a value. */
+function goTrimSpace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isGoSpace(text.charCodeAt(start))) start++;
+  while (end > start && isGoSpace(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
 
 /**
  * What the API server accepts in a manifest: Quantity.UnmarshalJSON trims surrounding
@@ -275,7 +290,7 @@ const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
 export function tryParseManifestQuantity(
   value: unknown,
 ): { ok: true; quantity: Quantity } | { ok: false; error: string } {
-  return tryParseQuantity(typeof value === 'string' ? value.replace(GO_TRIM, '') : value);
+  return tryParseQuantity(typeof value === 'string' ? goTrimSpace(value) : value);
 }
 
 /** Exact three-way comparison of the values (formats are ignored, as in Quantity.Cmp). */

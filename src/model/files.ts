@@ -3,7 +3,7 @@
  * it could not be read. Nothing here throws for bad input.
  */
 import type { FileProblem } from '../types.ts';
-import { parseYaml, type ParsedYaml } from '../yaml/parse.ts';
+import { parseYaml, type ParsedYaml, type ParseOptions } from '../yaml/parse.ts';
 
 export interface YamlFile {
   path: string;
@@ -45,7 +45,7 @@ export function looksLikeJsonManifest(bytes: Buffer): boolean {
   return JSON_MANIFEST_SIGNATURE.every((pattern) => pattern.test(head));
 }
 
-export function decodeYamlFile(path: string, bytes: Buffer, options: { templates?: boolean } = {}): ReadOutcome {
+export function decodeYamlFile(path: string, bytes: Buffer, options: ParseOptions = {}): ReadOutcome {
   if (isJsonPath(path)) {
     // Most JSON files in a repository are not manifests (package.json, dashboards, JSONC
     // settings): only one that declares an object is reviewed, and only then are its flaws problems.

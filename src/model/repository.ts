@@ -17,6 +17,8 @@ import { KNOWN_KINDS, objectFromDocument } from './objects.ts';
 import { locatedObjectsOf, missingObjectLocator, templateIndexOf, type ChartRender } from './rendered.ts';
 import { LayeredValues, readValuesLayer, type ValuesLayer } from './values.ts';
 import { buildMarkerValues, locateHelmError, valuesToKeepAfterFailure } from '../helm/provenance.ts';
+import { chartShapeProblems } from './shape.ts';
+import { keepObjectBudget, yamlBudgets } from './budgets.ts';
 import { CONFIG_PATH } from '../config/load.ts';
 import { renderChart, type ChartTemplate, type RenderOutcome } from '../helm/render.ts';
 import os from 'node:os';
@@ -90,7 +92,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       if (!isJsonPath(entry.path) || looksLikeJsonManifest(bytes)) problems.push(tooLarge(entry.path, bytes.length, config.limits.maxFileBytes));
       return;
     }
-    const outcome = decodeYamlFile(entry.path, bytes);
+    const outcome = decodeYamlFile(entry.path, bytes, yamlBudgets(config));
     if (!outcome.ok) {
       if (outcome.problem) problems.push(outcome.problem);
       return;
@@ -107,6 +109,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       problems.push({ path: chartFile, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'chart-invalid', message: `${chartFile} is empty: a chart needs at least apiVersion, name and version` });
     }
     charts.push(chart);
+    problems.push(...chartShapeProblems(chart, yamlFiles));
   }
   for (const dir of findChartsWithoutChartYaml(paths, chartDirs)) {
     const values = files.find((f) => f.path === `${dir}/values.yaml` || f.path === `${dir}/values.yml`);
@@ -241,7 +244,9 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   }
 
   const ignored = config.ignore.length > 0 ? listed.filter((f) => matchesAny(f.path, config.ignore)).map((f) => f.path) : [];
-  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects, problems, ignored, templateTexts, renderedCharts, locateMissingObject, renders };
+  const kept = keepObjectBudget(objects, config);
+  problems.push(...kept.problems);
+  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects: kept.objects, problems, ignored, templateTexts, renderedCharts, locateMissingObject, renders };
 }
 
 const SCHEMA_REFUSAL = /values don't meet the specifications of the schema/;

@@ -123,15 +123,23 @@ export function checkServiceGraph(matrix: ConnectivityMatrix, graph: ServiceGrap
   const endpoints = matrix.endpoints;
   const serviceOf = new Map(endpoints.map((e) => [e.id, matrix.identity(e)]));
   const service = (e: Endpoint): string => serviceOf.get(e.id) ?? e.name;
-  const bySource = (name: string): Endpoint[] =>
-    // A wildcard source means the repository's own workloads: the peers outside it are not ours to fix.
-    name === ANY_SERVICE ? endpoints.filter((e) => !e.virtual) : endpoints.filter((e) => service(e) === name);
-  const byDestination = (name: string): Endpoint[] =>
-    name === ANY_SERVICE ? endpoints.filter((e) => !e.virtual) : endpoints.filter((e) => service(e) === name);
+  // Grouped once: looking a service's endpoints up by filtering every endpoint, inside the loop
+  // over sources, made the check quadratic in the number of workloads.
+  const ours = endpoints.filter((e) => !e.virtual);
+  const members = new Map<string, Endpoint[]>();
+  for (const e of endpoints) {
+    const list = members.get(service(e));
+    if (list) list.push(e);
+    else members.set(service(e), [e]);
+  }
+  // A wildcard means the repository's own workloads: the peers outside it are not ours to fix.
+  const bySource = (name: string): Endpoint[] => (name === ANY_SERVICE ? ours : (members.get(name) ?? []));
+  const byDestination = bySource;
 
   for (const edge of graph.forbid) {
+    const destinations = byDestination(edge.to);
     for (const a of bySource(edge.from)) {
-      for (const b of byDestination(edge.to)) {
+      for (const b of destinations) {
         if (a.id === b.id || (a.external && b.external)) continue;
         const connection = openConnection(matrix, a, b, edge, true);
         if (!connection) continue;
@@ -150,8 +158,9 @@ export function checkServiceGraph(matrix: ConnectivityMatrix, graph: ServiceGrap
   }
 
   for (const edge of graph.allow) {
+    const destinations = byDestination(edge.to);
     for (const a of bySource(edge.from)) {
-      for (const b of byDestination(edge.to)) {
+      for (const b of destinations) {
         if (a.id === b.id || (a.external && b.external)) continue;
         if (service(a) === service(b)) continue;
         if (openConnection(matrix, a, b, edge, false)) continue;

@@ -33,10 +33,54 @@ export const MIN_RSA_BITS = 2048;
 /** A freshly rotated certificate starts "now" on the controller's clock; tolerate a little skew. */
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+/**
+ * PEM blocks as `/-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g` finds them, without
+ * its cost: the lazy body rescans to the end of the text from every BEGIN that has no END
+ * (quadratic on a committed `.pem` of repeated BEGIN lines). The END lines are indexed once by type.
+ */
+export function pemBlocks(pem: string): Array<{ type: string; body: string }> {
+  const ends = new Map<string, number[]>();
+  for (let at = pem.indexOf('-----END '); at !== -1; at = pem.indexOf('-----END ', at + 1)) {
+    const type = pemType(pem, at + '-----END '.length);
+    if (type === undefined) continue;
+    const list = ends.get(type);
+    if (list) list.push(at);
+    else ends.set(type, [at]);
+  }
+  const blocks: Array<{ type: string; body: string }> = [];
+  // BEGINs are visited in order, so each type's END list is walked forward once.
+  const cursor = new Map<string, number>();
+  let from = 0;
+  for (let at = pem.indexOf('-----BEGIN ', from); at !== -1; at = pem.indexOf('-----BEGIN ', from)) {
+    from = at + 1;
+    const typeStart = at + '-----BEGIN '.length;
+    const type = pemType(pem, typeStart);
+    if (type === undefined) continue;
+    let bodyStart = typeStart + type.length + 5;
+    if (pem[bodyStart] === '\r') bodyStart++;
+    if (pem[bodyStart] !== '\n') continue;
+    bodyStart++;
+    const list = ends.get(type) ?? [];
+    let index = cursor.get(type) ?? 0;
+    while (index < list.length && list[index]! < bodyStart) index++;
+    cursor.set(type, index);
+    const end = list[index];
+    if (end === undefined) continue;
+    blocks.push({ type, body: pem.slice(bodyStart, end) });
+    from = end + '-----END '.length + type.length + 5;
+  }
+  return blocks;
+}
+
+/** The `[A-Z0-9 ]+` type at `start` when `-----` follows it. */
+function pemType(pem: string, start: number): string | undefined {
+  let end = start;
+  while (end < pem.length && /[A-Z0-9 ]/.test(pem[end]!)) end++;
+  return end > start && pem.startsWith('-----', end) ? pem.slice(start, end) : undefined;
+}
 
 export function loadSealingCertificate(pem: string, now: Date = new Date()): SealingCertificate {
-  const blocks = [...pem.matchAll(PEM_BLOCK)].map((m) => ({ type: m[1] ?? '', body: m[2] ?? '' }));
+  const blocks = pemBlocks(pem);
 
   if (blocks.some((b) => b.type.endsWith('PRIVATE KEY'))) {
     // Sealing needs only the public certificate; a private key next to it is one `git add` away
@@ -121,7 +165,7 @@ export function sshFingerprint(publicKey: KeyObject): string {
     sshString(mpint(Buffer.from(jwk.e, 'base64url'))),
     sshString(mpint(Buffer.from(jwk.n, 'base64url'))),
   ]);
-  return `SHA256:${createHash('sha256').update(wire).digest('base64').replace(/=+$/, '')}`;
+  return `SHA256:${createHash('sha256').update(wire).digest('base64').split('=', 1)[0]}`;
 }
 
 function sshString(bytes: Buffer): Buffer {

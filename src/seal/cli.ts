@@ -136,9 +136,20 @@ function parseArgs(args: string[]): SealArgs | 'help' {
   let mergeInto: string | undefined;
   let output: string | undefined;
   let inPlace = false;
+  let optionsEnded = false;
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
+    // After `--` every argument is a file, even one named like an option.
+    if (!optionsEnded && arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    if (optionsEnded) {
+      if (input !== undefined) throw new UsageError(`one input file only (got ${input} and ${arg})`);
+      input = arg;
+      continue;
+    }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const value = (): string => {

@@ -1,18 +1,30 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Jail } from './jail.ts';
 import type { RepositorySource, SourceEntry } from './types.ts';
 
 /** Directories that are never part of what a repository deploys. */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.tools', '.terraform']);
 
-/** A local checkout. Symbolic links are not followed: a link could leave the repository. */
+/**
+ * A local checkout, read through the jail (src/source/jail.ts). Symbolic links are listed as Git
+ * lists them (as files, directories included) and read only when their target is a regular file
+ * inside the repository; otherwise reading one fails with a message that becomes a finding.
+ */
 export class LocalSource implements RepositorySource {
   readonly name: string;
   private readonly root: string;
+  private jailed?: Jail;
 
   constructor(root: string) {
     this.root = path.resolve(root);
     this.name = root;
+  }
+
+  /** The jail over this checkout (the root must exist). */
+  get jail(): Jail {
+    this.jailed ??= new Jail(this.root);
+    return this.jailed;
   }
 
   // Synchronous file system calls: for a local checkout they are several times cheaper than the
@@ -26,15 +38,19 @@ export class LocalSource implements RepositorySource {
     }
     if (!isDirectory) throw new Error(`${this.name}: not a directory`);
     const entries: SourceEntry[] = [];
+    const root = this.jail.root;
     const walk = (relative: string): void => {
-      const dirents = readdirSync(path.join(this.root, relative), { withFileTypes: true });
+      const dirents = readdirSync(path.join(root, relative), { withFileTypes: true });
       dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const dirent of dirents) {
         const child = relative ? `${relative}/${dirent.name}` : dirent.name;
         if (dirent.isDirectory()) {
           if (!SKIPPED_DIRECTORIES.has(dirent.name)) walk(child);
         } else if (dirent.isFile()) {
-          entries.push({ path: child, size: statSync(path.join(this.root, child)).size });
+          entries.push({ path: child, size: lstatSync(path.join(root, child)).size });
+        } else if (dirent.isSymbolicLink()) {
+          // The size of what the link leads to, so that the size cap applies before it is read.
+          entries.push({ path: child, size: this.linkTargetSize(child) });
         }
       }
     };
@@ -42,10 +58,17 @@ export class LocalSource implements RepositorySource {
     return entries;
   }
 
+  /** A link's target's size when it is inside; otherwise the link's own (reading it will fail). */
+  private linkTargetSize(file: string): number {
+    try {
+      return statSync(this.jail.realPath(file)).size;
+    } catch {
+      return lstatSync(path.join(this.jail.root, file)).size;
+    }
+  }
+
   async read(file: string): Promise<Buffer> {
-    const resolved = path.resolve(this.root, file);
-    if (!resolved.startsWith(this.root + path.sep)) throw new Error(`${file}: outside the repository`);
-    return readFileSync(resolved);
+    return this.jail.readFile(file);
   }
 }
 

@@ -22,7 +22,7 @@ export interface YamlDocument {
 }
 
 export interface YamlProblem extends Span {
-  code: 'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-alias-bomb';
+  code: 'yaml-syntax' | 'yaml-duplicate-key' | 'yaml-alias-bomb' | 'limit-exceeded';
   message: string;
 }
 
@@ -37,9 +37,16 @@ export interface ParseOptions {
   templates?: boolean;
   /** Upper bound on the nodes a document may expand to through aliases. */
   maxExpandedNodes?: number;
+  /** Upper bound on the bytes (keys and scalars) a document may expand to through aliases and merge keys. */
+  maxExpandedBytes?: number;
+  /** Documents read from one file; the rest is a problem on the first one left out. */
+  maxDocuments?: number;
 }
 
 const DEFAULT_MAX_EXPANDED_NODES = 200_000;
+const DEFAULT_MAX_EXPANDED_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_DOCUMENTS = 5_000;
+
 
 /**
  * YAML 1.2 core types plus merge keys, as Kubernetes and Helm read YAML: no timestamps (a date in
@@ -60,8 +67,16 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml 
   const source = masked ? masked.text : text;
   const docs: YamlDocument[] = [];
   const problems: YamlProblem[] = [];
-  for (const chunk of splitDocuments(source)) {
+  const chunks = splitDocuments(source);
+  const maxDocuments = options.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
+  for (const chunk of chunks.slice(0, maxDocuments)) {
     parseChunk(source, chunk, lines, masked, options, docs, problems);
+  }
+  if (chunks.length > maxDocuments) {
+    const first = chunks[maxDocuments]!;
+    // On the `---` line that starts the first document left out.
+    const at = lines.span(first.start, first.start);
+    problems.push({ ...at, column: 1, endColumn: lines.lineEndColumn(at.line), code: 'limit-exceeded', message: `this file has ${chunks.length} YAML documents, over the limit of ${maxDocuments} (limits.maxDocumentsPerFile); the documents from this one on were not reviewed` });
   }
   return { docs, problems, lines };
 }
@@ -112,26 +127,40 @@ function parseChunk(
   problems: YamlProblem[],
 ): void {
   const body = source.slice(chunk.start, chunk.end);
-  let value: unknown;
-  try {
-    value = yaml.load(body, { schema: KUBERNETES_SCHEMA });
-  } catch (error) {
-    problems.push(toProblem(error, chunk.start, body.trimEnd().length, lines));
-    return;
-  }
-  if (value === undefined || value === null) return;
-  // Aliases are the only way a small text becomes a huge value; without `*` there are none.
-  const limit = options.maxExpandedNodes ?? DEFAULT_MAX_EXPANDED_NODES;
-  if (body.includes('*') && expandedSize(value, limit) === Infinity) {
+  const limits = {
+    nodes: options.maxExpandedNodes ?? DEFAULT_MAX_EXPANDED_NODES,
+    bytes: options.maxExpandedBytes ?? DEFAULT_MAX_EXPANDED_BYTES,
+  };
+  const bomb = (over: 'nodes' | 'bytes'): void => {
     const at = lines.span(chunk.start + (body.length - body.trimStart().length), chunk.start + body.trimEnd().length);
     problems.push({
       ...at,
       endLine: at.line,
       endColumn: at.column,
       code: 'yaml-alias-bomb',
-      message: `this document expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`,
+      message:
+        over === 'nodes'
+          ? `this document expands to more than ${limits.nodes} nodes through aliases (an "alias bomb"); it was not reviewed`
+          : `this document expands to more than ${limits.bytes} bytes through aliases (an "alias bomb", limits.maxExpandedBytes); it was not reviewed`,
     });
+  };
+  // An alias used as a mapping key is turned into a string while js-yaml loads (`? *list : v`
+  // joins the whole list), before any count after the load could stop it: with aliases about,
+  // the load counts every alias reference as it closes and stops past the byte budget.
+  const listener = body.includes('*') ? aliasBudgetListener(limits.bytes) : undefined;
+  let value: unknown;
+  try {
+    value = yaml.load(body, { schema: KUBERNETES_SCHEMA, ...(listener ? { listener: listener as never } : {}) });
+  } catch (error) {
+    if (error instanceof AliasBudgetExceeded) return bomb('bytes');
+    problems.push(toProblem(error, chunk.start, body.trimEnd().length, lines));
     return;
+  }
+  if (value === undefined || value === null) return;
+  // Aliases are the only way a small text becomes a huge value; without `*` there are none.
+  if (body.includes('*')) {
+    const over = expandedSize(value, limits);
+    if (over) return bomb(over);
   }
   if (masked) value = restoreTemplateActions(value, masked);
   // Positions are recorded only when a document is first located: most documents of a review
@@ -220,27 +249,60 @@ function toProblem(error: unknown, base: number, bodyLength: number, lines: Line
   };
 }
 
+class AliasBudgetExceeded extends Error {}
+
 /**
- * Counts the nodes a value would have if every alias were copied out, memoised by identity so
- * that the count itself stays linear. Returns Infinity past `limit`.
+ * A js-yaml listener that adds up the expanded size of every collection closed a second time (an
+ * alias to it) and throws past `maxBytes`. Memoised sizes keep it linear in the document.
  */
-function expandedSize(value: unknown, limit: number): number {
-  const memo = new Map<object, number>();
-  const visit = (v: unknown, depth: number): number => {
-    if (v === null || typeof v !== 'object') return 1;
-    if (depth > 1000) return Infinity;
-    const cached = memo.get(v);
-    if (cached !== undefined) return cached;
-    memo.set(v, Infinity); // a cycle counts as unbounded
-    let total = 1;
-    const children = Array.isArray(v) ? v : Object.values(v);
-    for (const child of children) {
-      total += visit(child, depth + 1);
-      if (total > limit) break;
+function aliasBudgetListener(maxBytes: number): (event: string, state: { result: unknown }) => void {
+  const closed = new WeakSet<object>();
+  const memo = new Map<object, { nodes: number; bytes: number }>();
+  let total = 0;
+  return (event, state) => {
+    if (event !== 'close') return;
+    const result = state.result;
+    if (result === null || typeof result !== 'object') return;
+    if (!closed.has(result)) {
+      closed.add(result);
+      return;
     }
-    const size = total > limit ? Infinity : total;
-    memo.set(v, size);
-    return size;
+    total += sizeOf(result, memo, { nodes: Infinity, bytes: maxBytes }, 0).bytes;
+    if (total > maxBytes) throw new AliasBudgetExceeded();
   };
-  return visit(value, 0);
+}
+
+/**
+ * Counts the nodes and bytes (keys and scalars) a value would have if every alias were copied out,
+ * memoised by identity so that the count itself stays linear. Says which limit was crossed, if any.
+ */
+function expandedSize(value: unknown, limits: { nodes: number; bytes: number }): 'nodes' | 'bytes' | undefined {
+  const total = sizeOf(value, new Map(), limits, 0);
+  return total.nodes > limits.nodes ? 'nodes' : total.bytes > limits.bytes ? 'bytes' : undefined;
+}
+
+const UNBOUNDED = { nodes: Infinity, bytes: Infinity };
+
+function sizeOf(v: unknown, memo: Map<object, { nodes: number; bytes: number }>, limits: { nodes: number; bytes: number }, depth: number): { nodes: number; bytes: number } {
+  if (v === null || typeof v !== 'object') return { nodes: 1, bytes: typeof v === 'string' ? v.length : 8 };
+  if (depth > 1000) return UNBOUNDED;
+  const cached = memo.get(v);
+  if (cached !== undefined) return cached;
+  memo.set(v, UNBOUNDED); // a cycle counts as unbounded
+  let nodes = 1;
+  let bytes = 0;
+  const add = (key: string, child: unknown): boolean => {
+    const size = sizeOf(child, memo, limits, depth + 1);
+    nodes += size.nodes;
+    bytes += key.length + size.bytes;
+    return nodes > limits.nodes || bytes > limits.bytes;
+  };
+  if (Array.isArray(v)) {
+    for (const child of v) if (add('', child)) break;
+  } else {
+    for (const key in v) if (Object.hasOwn(v, key) && add(key, (v as Record<string, unknown>)[key])) break;
+  }
+  const size = nodes > limits.nodes ? { nodes: Infinity, bytes } : bytes > limits.bytes ? { nodes, bytes: Infinity } : { nodes, bytes };
+  memo.set(v, size);
+  return size;
 }

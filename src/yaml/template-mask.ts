@@ -55,14 +55,22 @@ function maskOne(text: string, action: string, offset: number, actions: string[]
     // Multi-line actions (comments, long pipelines) become blank lines of the same shape.
     return action.replace(/[^\n]/g, ' ');
   }
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const before = text.slice(lineStart, offset);
-  const afterEnd = text.indexOf('\n', offset + action.length);
-  const after = text.slice(offset + action.length, afterEnd === -1 ? text.length : afterEnd);
-  if (/^\s*$/.test(before) && /^\s*$/.test(after)) return '#' + ' '.repeat(action.length - 1);
+  // Scanned only over blanks: each run of blanks is read by the actions on either side of it,
+  // never the whole line once per action (a long line of actions would be quadratic).
+  if (onlyBlanksBetweenLineAnd(text, offset, -1) && onlyBlanksBetweenLineAnd(text, offset + action.length, 1)) return '#' + ' '.repeat(action.length - 1);
   const id = String(actions.length);
   actions.push(action);
   return MARK + id + FILL.repeat(Math.max(0, action.length - id.length - 1));
+}
+
+/** Whether only blanks lie between `from` and the line's start (step -1) or end (step 1). */
+function onlyBlanksBetweenLineAnd(text: string, from: number, step: 1 | -1): boolean {
+  for (let i = step === 1 ? from : from - 1; i >= 0 && i < text.length; i += step) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) return true;
+    if (ch !== 32 && ch !== 9 && ch !== 13 && ch !== 11 && ch !== 12 && !/\s/.test(text[i]!)) return false;
+  }
+  return true;
 }
 
 /** Whether `offset` lies in a YAML comment: after a `#` that starts a line or follows a blank, outside quotes. */

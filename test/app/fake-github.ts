@@ -74,6 +74,8 @@ export interface FakeGitHubOptions {
   latencyMs?: number;
   /** Recursive tree listings longer than this come back `truncated`, as GitHub does over 100,000. */
   maxRecursiveEntries?: number;
+  /** Paths of the head tree stored as symbolic links (mode 120000; the content is the link's target). */
+  symlinks?: ReadonlySet<string>;
 }
 
 /** Reads a directory into a tree (paths with `/`), skipping `.git`. */
@@ -386,7 +388,8 @@ export class FakeGitHub {
         entries.push({ path: sub, mode: '040000', type: 'tree', sha: treeSha });
       }
       if (recursive || parts.length === 1) {
-        entries.push({ path: rel, mode: '100644', type: 'blob', sha: gitBlobSha(content), size: content.length });
+        const mode = this.options.symlinks?.has(file) ? '120000' : '100644';
+        entries.push({ path: rel, mode, type: 'blob', sha: gitBlobSha(content), size: content.length });
       }
     }
     const max = this.options.maxRecursiveEntries;

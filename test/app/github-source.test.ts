@@ -10,8 +10,8 @@ import { FakeGitHub, type Tree } from './fake-github.ts';
 const SHA = 'c'.repeat(40);
 let fake: FakeGitHub;
 
-async function sourceOver(head: Tree, options: { maxRecursiveEntries?: number; batchSize?: number } = {}) {
-  fake = new FakeGitHub({ owner: 'o', repo: 'r', base: new Map(), head, headSha: SHA, pullNumber: 1, maxRecursiveEntries: options.maxRecursiveEntries });
+async function sourceOver(head: Tree, options: { maxRecursiveEntries?: number; batchSize?: number; symlinks?: Set<string> } = {}) {
+  fake = new FakeGitHub({ owner: 'o', repo: 'r', base: new Map(), head, headSha: SHA, pullNumber: 1, maxRecursiveEntries: options.maxRecursiveEntries, symlinks: options.symlinks });
   await fake.start();
   const client = new Octokit({ baseUrl: `http://${fake.host}/api/v3` });
   return new GitHubSource(client, { owner: 'o', repo: 'r', commit: SHA, batchSize: options.batchSize });
@@ -70,5 +70,25 @@ describe('GitHubSource', () => {
     const listed = await source.list();
     expect(listed.map((e) => e.path).sort()).toEqual([...tree.keys()].sort());
     expect(fake.requests.filter((r) => r.query.get('recursive') === null).length).toBeGreaterThan(0);
+  });
+
+  it('lists symbolic links (mode 120000) and follows one only to a file of the same tree', async () => {
+    const tree: Tree = new Map([
+      ['charts/a/values.yaml', Buffer.from('a: 1\n')],
+      ['charts/b/values.yaml', Buffer.from('../a/values.yaml')],
+      ['charts/b/values-prod.yaml', Buffer.from('/etc/passwd')],
+      ['charts/b/values-dev.yaml', Buffer.from('../../../outside.yaml')],
+      ['charts/b/values-qa.yaml', Buffer.from('values-stage.yaml')],
+      ['charts/b/values-stage.yaml', Buffer.from('values-qa.yaml')],
+      ['charts/b/values-x.yaml', Buffer.from('../a')],
+    ]);
+    const links = new Set([...tree.keys()].filter((p) => p.startsWith('charts/b/')));
+    const source = await sourceOver(tree, { symlinks: links });
+    expect((await source.list()).map((e) => e.path)).toContain('charts/b/values-prod.yaml');
+    expect((await source.read('charts/b/values.yaml')).toString()).toBe('a: 1\n');
+    await expect(source.read('charts/b/values-prod.yaml')).rejects.toThrow(/outside the repository/);
+    await expect(source.read('charts/b/values-dev.yaml')).rejects.toThrow(/outside the repository/);
+    await expect(source.read('charts/b/values-qa.yaml')).rejects.toThrow(/loop of symbolic links/);
+    await expect(source.read('charts/b/values-x.yaml')).rejects.toThrow(/not a file of this commit/);
   });
 });

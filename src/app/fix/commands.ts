@@ -5,7 +5,8 @@
  */
 export type Command = { name: 'fix'; rules: string[] } | { name: 'check' } | { name: 'help' } | { name: 'unknown'; word: string };
 
-const LINE = /^\/bplus(?:\s+(\S+))?(.*)$/;
+// `s`: the rest of a line is always `.*` to its end, so the word before it never backtracks.
+const LINE = /^\/bplus(?:\s+(\S+))?(.*)$/s;
 
 export function parseCommand(body: string | null | undefined): Command | undefined {
   if (!body) return undefined;

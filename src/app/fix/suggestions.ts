@@ -78,10 +78,37 @@ export function reviewBody(intro: string, outside: readonly string[]): string {
 
 /** `key: value` or a bare scalar that the credential detector would flag. */
 export function mayHoldCredential(line: string): boolean {
-  const m = /^\s*(?:-\s+)?["']?([^"':#]+?)["']?\s*:\s*(.*?)\s*(?:#.*)?$/.exec(line);
+  const m = keyAndValue(line);
   if (m) return detectCredential(m[1], m[2]!.replace(/^["']|["']$/g, '')) !== undefined || (m[2] !== '' && credentialShape(m[2]!) !== undefined);
   const scalar = line.replace(/^\s*-\s*/, '').trim();
   return scalar !== '' && credentialShape(scalar) !== undefined;
+}
+
+/**
+ * `[ws][- ]["']key["'] : value # comment` split by index, as
+ * `/^\s*(?:-\s+)?["']?([^"':#]+?)["']?\s*:\s*(.*?)\s*(?:#.*)?$/` would: that pattern backtracks to
+ * the fifth power of a line of blanks and colons.
+ */
+function keyAndValue(line: string): [string, string, string] | undefined {
+  let i = 0;
+  while (i < line.length && /\s/.test(line[i]!)) i++;
+  if (line[i] === '-' && /\s/.test(line[i + 1] ?? '')) {
+    i++;
+    while (i < line.length && /\s/.test(line[i]!)) i++;
+  }
+  if (line[i] === '"' || line[i] === "'") i++;
+  let end = i;
+  while (end < line.length && !`"':#`.includes(line[end]!)) end++;
+  const key = line.slice(i, end).trimEnd();
+  if (key === '') return undefined;
+  let at = end;
+  if (line[at] === '"' || line[at] === "'") at++;
+  while (at < line.length && /\s/.test(line[at]!)) at++;
+  if (line[at] !== ':') return undefined;
+  const rest = line.slice(at + 1);
+  const hash = rest.indexOf('#');
+  const value = (hash === -1 ? rest : rest.slice(0, hash)).trim();
+  return [line, key, value];
 }
 
 function fence(text: string, lang: string): string {
