@@ -574,7 +574,36 @@ export interface HelmErrorLocation {
 }
 
 const SCHEMA_ERROR = /^- at '([^']*)': (.+)$/;
-const TEMPLATE_POSITION = /\(?([\w.@-]+(?:\/[\w.@-]+)*\.(?:yaml|yml|tpl|txt|json)):(\d+)(?::(\d+))?\)?/;
+const TEMPLATE_EXTENSIONS = ['.yaml', '.yml', '.tpl', '.txt', '.json'];
+const PATH_CHAR = /[\w.@/-]/;
+
+/**
+ * The first `chart/templates/x.yaml:12` Helm names in its output. Found by a scan, not a regular
+ * expression: a path pattern with `.` both inside and before the extension backtracks
+ * polynomially on a long run of path characters, and Helm's output repeats repository text.
+ * Each `:<digit>` is looked at once, and the run of path characters before it is walked once
+ * (runs between two colons do not overlap), so the scan is linear in the output.
+ */
+export function findTemplatePosition(text: string): { file: string; line: number; column?: number } | undefined {
+  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', colon + 1)) {
+    let digitsEnd = colon + 1;
+    while (digitsEnd < text.length && text.charCodeAt(digitsEnd) >= 48 && text.charCodeAt(digitsEnd) <= 57) digitsEnd++;
+    if (digitsEnd === colon + 1) continue;
+    let start = colon;
+    while (start > 0 && PATH_CHAR.test(text[start - 1]!)) start--;
+    // Segments are never empty: a path starts after the last `//` and after leading slashes.
+    let file = text.slice(start, colon);
+    const doubled = file.lastIndexOf('//');
+    if (doubled !== -1) file = file.slice(doubled + 2);
+    file = file.replace(/^\/+/, '');
+    if (file === '' || file.endsWith('/') || !TEMPLATE_EXTENSIONS.some((ext) => file.endsWith(ext) && file.length > ext.length)) continue;
+    let columnEnd = digitsEnd + 1;
+    while (text[digitsEnd] === ':' && columnEnd < text.length && text.charCodeAt(columnEnd) >= 48 && text.charCodeAt(columnEnd) <= 57) columnEnd++;
+    const column = columnEnd > digitsEnd + 1 ? Number(text.slice(digitsEnd + 1, columnEnd)) : undefined;
+    return { file, line: Number(text.slice(colon + 1, digitsEnd)), ...(column === undefined ? {} : { column }) };
+  }
+  return undefined;
+}
 
 /**
  * Where the errors of a `helm template` that failed belong. A values schema violation
@@ -603,11 +632,11 @@ export function locateHelmError(stderr: string, values: LayeredValues, templates
     out.push({ location: values.locate(valuesPath), message: `${chart ? `${chart}: ` : ''}at '${schema[1]}': ${schema[2]}` });
   }
   if (out.length > 0) return out;
-  const position = TEMPLATE_POSITION.exec(stderr);
+  const position = findTemplatePosition(stderr);
   if (!position) return undefined;
-  const file = templates.bySource(position[1]!);
+  const file = templates.bySource(position.file);
   if (!file) return undefined;
-  const lineNumber = Number(position[2]);
+  const lineNumber = position.line;
   const message = stderr.trim().replace(/^Error:\s*/, '');
   const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
   const prefix = file.valuesPrefix ?? [];
@@ -616,7 +645,7 @@ export function locateHelmError(stderr: string, values: LayeredValues, templates
   for (const read of reads) {
     if (read.length > 0 && anyPrefixSet(values, read)) return [{ location: values.locate(read), message }];
   }
-  const column = Number(position[3] ?? 1);
+  const column = position.column ?? 1;
   return [{ location: { path: file.path, line: lineNumber, column, endLine: lineNumber, endColumn: column }, message }];
 }
 
@@ -688,10 +717,10 @@ export class RenderedProvenance {
  * no template line, or the line reads nothing from the values.
  */
 export function valuesToKeepAfterFailure(stderr: string, templates: TemplateIndex): ValuePath[] {
-  const position = TEMPLATE_POSITION.exec(stderr);
-  const file = position ? templates.bySource(position[1]!) : undefined;
+  const position = findTemplatePosition(stderr);
+  const file = position ? templates.bySource(position.file) : undefined;
   if (!position || !file) return [];
-  const lineNumber = Number(position[2]);
+  const lineNumber = position.line;
   const prefix = file.valuesPrefix ?? [];
   const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
   const onLine = readsOnLine(file.text, lineNumber).map((r) => (r[0] === 'global' ? r : [...prefix, ...r]));

@@ -57,18 +57,26 @@ interface Action {
   body: string;
 }
 
-const ACTION = /\{\{-?([\s\S]*?)-?\}\}/g;
 const VALUES_REF = /(?:\$|\.root|\.Root)?\.Values((?:\.[A-Za-z_][\w-]*)+)/g;
 const VAR_BIND = /\$([A-Za-z_]\w*)\s*:?=\s*(?:\(?\s*)(?:default\s+\S+\s+)?((?:\$|\.root|\.)?\.?Values(?:\.[A-Za-z_][\w-]*)*|\$[A-Za-z_]\w*(?:\.[A-Za-z_][\w-]*)*)/g;
 const VAR_REF = /\$([A-Za-z_]\w*)((?:\.[A-Za-z_][\w-]*)*)/g;
 
+/**
+ * Every `{{ … }}` action. A scan, not `/\{\{-?([\s\S]*?)-?\}\}/g`: that lazy pattern walks to the
+ * end of the text from every `{{` that is never closed, quadratic on a template of many `{{`.
+ * Once no `}}` follows, no later `{{` can be closed either, so the scan stops there.
+ */
 function actionsOf(text: string): Action[] {
   const out: Action[] = [];
-  ACTION.lastIndex = 0;
-  for (let m = ACTION.exec(text); m; m = ACTION.exec(text)) {
-    const body = m[1]!.trim();
-    if (body.startsWith('/*')) continue;
-    out.push({ start: m.index, end: m.index + m[0].length, body });
+  for (let open = text.indexOf('{{'); open !== -1; ) {
+    const close = text.indexOf('}}', open + 2);
+    if (close === -1) break;
+    let body = text.slice(open + 2, close);
+    if (body.startsWith('-')) body = body.slice(1);
+    if (body.endsWith('-')) body = body.slice(0, -1);
+    body = body.trim();
+    if (!body.startsWith('/*')) out.push({ start: open, end: close + 2, body });
+    open = text.indexOf('{{', close + 2);
   }
   return out;
 }
