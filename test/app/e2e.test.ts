@@ -5,7 +5,6 @@
  * HTTP as GitHub does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
@@ -24,20 +23,14 @@ import {
   pullRequestPayload,
   REPO,
   ROOT,
-  testPrivateKey,
   violatingVariant,
   WEBHOOK_SECRET,
+  appEnvironment,
+  freePort,
 } from './harness.ts';
 
 const VARIANT = 'tr-k8s-3-no-limits';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the server process reviews a pull request on the fixture repository', () => {
   const base = fixtureTree();
@@ -52,20 +45,7 @@ describe('the server process reviews a pull request on the fixture repository', 
     const port = await freePort();
     server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/app/server.ts')], {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        APP_ID: String(APP_ID),
-        PRIVATE_KEY: testPrivateKey(),
-        WEBHOOK_SECRET,
-        GHE_HOST: fake.host,
-        GHE_PROTOCOL: 'http',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
-        NODE_ENV: 'production',
-      },
+      env: appEnvironment(fake.host, { HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'production' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

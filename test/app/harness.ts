@@ -5,6 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Probot, ProbotOctokit } from 'probot';
@@ -107,4 +108,27 @@ export function testProbot(fakeHost: string): Probot {
     // Probot replaces a plain `throttle` default with its own: override after its merge.
     Octokit: ProbotOctokit.defaults((options: any) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
   });
+}
+
+/** A port free on loopback right now (the server processes under test bind it next). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The environment of an App process (server or built function) talking to the local GitHub API. */
+export function appEnvironment(fakeHost: string, extra: Record<string, string> = {}): Record<string, string | undefined> {
+  return {
+    PATH: process.env.PATH,
+    APP_ID: String(APP_ID),
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET,
+    GHE_HOST: fakeHost,
+    GHE_PROTOCOL: 'http',
+    LOG_FORMAT: 'json',
+    ...extra,
+  };
 }

@@ -5,23 +5,16 @@
  * shows why it matters (writes of the two instances land together).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
 import { FakeGitHub, type RecordedRequest } from './fake-github.ts';
-import { APP_ID, fixtureTree, OWNER, pullRequestPayload, REPO, ROOT, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
+import { APP_ID, appEnvironment, fixtureTree, freePort, OWNER, pullRequestPayload, REPO, ROOT, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
 
 const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
 if (!redisServer) console.warn('Redis tests skipped: redis-server is not installed (apt-get install redis-server; .ci/run does it)');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -41,20 +34,7 @@ async function startInstance(fake: FakeGitHub, redisUrl?: string): Promise<Insta
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/app/server.ts')], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      APP_ID: String(APP_ID),
-      PRIVATE_KEY: testPrivateKey(),
-      WEBHOOK_SECRET,
-      GHE_HOST: fake.host,
-      GHE_PROTOCOL: 'http',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-    },
+    env: appEnvironment(fake.host, { HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const instance: Instance = { process: child, url: `http://127.0.0.1:${port}`, log: '' };

@@ -8,26 +8,18 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
 import { CHECK_RUN_NAME } from '../../src/report/check-run.ts';
 import { FakeGitHub } from './fake-github.ts';
-import { APP_ID, examplePayload, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
+import { APP_ID, appEnvironment, examplePayload, freePort, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
 
 const FUNCTION = 'functions/api/github/webhooks/index.func';
 /** Vercel's limit on a function's uncompressed size. */
 const VERCEL_LIMIT_BYTES = 250 * 1024 * 1024;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function sizeOf(file: string): number {
   const info = statSync(file);
@@ -78,17 +70,7 @@ describe('the function built by `vercel build`, under Node 24', () => {
     await fake.start();
     const port = await freePort();
     launcher = spawn(node24, [path.join(ROOT, 'test/app/vercel-launcher.mjs'), funcDir, String(port)], {
-      env: {
-        PATH: process.env.PATH,
-        APP_ID: String(APP_ID),
-        PRIVATE_KEY: testPrivateKey(),
-        WEBHOOK_SECRET,
-        GHE_HOST: fake.host,
-        GHE_PROTOCOL: 'http',
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
-        NODE_ENV: 'production',
-      },
+      env: appEnvironment(fake.host, { LOG_LEVEL: 'info', NODE_ENV: 'production' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     launcher.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
