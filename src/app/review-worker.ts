@@ -47,10 +47,11 @@ function remoteSource(name: string, port: MessagePort): RepositorySource {
 
 async function serve(): Promise<void> {
   const { reviewRepository } = await import('../engine/review.ts');
+  const { portableResult } = await import('../engine/api.ts');
   parentPort!.on('message', (message: JobMessage) => {
     const source = remoteSource(message.name, message.port);
     reviewRepository(source, message.options)
-      .then((result) => parentPort!.postMessage({ job: message.job, ok: true, result }))
+      .then((review) => parentPort!.postMessage({ job: message.job, ok: true, result: portableResult(review) }))
       .catch((error: unknown) => parentPort!.postMessage({ job: message.job, ok: false, message: error instanceof Error ? error.message : String(error) }))
       .finally(() => message.port.close());
   });

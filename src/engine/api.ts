@@ -1,3 +1,5 @@
+import type { LoadedConfig } from '../config/load.ts';
+import type { RepositoryModel } from '../model/repository.ts';
 import type { Finding, Locale } from '../types.ts';
 import type { ReviewBudget } from './budget.ts';
 
@@ -49,4 +51,21 @@ export interface ReviewResult {
   /** Waived findings (absent where the caller did not collect them). */
   waived?: WaivedFinding[];
   summary: ReviewSummary;
+}
+
+/**
+ * A review together with what it was made from. Whoever acts on the findings (the fix flow, the
+ * connectivity diff, the App's report) uses this model and this configuration instead of reading
+ * the repository again. It stays in the process that made it: the model holds functions, so only
+ * the `ReviewResult` part crosses a thread or the network.
+ */
+export interface Review extends ReviewResult {
+  model: RepositoryModel;
+  /** The configuration as parsed once for this review, with its problems. */
+  config: LoadedConfig;
+}
+
+/** The part of a review that can be copied to another thread or written out. */
+export function portableResult(review: ReviewResult): ReviewResult {
+  return { findings: review.findings, ...(review.waived ? { waived: review.waived } : {}), summary: review.summary };
 }

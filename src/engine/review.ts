@@ -8,7 +8,7 @@ import { loadRepository, type RepositoryModel } from '../model/repository.ts';
 import { matchesAny } from '../model/glob.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
-import type { ReviewOptions, ReviewResult, RuleSummary, WaivedFinding } from './api.ts';
+import type { Review, ReviewOptions, RuleSummary, WaivedFinding } from './api.ts';
 import { configurationProblems, resolveRuleOptions } from './configuration-checks.ts';
 import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule } from './core-rules.ts';
 import { isValidatable, loadValidators } from './schema-validation.ts';
@@ -18,7 +18,7 @@ import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from
 
 export const EXCEPTION_ANNOTATION_PREFIX = 'bplus.io/exception-';
 
-export async function reviewRepository(unbudgeted: RepositorySource, options: ReviewOptions = {}): Promise<ReviewResult> {
+export async function reviewRepository(unbudgeted: RepositorySource, options: ReviewOptions = {}): Promise<Review> {
   const started = performance.now();
   const budgeted = options.budget ? new BudgetedSource(unbudgeted, options.budget) : undefined;
   const source = budgeted ?? unbudgeted;
@@ -33,7 +33,7 @@ export async function reviewRepository(unbudgeted: RepositorySource, options: Re
   const inScope = (f: Finding): boolean => !options.onlyPaths || options.onlyPaths.has(f.path);
   const kept = findings.filter(inScope);
   const keptWaived = waived.filter(inScope);
-  return { findings: kept, waived: keptWaived, summary: { ...summarize(model, rules, kept, performance.now() - started), waived: keptWaived.length } };
+  return { findings: kept, waived: keptWaived, summary: { ...summarize(model, rules, kept, performance.now() - started), waived: keptWaived.length }, model, config: loadedConfig };
 }
 
 async function readConfig(source: RepositorySource, listed: readonly SourceEntry[], options: ReviewOptions): Promise<LoadedConfig> {
