@@ -16,7 +16,7 @@ import { chooseCertificate } from './certificates.ts';
 import { FIXERS, fixerFor } from './fixers/index.ts';
 import { OverlaySource } from './overlay.ts';
 import type { AppliedFix, CertificateChoice, FixContext, FixOptions, FixPlan, SkippedFix, WorkingTree } from './types.ts';
-import { YamlEditError } from './yaml-text.ts';
+import { YamlEditError } from '../yaml/edit.ts';
 
 export type ReviewFn = (source: RepositorySource, options?: ReviewOptions) => Promise<ReviewResult>;
 

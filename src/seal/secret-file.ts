@@ -15,14 +15,15 @@ import {
   applySplices,
   contentsRange,
   fitReplacement,
-  parseDocuments,
+  parseDocuments as parseYamlDocuments,
   patchNode,
   renderContents,
   renderValue,
   sortMapAt,
+  YamlEditError,
   type SourceDocument,
   type Splice,
-} from './yaml-edit.ts';
+} from '../yaml/edit.ts';
 
 export interface SealedSummary {
   name: string;
@@ -170,4 +171,14 @@ function describe(sealed: SealedSecret): string {
 
 function summary(sealed: SealedSecret, keys: string[]): SealedSummary {
   return { name: sealed.metadata.name ?? '', namespace: sealed.metadata.namespace, keys };
+}
+
+/** The file's documents; a YAML error is a sealing error (its message names position and code, never a value). */
+function parseDocuments(text: string): SourceDocument[] {
+  try {
+    return parseYamlDocuments(text);
+  } catch (error) {
+    if (error instanceof YamlEditError) throw new SealingError('YAML_PARSE', error.message);
+    throw error;
+  }
 }

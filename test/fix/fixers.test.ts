@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { diffLines, planFixes } from '../../src/fix/index.ts';
-import { addMissing, appendToList, deleteKey, setScalar } from '../../src/fix/yaml-text.ts';
+import { addMissing, appendToList, deleteKey, setScalar } from '../../src/yaml/edit.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
 import type { Finding, FixHint } from '../../src/types.ts';
 import { sourceOf, variantFiles, type Files } from './helpers.ts';

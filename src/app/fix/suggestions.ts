@@ -5,7 +5,7 @@
  * is written out in the review's body. Only new text is ever sent: the lines a suggestion
  * replaces are referred to by number, so a replaced clear-text Secret is never quoted.
  */
-import { changeHunks, splitLines } from '../../fix/diff.ts';
+import { changeHunks, splitLines } from '../../fix/line-diff.ts';
 import { credentialShape, detectCredential } from '../../engine/credentials.ts';
 import type { PullRequestDiff } from '../diff.ts';
 

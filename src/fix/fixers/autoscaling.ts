@@ -10,7 +10,7 @@
  */
 import { isRecord, splitDotted } from '../../model/values.ts';
 import type { Fixer } from '../types.ts';
-import { addMissing, hasPath, setScalar } from '../yaml-text.ts';
+import { addMissing, hasPath, setScalar } from '../../yaml/edit.ts';
 import { dataOf, serviceValuesOf, str, type Json } from './common.ts';
 
 export const KEDA_SECRET = 'rabbitmq-keda';

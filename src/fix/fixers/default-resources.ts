@@ -12,7 +12,7 @@ import { compareQuantities, tryParseManifestQuantity } from '../../k8s/quantity.
 import { isRecord, splitDotted } from '../../model/values.ts';
 import type { PathSegment } from '../../types.ts';
 import type { Fixer } from '../types.ts';
-import { addMissing } from '../yaml-text.ts';
+import { addMissing } from '../../yaml/edit.ts';
 import { dataOf, serviceValuesOf, str, type Json } from './common.ts';
 
 const SECTIONS = ['requests', 'limits'] as const;

@@ -16,10 +16,10 @@ import { isSealingError, mergeSecretIntoYaml, sealSecretsInYaml } from '../../se
 import { splitDotted } from '../../model/values.ts';
 import type { Finding } from '../../types.ts';
 import type { FixContext, Fixer, FixOutcome } from '../types.ts';
-import { addMissing, appendToList, deleteKey, keyPathAtLine } from '../yaml-text.ts';
+import { addMissing, appendToList, deleteKey, keyPathAtLine } from '../../yaml/edit.ts';
 import { dataOf, serviceName, serviceValuesAt, str } from './common.ts';
 import { rotationNote } from './seal-secret.ts';
-import { renderValue } from '../../seal/yaml-edit.ts';
+import { renderValue } from '../../yaml/edit.ts';
 
 const SECRET_ENV_FROM = 'secretEnvFrom';
 

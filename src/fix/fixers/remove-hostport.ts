@@ -7,7 +7,7 @@
  */
 import type { PathSegment } from '../../types.ts';
 import type { Fixer } from '../types.ts';
-import { deleteKey, documentIndexAtLine, YamlEditError } from '../yaml-text.ts';
+import { deleteKey, documentIndexAtLine, YamlEditError } from '../../yaml/edit.ts';
 import { dataOf, str } from './common.ts';
 
 export const removeHostPortFixer: Fixer = {

@@ -8,7 +8,7 @@
  * happens, the outcome says that the values were pushed in clear text and must be rotated.
  */
 import { isSealingError, sealSecretsInYaml, type SealedSummary } from '../../seal/index.ts';
-import { documentContentRanges } from '../yaml-text.ts';
+import { documentContentRanges } from '../../yaml/edit.ts';
 import type { Fixer } from '../types.ts';
 import { dataOf, manifestObjectAt, str } from './common.ts';
 

@@ -8,7 +8,7 @@
  */
 import { isRecord, splitDotted } from '../../model/values.ts';
 import type { Fixer } from '../types.ts';
-import { deleteKey, documentIndexAtLine, setScalar, type EditResult } from '../yaml-text.ts';
+import { deleteKey, documentIndexAtLine, setScalar, type EditResult } from '../../yaml/edit.ts';
 import { dataOf, manifestObjectAt, serviceValuesAt, serviceValuesOf, str } from './common.ts';
 
 const NODE_ONLY_FIELDS = ['externalTrafficPolicy', 'healthCheckNodePort', 'loadBalancerIP', 'loadBalancerSourceRanges', 'loadBalancerClass', 'allocateLoadBalancerNodePorts'];

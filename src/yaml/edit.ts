@@ -1,5 +1,5 @@
 /**
- * Minimal-diff edits of YAML text. The `yaml` package parses (with Helm actions masked to
+ * The one YAML editor: minimal-diff edits of YAML text, for the fixes and for sealing. The `yaml` package parses (with Helm actions masked to
  * same-length placeholders, so offsets stay true) and tells where every node is; the edits
  * themselves are splices of the original text:
  *
@@ -9,9 +9,13 @@
  * - deleting a key removes the lines of that entry and nothing else.
  *
  * Only where the source uses a flow collection (`{}`, `[a, b]`) is a line rewritten.
+ *
+ * Sealing replaces whole documents: only the edited document's *contents* (its top-level node) is
+ * re-rendered (`renderContents`, `patchNode`) and spliced back; everything around it (other
+ * documents byte for byte, `---` markers, comments before and after the node, `...` ends) stays.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node, type Pair } from 'yaml';
-import { maskTemplateActions } from '../yaml/template-mask.ts';
+import { Document, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, stringify, type Node, type Pair, type ParsedNode } from 'yaml';
+import { maskTemplateActions } from './template-mask.ts';
 import type { PathSegment } from '../types.ts';
 
 type Json = Record<string, unknown>;
@@ -128,7 +132,7 @@ function nest(path: readonly PathSegment[], value: Json): Json {
 
 /** Several insertions into one (block) map tree, applied from the end so offsets stay valid. */
 function mergeInto(text: string, map: Node, value: Json): EditResult | undefined {
-  const splices: Array<{ at: number; end: number; text: string }> = [];
+  const splices: Splice[] = [];
   const collect = (node: Node, wanted: Json): void => {
     if (!isMap(node)) return;
     const missing: Json = {};
@@ -147,14 +151,14 @@ function mergeInto(text: string, map: Node, value: Json): EditResult | undefined
   };
   collect(map, value);
   if (splices.length === 0) return undefined;
-  return applySplices(text, splices);
+  return spliceEdit(text, splices);
 }
 
 function insertInto(text: string, map: Node, value: Json): EditResult {
-  return applySplices(text, [insertSplice(text, map, value)]);
+  return spliceEdit(text, [insertSplice(text, map, value)]);
 }
 
-function insertSplice(text: string, map: Node, value: Json): { at: number; end: number; text: string } {
+function insertSplice(text: string, map: Node, value: Json): Splice {
   if (!isMap(map)) throw new YamlEditError('not a mapping');
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   if (map.flow) return flowRewrite(text, map, value);
@@ -171,17 +175,17 @@ function insertSplice(text: string, map: Node, value: Json): { at: number; end: 
   }
   let block = renderBlock(value, indent, indentStep(text));
   if (at === text.length && text.length > 0 && !text.endsWith('\n')) block = eol + block;
-  return { at, end: at, text: block.replace(/\n/g, eol) };
+  return { start: at, end: at, text: block.replace(/\n/g, eol) };
 }
 
 /** `key:` with nothing, `key: {}` / `key: null`: the value becomes a block under the key. */
 function fillEmpty(text: string, node: unknown, keyEnd: number | undefined, keyIndent: number, value: Json): EditResult {
   const splice = fillSplice(text, node, keyEnd, keyIndent, value);
   if (!splice) throw new YamlEditError('cannot add keys under a value that is not a mapping');
-  return applySplices(text, [splice]);
+  return spliceEdit(text, [splice]);
 }
 
-function fillSplice(text: string, node: unknown, keyEnd: number | undefined, keyIndent: number, value: Json) {
+function fillSplice(text: string, node: unknown, keyEnd: number | undefined, keyIndent: number, value: Json): Splice | undefined {
   if (keyEnd === undefined) return undefined;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const step = indentStep(text);
@@ -191,22 +195,22 @@ function fillSplice(text: string, node: unknown, keyEnd: number | undefined, key
     if (range && range[0] === range[1]) {
       // `key:` alone: add the block on new lines; the key's own line is untouched.
       const at = lineEndAfter(text, keyEnd);
-      return { at, end: at, text: at === text.length && !text.endsWith('\n') ? eol + block : block };
+      return { start: at, end: at, text: at === text.length && !text.endsWith('\n') ? eol + block : block };
     }
-    if (range) return { at: afterColon(text, keyEnd), end: range[1], text: eol + block.replace(/\r?\n$/, '') };
+    if (range) return { start: afterColon(text, keyEnd), end: range[1], text: eol + block.replace(/\r?\n$/, '') };
   }
   if (isMap(node) && (node as { flow?: boolean }).flow) {
     const range = (node as Node).range!;
     const merged = deepMerge(node.toJSON() as Json, value);
-    return { at: afterColon(text, keyEnd), end: range[1], text: eol + renderBlock(merged, keyIndent + step, step).replace(/\n/g, eol).replace(/\r?\n$/, '') };
+    return { start: afterColon(text, keyEnd), end: range[1], text: eol + renderBlock(merged, keyIndent + step, step).replace(/\n/g, eol).replace(/\r?\n$/, '') };
   }
   return undefined;
 }
 
-function flowRewrite(text: string, map: Node, value: Json) {
+function flowRewrite(text: string, map: Node, value: Json): Splice {
   const range = map.range!;
   const merged = deepMerge((map as unknown as { toJSON(): Json }).toJSON(), value);
-  return { at: range[0], end: range[1], text: stringify(merged, { flow: true, lineWidth: 0 } as never).trim() };
+  return { start: range[0], end: range[1], text: stringify(merged, { flow: true, lineWidth: 0 } as never).trim() };
 }
 
 function deepMerge(base: Json, extra: Json): Json {
@@ -230,7 +234,7 @@ export function setScalar(text: string, docIndex: number, path: readonly PathSeg
   if (!isScalar(node) || !node.range) throw new YamlEditError(`${path.join('.')} is not a scalar`);
   if (node.value === value) return undefined;
   const rendered = renderScalar(value);
-  return applySplices(text, [{ at: node.range[0], end: node.range[1], text: rendered }]);
+  return spliceEdit(text, [{ start: node.range[0], end: node.range[1], text: rendered }]);
 }
 
 /** Removes a key (its whole lines). A mapping left empty becomes `{}`. */
@@ -246,7 +250,7 @@ export function deleteKey(text: string, docIndex: number, path: readonly PathSeg
   if (parent.flow) {
     const rest = (parent.toJSON() as Json);
     delete rest[String(path[path.length - 1])];
-    return applySplices(text, [{ at: parent.range![0], end: parent.range![1], text: stringify(rest, { flow: true } as never).trim() }]);
+    return spliceEdit(text, [{ start: parent.range![0], end: parent.range![1], text: stringify(rest, { flow: true } as never).trim() }]);
   }
   if (parent.items.length === 1 && parentPath.length > 0) {
     // The only entry: the parent becomes an explicit empty mapping.
@@ -256,15 +260,15 @@ export function deleteKey(text: string, docIndex: number, path: readonly PathSeg
     const valueEnd = (pair.value as Node | null)?.range?.[1] ?? keyRange[1];
     const end = lineEndAfter(text, Math.max(start, valueEnd - 1));
     const keyLineEnd = text.indexOf('\n', grandKeyEnd);
-    return applySplices(text, [
-      { at: start, end, text: '' },
-      { at: afterColon(text, grandKeyEnd), end: keyLineEnd === -1 ? text.length : keyLineEnd, text: ' {}' },
+    return spliceEdit(text, [
+      { start: start, end, text: '' },
+      { start: afterColon(text, grandKeyEnd), end: keyLineEnd === -1 ? text.length : keyLineEnd, text: ' {}' },
     ]);
   }
   const start = lineStart(text, keyRange[0]);
   const valueEnd = (pair.value as Node | null)?.range?.[1] ?? keyRange[1];
   const end = lineEndAfter(text, Math.max(keyRange[1], valueEnd - 1));
-  return applySplices(text, [{ at: start, end, text: '' }]);
+  return spliceEdit(text, [{ start: start, end, text: '' }]);
 }
 
 /** Appends an item to a list (block or flow), creating the list when missing. */
@@ -276,11 +280,11 @@ export function appendToList(text: string, docIndex: number, path: readonly Path
     if (node !== undefined) {
       const keyEnd = findKeyEnd(doc, path as PathSegment[]);
       const range = node.range!;
-      if (keyEnd !== undefined && range[0] !== range[1]) return applySplices(text, [{ at: range[0], end: range[1], text: `[${renderScalar(item)}]` }]);
+      if (keyEnd !== undefined && range[0] !== range[1]) return spliceEdit(text, [{ start: range[0], end: range[1], text: `[${renderScalar(item)}]` }]);
       if (keyEnd !== undefined) {
         const indent = columnOf(text, lineStart(text, keyEnd) + (text.slice(lineStart(text, keyEnd)).search(/\S/))) + indentStep(text);
         const at = lineEndAfter(text, keyEnd);
-        return applySplices(text, [{ at, end: at, text: `${' '.repeat(indent)}- ${renderScalar(item)}\n` }]);
+        return spliceEdit(text, [{ start: at, end: at, text: `${' '.repeat(indent)}- ${renderScalar(item)}\n` }]);
       }
     }
     const parent = path.slice(0, -1);
@@ -290,14 +294,14 @@ export function appendToList(text: string, docIndex: number, path: readonly Path
   const values = node.toJSON() as unknown[];
   if (values.includes(item)) return undefined;
   if (node.flow || node.items.length === 0) {
-    return applySplices(text, [{ at: node.range![0], end: node.range![1], text: `[${[...values, item].map((v) => renderScalar(v as string)).join(', ')}]` }]);
+    return spliceEdit(text, [{ start: node.range![0], end: node.range![1], text: `[${[...values, item].map((v) => renderScalar(v as string)).join(', ')}]` }]);
   }
   const last = node.items[node.items.length - 1] as Node;
   const firstItem = node.items[0] as Node;
   const dash = text.lastIndexOf('-', firstItem.range![0]);
   const indent = columnOf(text, dash);
   const at = lineEndAfter(text, Math.max(0, (last.range?.[1] ?? node.range![1]) - 1));
-  return applySplices(text, [{ at, end: at, text: `${' '.repeat(indent)}- ${renderScalar(item)}\n` }]);
+  return spliceEdit(text, [{ start: at, end: at, text: `${' '.repeat(indent)}- ${renderScalar(item)}\n` }]);
 }
 
 function findKeyEnd(doc: Document.Parsed, path: PathSegment[]): number | undefined {
@@ -323,11 +327,24 @@ export function renderBlock(value: Json, indent: number, step = 2): string {
     .join('\n') + '\n';
 }
 
-function applySplices(text: string, splices: Array<{ at: number; end: number; text: string }>): EditResult {
+/** A replacement of `text.slice(start, end)`. */
+export interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The splices applied from the end, so that the offsets of the others stay valid. */
+export function applySplices(text: string, splices: readonly Splice[]): string {
   let out = text;
-  const sorted = [...splices].sort((a, b) => b.at - a.at);
-  for (const s of sorted) out = out.slice(0, s.at) + s.text + out.slice(s.end);
-  const first = Math.min(...splices.map((s) => s.at));
+  for (const s of [...splices].sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+
+/** The splices applied, with the line of the first change. */
+function spliceEdit(text: string, splices: readonly Splice[]): EditResult {
+  const out = applySplices(text, splices);
+  const first = Math.min(...splices.map((s) => s.start));
   return { text: out, line: lineOfOffset(out, first + (out[first] === '\n' ? 1 : 0)) };
 }
 
@@ -388,4 +405,115 @@ export function documentContentRanges(text: string): Array<{ start: number; end:
     const range = (d.contents as Node).range!;
     return { start: range[0], end: range[2] };
   });
+}
+
+// Whole documents (sealing): parse, patch, render and fit back.
+
+export interface SourceDocument {
+  index: number;
+  /** 1-based line of the document's first character. */
+  line: number;
+  doc: Document.Parsed;
+  value: unknown;
+}
+
+/** Every document of a file with its value; an invalid one is a YamlEditError naming position and code only. */
+export function parseDocuments(text: string): SourceDocument[] {
+  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  const out: SourceDocument[] = [];
+  for (const [index, doc] of docs.entries()) {
+    // The line of the first key, not of the `---` before it: that is where an editor should jump.
+    const contents = doc.contents as ParsedNode | null;
+    const line = lineOfOffset(text, contents?.range?.[0] ?? doc.range[0]);
+    const error = doc.errors[0];
+    if (error) {
+      // The parser's message quotes the offending source line, which may hold a value: report
+      // the position and error code only.
+      const at = error.linePos?.[0];
+      throw new YamlEditError(
+        `YAML error (${error.code}) in document ${index + 1} at line ${at?.line ?? line}${at ? `, column ${at.col}` : ''}`,
+      );
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch {
+      throw new YamlEditError(`document ${index + 1} (line ${line}) cannot be read (alias expansion)`);
+    }
+    out.push({ index, line, doc, value });
+  }
+  return out;
+}
+
+/** Where a document's top-level node sits in the source; undefined for an empty document. */
+export function contentsRange(source: SourceDocument): { start: number; end: number } | undefined {
+  const contents = source.doc.contents as ParsedNode | null;
+  if (!contents?.range) return undefined;
+  return { start: contents.range[0], end: contents.range[2] };
+}
+
+/** Renders a plain value as a block-style YAML node (no line folding: base64 must stay on one line). */
+export function renderValue(value: unknown): string {
+  return new Document(value).toString({ lineWidth: 0 });
+}
+
+/** Renders an edited top-level node; its own leading/trailing comments stay in the source around it. */
+export function renderContents(node: Node): string {
+  const copy = node.clone() as Node;
+  copy.commentBefore = undefined;
+  copy.comment = undefined;
+  copy.spaceBefore = false;
+  // A comment above the first key of a document is attached to that key, yet it sits before the
+  // node's range in the source: it stays in the text around the splice, so do not render it twice.
+  if (isCollection(copy)) {
+    const first: unknown = copy.items[0];
+    const lead = isPair(first) ? first.key : first;
+    if (isNode(lead)) {
+      lead.commentBefore = undefined;
+      lead.spaceBefore = false;
+    }
+  }
+  const doc = new Document();
+  doc.contents = copy;
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** Fits a rendered node into the slice it replaces (newline at end or not, CRLF or LF). */
+export function fitReplacement(original: string, slice: string, rendered: string): string {
+  let text = slice.endsWith('\n') ? rendered : rendered.replace(/\n$/, '');
+  if (original.includes('\r\n')) text = text.replace(/\r?\n/g, '\r\n');
+  return text;
+}
+
+/**
+ * Makes the node equal `value`, touching only what differs so that unchanged keys keep their
+ * formatting and comments. Returns the node to use (the same one when it could be patched).
+ */
+export function patchNode(doc: Document, node: unknown, value: unknown): unknown {
+  if (isRecord(value) && isMap(node)) {
+    node.items = node.items.filter((pair) => Object.hasOwn(value, keyOf(pair)));
+    for (const [key, child] of Object.entries(value)) {
+      const pair = node.items.find((p) => keyOf(p) === key);
+      if (pair) pair.value = patchNode(doc, pair.value, child);
+      else node.items.push(doc.createPair(key, child));
+    }
+    return node;
+  }
+  if (Array.isArray(value) && isSeq(node) && node.items.length === value.length) {
+    node.items = node.items.map((item, i) => patchNode(doc, item, value[i]));
+    return node;
+  }
+  if (isScalar(node) && (value === null || typeof value !== 'object') && node.value === value) return node;
+  return doc.createNode(value);
+}
+
+/** Sorts the pairs of the map at `path` by key (kubeseal's output is sorted; so is ours). */
+export function sortMapAt(doc: Document, path: readonly string[]): void {
+  const node = doc.getIn(path, true);
+  if (isMap(node)) node.items.sort((a, b) => compare(keyOf(a), keyOf(b)));
+}
+
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
