@@ -1,9 +1,5 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isServiceObject } from '../src/engine/service-objects.ts';
-import { containersOf, isProduction, isTemplatedValue } from '../src/engine/workloads.ts';
+import { addDefaultResources, defineRule, isRecord, isTemplatedValue, WORKLOAD_KINDS } from '../src/engine/rule-kit.ts';
 import { compareQuantities, tryParseManifestQuantity, type Quantity } from '../src/k8s/quantity.ts';
-import { isRecord } from '../src/model/values.ts';
-import { WORKLOAD_KINDS } from '../src/model/objects.ts';
 
 const RESOURCES = ['cpu', 'memory'] as const;
 
@@ -39,14 +35,16 @@ export default defineRule({
     },
   },
   check(context) {
-    for (const object of context.objects(...WORKLOAD_KINDS)) {
-      if (!isProduction(object, context.config)) continue;
-      for (const ref of containersOf(object)) {
+    for (const object of context.production(...WORKLOAD_KINDS)) {
+      const values = context.serviceValues(object);
+      for (const ref of context.containers(object)) {
         const role = ref.role === 'initContainer' ? 'init container' : 'container';
         const base = { role, container: ref.name };
-        const fix = isServiceObject(context.model, object) ? { kind: 'default-resources', data: { chart: object.origin.chart, environment: object.origin.environment, container: ref.path.slice(-2).join('.') } } : undefined;
+        // A service chart's container is fixed in its values: the main one, a sidecar or an init container.
+        const fix = values ? addDefaultResources(values, { list: ref.role === 'initContainer' ? 'initContainers' : 'containers', index: Number(ref.path.at(-1)) }) : undefined;
         const resources = ref.container.resources;
-        // `resources: {{ toYaml .Values.resources | nindent 12 }}` is filled in by Helm; judged where the values are.
+        // `resources: "{{ toYaml .Values.resources }}"` is filled in by Helm (a key followed by an
+        // action on the next lines is left out by the engine for every rule).
         if (isTemplatedValue(resources)) continue;
         if (!isRecord(resources) || (!isRecord(resources.requests) && !isRecord(resources.limits))) {
           context.report({ messageId: 'missingResources', data: base, object, path: [...ref.path, 'resources'], fix });
@@ -65,7 +63,7 @@ export default defineRule({
             if (isTemplatedValue(value)) continue;
             const result = tryParseManifestQuantity(value);
             if (result.ok) parsed[`${section}.${resource}`] = result.quantity;
-            else context.report({ messageId: 'invalidQuantity', data: { ...base, section, resource, value: String(value), error: result.error }, object, path });
+            else context.report({ messageId: 'invalidQuantity', data: { ...base, section, resource, value, error: result.error }, object, path });
           }
         }
         for (const resource of RESOURCES) {

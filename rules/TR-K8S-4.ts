@@ -1,12 +1,19 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isServiceObject } from '../src/engine/service-objects.ts';
-import { containersOf, isProduction, isTemplatedValue, podSpecOf } from '../src/engine/workloads.ts';
+import {
+  addDefaultResources,
+  defineRule,
+  describeObject,
+  getPath,
+  isRecord,
+  isTemplatedBlock,
+  isTemplatedValue,
+  podSpecOf,
+  podSpecPath,
+  WORKLOAD_KINDS,
+  type K8sObject,
+  type RepositoryModel,
+  type ValuePath,
+} from '../src/engine/rule-kit.ts';
 import { analyzeQos, type QosPod } from '../src/k8s/qos.ts';
-import { describeObject, podSpecPath, WORKLOAD_KINDS } from '../src/model/objects.ts';
-import type { RepositoryModel } from '../src/model/repository.ts';
-import { getPath, isRecord } from '../src/model/values.ts';
-import { isTemplatedBlock } from '../src/engine/template-text.ts';
-import type { K8sObject, ValuePath } from '../src/types.ts';
 
 export default defineRule({
   meta: {
@@ -42,12 +49,11 @@ export default defineRule({
     },
   },
   check(context) {
-    for (const object of context.objects(...WORKLOAD_KINDS)) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production(...WORKLOAD_KINDS)) {
       const spec = podSpecOf(object);
       const specPath = podSpecPath(object);
       if (!spec || !specPath || !Array.isArray(spec.containers) || spec.containers.length === 0) continue;
-      const containers = containersOf(object);
+      const containers = context.containers(object);
       const templated = (path: ValuePath) => templatedResources(context.model, object, path);
       if (containers.some((c) => templated([...c.path, 'resources'])) || templated([...specPath, 'resources'])) continue;
       if (isTemplatedBlock(context.model, object, [...specPath, 'initContainers'])) continue;
@@ -62,10 +68,8 @@ export default defineRule({
       if (analysis.qosClass !== 'BestEffort' || analysis.invalidQuantities.length > 0) continue;
 
       const uncounted = uncountedResources([...containers.map((c) => c.container.resources), spec.resources]);
-      const fix =
-        isServiceObject(context.model, object)
-          ? { kind: 'default-resources', data: { chart: object.origin.chart, environment: object.origin.environment, container: 'containers.0' } }
-          : undefined;
+      const values = context.serviceValues(object);
+      const fix = values ? addDefaultResources(values, { list: 'containers', index: 0 }) : undefined;
       context.report({
         messageId: uncounted.length > 0 ? 'bestEffortUncounted' : 'bestEffort',
         data: { object: describeObject(object), resources: uncounted.join(', ') },

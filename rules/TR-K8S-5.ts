@@ -1,12 +1,33 @@
-import type { BplusConfig, ServiceKind } from '../src/config/schema.ts';
-import { isServiceObject, sameRelease, serviceValuesOf } from '../src/engine/service-objects.ts';
-import { defineRule, type Report } from '../src/engine/rule.ts';
-import { isGuardedByAction, isTemplatedBlock } from '../src/engine/template-text.ts';
-import { containersOf, isProduction, isTemplatedValue, type ContainerRef } from '../src/engine/workloads.ts';
-import type { RepositoryModel } from '../src/model/repository.ts';
-import { describeObject } from '../src/model/objects.ts';
-import { getPath, isRecord, splitDotted } from '../src/model/values.ts';
-import type { FixHint, K8sObject, Location, ValuePath } from '../src/types.ts';
+import {
+  addMissing,
+  containersOf,
+  defineRule,
+  describeObject,
+  getPath,
+  hasPath,
+  isGuardedByAction,
+  isRecord,
+  isServiceObject,
+  isTemplatedBlock,
+  isTemplatedValue,
+  sameRelease,
+  serviceValuesFor,
+  serviceValuesOf,
+  setScalar,
+  splitDotted,
+  type BplusConfig,
+  type ContainerRef,
+  type FixOutcome,
+  type Fixer,
+  type K8sObject,
+  type Location,
+  type Report,
+  type RepositoryModel,
+  type RuleFix,
+  type ServiceKind,
+  type ServiceValues,
+  type ValuePath,
+} from '../src/engine/rule-kit.ts';
 
 /** Kinds an HPA or a ScaledObject can scale among those bplus models. */
 const SCALABLE_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout'];
@@ -63,7 +84,7 @@ export default defineRule<MessageId>({
       ].join('\n\n'),
       incorrect: 'autoscaling:\n  enabled: false\nreplicaCount: 3\n---\nkeda:\n  enabled: true\n  queueName: condense\n  password: s3cr3t   # inline credential',
       correct: 'autoscaling:\n  enabled: true\n  minReplicas: 2\n  maxReplicas: 10\n  targetCPUUtilizationPercentage: 70\n---\nkeda:\n  enabled: true\n  queueName: condense\n  authenticationRef:\n    secretName: rabbitmq-keda\n    hostKey: host',
-      fix: 'For service charts, `bplus fix` enables autoscaling (FastAPI) or KEDA (Celery) with the platform defaults of the configuration (`defaults.autoscaling`, `defaults.keda`); findings on values carry the `enable-autoscaling` hint. Credentials, conflicts and replicas are fixed by hand.',
+      fix: 'For service charts, `bplus fix` enables autoscaling (FastAPI) or KEDA (Celery) with the platform defaults of the configuration (`defaults.autoscaling`, `defaults.keda`). Credentials, conflicts and replicas are fixed by hand.',
     },
     messages: {
       apiNoHpa: {
@@ -139,10 +160,9 @@ export default defineRule<MessageId>({
   check(context) {
     const { model, config } = context;
     const report = (r: Report<MessageId>): void => context.report(r);
-    const workloads = context.objects(...SCALABLE_KINDS).filter((o) => isProduction(o, config));
+    const workloads = context.production(...SCALABLE_KINDS);
     const scalers: Scaler[] = [];
-    for (const object of context.objects('HorizontalPodAutoscaler', 'ScaledObject')) {
-      if (!isProduction(object, config)) continue;
+    for (const object of context.production('HorizontalPodAutoscaler', 'ScaledObject')) {
       const ref = getPath(object.raw, ['spec', 'scaleTargetRef']);
       const type = object.kind === 'ScaledObject' ? 'keda' : 'hpa';
       const targetName = isRecord(ref) && typeof ref.name === 'string' ? ref.name : '';
@@ -181,17 +201,17 @@ export default defineRule<MessageId>({
 
       const kind = serviceKindOf(workload, model);
       for (const hpa of owners.filter((o) => o.type === 'hpa')) checkHpaMetrics(hpa.object, workload, model, kind === 'fastapi', report);
-      const hint = fixHint(workload, kind);
+      const fix = autoscalingFix(workload, kind);
       if (kind === 'fastapi') {
         const hpas = owners.filter((o) => o.type === 'hpa');
         const kedaOnResources = owners.some((o) => o.type === 'keda' && triggers(o.object).some((t) => t.type === 'cpu' || t.type === 'memory'));
         if (hpas.length === 0 && !kedaOnResources) {
-          report({ messageId: 'apiNoHpa', data: { object: target }, object: workload, ...missingAutoscalerAt(workload, model, config, 'autoscaling'), fix: hint });
+          report({ messageId: 'apiNoHpa', data: { object: target }, object: workload, ...missingAutoscalerAt(workload, model, config, 'autoscaling'), fix });
         }
       } else if (kind === 'celery') {
         const scaledObjects = owners.filter((o) => o.type === 'keda');
         if (scaledObjects.length === 0) {
-          report({ messageId: 'workerNoScaledObject', data: { object: target }, object: workload, ...missingAutoscalerAt(workload, model, config, 'keda'), fix: hint });
+          report({ messageId: 'workerNoScaledObject', data: { object: target }, object: workload, ...missingAutoscalerAt(workload, model, config, 'keda'), fix });
         }
         for (const so of scaledObjects) {
           if (!triggers(so.object).some((t) => t.type === 'rabbitmq')) {
@@ -201,15 +221,16 @@ export default defineRule<MessageId>({
       }
     }
 
-    function fixHint(object: K8sObject, kind: ServiceKind | undefined): FixHint | undefined {
-      if (!isServiceObject(model, object) || !kind) return undefined;
-      return { kind: 'enable-autoscaling', data: { chart: object.origin.chart, environment: object.origin.environment, serviceKind: kind } };
+    function autoscalingFix(object: K8sObject, kind: ServiceKind | undefined): RuleFix | undefined {
+      const values = serviceValuesFor(model, object);
+      if (!values || !kind) return undefined;
+      return (fixer) => enableAutoscaling(fixer, values, kind);
     }
 
     function checkHpaBounds(hpa: K8sObject, emit: (r: Report<MessageId>) => void): void {
       const object = describeObject(hpa);
       const fromValues = isServiceObject(model, hpa);
-      const fix = fromValues ? fixHint(hpa, chartKind(hpa, model)) : undefined;
+      const fix = fromValues ? autoscalingFix(hpa, chartKind(hpa, model)) : undefined;
       if (hpa.apiVersion !== 'autoscaling/v2') emit({ messageId: 'hpaApiVersion', data: { object, apiVersion: hpa.apiVersion }, object: hpa, path: ['apiVersion'] });
       const rawMin = getPath(hpa.raw, ['spec', 'minReplicas']);
       const rawMax = getPath(hpa.raw, ['spec', 'maxReplicas']);
@@ -234,7 +255,7 @@ export default defineRule<MessageId>({
         const min = rawMin === undefined ? API_DEFAULTS.kedaMin : asInteger(rawMin);
         const max = rawMax === undefined ? API_DEFAULTS.kedaMax : asInteger(rawMax);
         if (min !== undefined && max !== undefined && min > max) {
-          emit({ messageId: 'minAboveMax', data: { object, min, max }, object: so, path: ['spec', 'minReplicaCount'], fix: fromValues ? fixHint(so, chartKind(so, repository)) : undefined });
+          emit({ messageId: 'minAboveMax', data: { object, min, max }, object: so, path: ['spec', 'minReplicaCount'], fix: fromValues ? autoscalingFix(so, chartKind(so, repository)) : undefined });
         }
       }
       triggers(so).forEach((trigger, i) => {
@@ -402,4 +423,71 @@ function hasRequest(ref: ContainerRef, resource: 'cpu' | 'memory', model: Reposi
     if (isRecord(list) && list[resource] !== undefined && list[resource] !== null) return true;
   }
   return false;
+}
+
+const KEDA_SECRET = 'rabbitmq-keda';
+
+/**
+ * The fix: a FastAPI service or SPA gets `autoscaling.enabled: true` with the platform's
+ * `defaults.autoscaling` for whatever is missing; a Celery worker gets `keda.enabled: true` with
+ * `defaults.keda`, its first Celery queue as `queueName`, `mode: QueueLength` and `protocol: http`.
+ * The settings go into the environment's overlay when the chart has one (production only
+ * changes), else into `values.yaml`. A KEDA TriggerAuthentication needs a Secret with the RabbitMQ
+ * connection: `authenticationRef` is set only when the repository already has a `rabbitmq-keda`
+ * (Sealed)Secret; otherwise a note says what to add.
+ */
+async function enableAutoscaling(fixer: Fixer, values: ServiceValues, kind: ServiceKind): Promise<FixOutcome> {
+  const celery = kind === 'celery';
+  const keyPath = splitDotted(celery ? fixer.config.values.keda : fixer.config.values.autoscaling);
+  if (!fixer.claim(`autoscaling:${values.chart.dir}:${values.environment}`)) return { status: 'covered' };
+
+  const merged = values.values.get(keyPath);
+  const current = isRecord(merged) ? merged : {};
+  const wanted: Record<string, unknown> = {};
+  if (celery) {
+    const d = fixer.config.defaults.keda;
+    const queues = values.values.get(['celery', 'queues']);
+    const queue = Array.isArray(queues) && typeof queues[0] === 'string' ? queues[0] : undefined;
+    if (current.queueName === undefined && !queue) {
+      return { status: 'skipped', reason: `set ${keyPath.join('.')}.queueName to the worker's RabbitMQ queue (celery.queues is empty), then run the fix again` };
+    }
+    const defaults = { queueName: queue, mode: 'QueueLength', value: d.value, protocol: 'http', minReplicaCount: d.minReplicaCount, maxReplicaCount: d.maxReplicaCount };
+    for (const [k, v] of Object.entries(defaults)) if (current[k] === undefined && v !== undefined) wanted[k] = v;
+    if (current.authenticationRef === undefined) {
+      const hasSecret = fixer.model.objects.some((o) => (o.kind === 'SealedSecret' || o.kind === 'Secret') && o.metadata.name === KEDA_SECRET);
+      if (hasSecret) wanted.authenticationRef = { secretName: KEDA_SECRET, hostKey: 'host' };
+      else fixer.note(`${values.chart.dir}: KEDA reads the RabbitMQ connection through a TriggerAuthentication: add a SealedSecret "${KEDA_SECRET}" with a key "host" (amqp://user:password@host:5672/vhost) and set ${keyPath.join('.')}.authenticationRef.secretName: ${KEDA_SECRET}`);
+    }
+  } else {
+    const d = fixer.config.defaults.autoscaling;
+    const defaults = { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas, targetCPUUtilizationPercentage: d.targetCPUUtilizationPercentage };
+    for (const [k, v] of Object.entries(defaults)) if (current[k] === undefined) wanted[k] = v;
+  }
+
+  const file = values.chart.environmentFiles.get(values.environment) ?? values.chart.valuesFile;
+  const layer = values.values.layers.find((l) => l.path === file);
+  if (!file || !layer) return { status: 'skipped', reason: `${values.chart.dir} has no values file to write to` };
+  let text = await fixer.tree.read(file);
+  if (text === undefined) return { status: 'skipped', reason: `${file} could not be read` };
+  const docIndex = layer.doc?.index ?? 0;
+  let line: number | undefined;
+  if (current.enabled !== true) {
+    const enabled = [...keyPath, 'enabled'];
+    const edit = hasPath(text, docIndex, enabled) ? setScalar(text, docIndex, enabled, true) : addMissing(text, docIndex, keyPath, { enabled: true });
+    if (edit) {
+      text = edit.text;
+      line = edit.line;
+    }
+  }
+  if (Object.keys(wanted).length > 0) {
+    const edit = addMissing(text, docIndex, keyPath, wanted);
+    if (edit) {
+      text = edit.text;
+      line = Math.min(line ?? edit.line, edit.line);
+    }
+  }
+  if (line === undefined) return { status: 'covered' };
+  fixer.tree.write(file, text);
+  const what = celery ? 'KEDA ScaledObject on the RabbitMQ queue length' : 'HorizontalPodAutoscaler on CPU';
+  return { status: 'applied', changes: [{ path: file, line, description: `enabled ${keyPath.join('.')} (${what}) with the platform defaults${Object.keys(wanted).length ? `: ${Object.keys(wanted).join(', ')}` : ''}` }] };
 }

@@ -1,10 +1,29 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isServiceObject } from '../src/engine/service-objects.ts';
-import { containersOf, isTemplatedValue, podSpecOf } from '../src/engine/workloads.ts';
-import { matchesLabelSelector } from '../src/k8s/selector.ts';
-import { describeObject, podSpecPath, WORKLOAD_KINDS } from '../src/model/objects.ts';
-import { getPath, isRecord } from '../src/model/values.ts';
-import type { FixHint, K8sObject } from '../src/types.ts';
+import {
+  containersOf,
+  defineRule,
+  deleteKey,
+  describeObject,
+  documentOf,
+  getPath,
+  isRecord,
+  isTemplatedValue,
+  matchesLabelSelector,
+  podSpecOf,
+  podSpecPath,
+  setScalar,
+  splitDotted,
+  WORKLOAD_KINDS,
+  YamlEditError,
+  type EditResult,
+  type FixChange,
+  type FixOutcome,
+  type Fixer,
+  type K8sObject,
+  type MessageData,
+  type RuleFix,
+  type ServiceValues,
+  type ValuePath,
+} from '../src/engine/rule-kit.ts';
 
 const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
@@ -31,7 +50,7 @@ export default defineRule({
       ].join('\n\n'),
       incorrect: 'service:\n  type: LoadBalancer\ningress:\n  enabled: true\n  className: traefik',
       correct: 'service:\n  type: ClusterIP\ningress:\n  enabled: true\n  className: nginx\n  host: api.balance-plus.io\n  tls:\n    secretName: api-gateway-tls',
-      fix: 'For a service chart `bplus fix` sets `service.type: ClusterIP` (the Service findings on values carry the `service-clusterip` hint; Ingress and externalIPs findings are fixed by hand); expose it with `ingress.enabled: true`, the platform class and a TLS secret. A `hostPort` is removed (`remove-hostport`) when a Service in the same namespace selects the pod and targets that container port by number or name, with the same protocol: the port stays reachable through the Service. Without such a Service the hostPort is left to a person, who knows what relies on it; `hostNetwork` is never removed automatically.',
+      fix: 'For a service chart `bplus fix` sets `service.type: ClusterIP` and removes `service.nodePort` (Services of manifests and other charts, Ingress and externalIPs findings are fixed by hand); expose it with `ingress.enabled: true`, the platform class and a TLS secret. A `hostPort` is removed when a Service in the same namespace selects the pod and targets that container port by number or name, with the same protocol: the port stays reachable through the Service. Without such a Service the hostPort is left to a person, who knows what relies on it; `hostNetwork` is never removed automatically.',
       examples: [
         {
           concern: 'hostNetwork',
@@ -96,7 +115,8 @@ export default defineRule({
     const classList = classes.join(', ');
 
     for (const service of context.objects('Service')) {
-      const fix: FixHint | undefined = isServiceObject(context.model, service) ? { kind: 'service-clusterip', data: { chart: service.origin.chart, environment: service.origin.environment } } : undefined;
+      const values = context.serviceValues(service);
+      const fix: RuleFix | undefined = values ? (fixer) => serviceToClusterIp(fixer, values) : undefined;
       const type = getPath(service.raw, ['spec', 'type']);
       if ((type === 'NodePort' || type === 'LoadBalancer') && !isTemplatedValue(type)) {
         context.report({ messageId: 'exposedService', data: { object: describeObject(service), type }, object: service, path: ['spec', 'type'], fix });
@@ -107,7 +127,7 @@ export default defineRule({
       }
     }
 
-    checkHostExposure(context.objects(...WORKLOAD_KINDS), context.objects('Service'), (report) => context.report(report), (o) => isServiceObject(context.model, o));
+    checkHostExposure(context.objects(...WORKLOAD_KINDS), context.objects('Service'), (report) => context.report(report), (o) => context.serviceValues(o) !== undefined);
 
     const defaultClass = context
       .objects('IngressClass')
@@ -134,8 +154,8 @@ export default defineRule({
 });
 
 type HostReport =
-  | { messageId: 'hostNetwork'; data: Record<string, string>; object: K8sObject; path: (string | number)[] }
-  | { messageId: 'hostPort'; data: Record<string, string | number>; object: K8sObject; path: (string | number)[]; fix?: FixHint };
+  | { messageId: 'hostNetwork'; data: MessageData; object: K8sObject; path: ValuePath }
+  | { messageId: 'hostPort'; data: MessageData; object: K8sObject; path: ValuePath; fix?: RuleFix };
 
 /**
  * `hostNetwork: true` and `ports[].hostPort` put a pod on the node's own address, exactly as a
@@ -161,11 +181,7 @@ function checkHostExposure(workloads: K8sObject[], services: K8sObject[], report
         // A manifest, or a template of a chart that is not a service chart (edited where it is written).
         const editable = object.origin.type === 'manifest' || (object.origin.type === 'rendered' && !fromServiceChart(object));
         const exposedBy = editable ? serviceExposing(object, port, services) : undefined;
-        const fix: FixHint | undefined = exposedBy
-          ? object.origin.type === 'manifest'
-            ? { kind: 'remove-hostport', data: { file: object.origin.file, docIndex: object.origin.docIndex, valuePath: path, service: exposedBy.metadata.name } }
-            : { kind: 'remove-hostport', data: { file: object.origin.template, valuePath: path, service: exposedBy.metadata.name } }
-          : undefined;
+        const fix: RuleFix | undefined = exposedBy ? (fixer) => removeHostPort(fixer, object, path, exposedBy.metadata.name) : undefined;
         report({ messageId: 'hostPort', data: { container: ref.name, object: name, port: String(hostPort) }, object, path, ...(fix ? { fix } : {}) });
       });
     }
@@ -241,4 +257,65 @@ function hostMatches(pattern: string, host: string): boolean {
   if (!p.startsWith('*.')) return false;
   const suffix = p.slice(1);
   return h.endsWith(suffix) && !h.slice(0, -suffix.length).includes('.') && h.length > suffix.length;
+}
+
+const NODE_ONLY_FIELDS = ['externalTrafficPolicy', 'healthCheckNodePort', 'loadBalancerIP', 'loadBalancerSourceRanges', 'loadBalancerClass', 'allocateLoadBalancerNodePorts'];
+
+/**
+ * The fix of a service chart's NodePort or LoadBalancer Service: `service.type: ClusterIP` in the
+ * file that sets it, and `service.nodePort` removed from every values file. Exposure belongs to an
+ * Ingress: a note says so.
+ */
+async function serviceToClusterIp(fixer: Fixer, values: ServiceValues): Promise<FixOutcome> {
+  const serviceKey = splitDotted(fixer.config.values.service);
+  if (!fixer.claim(`clusterip:${values.chart.dir}`)) return { status: 'covered' };
+  const changes: FixChange[] = [];
+  for (const layer of values.values.layers) {
+    let text = await fixer.tree.read(layer.path);
+    if (text === undefined || !layer.doc) continue;
+    const docIndex = layer.doc.index;
+    const descriptions: string[] = [];
+    let line = Infinity;
+    const record = (edit: EditResult | undefined, what: string): void => {
+      if (!edit) return;
+      text = edit.text;
+      line = Math.min(line, edit.line);
+      descriptions.push(what);
+    };
+    if (layer.doc.has([...serviceKey, 'type'])) record(setScalar(text, docIndex, [...serviceKey, 'type'], 'ClusterIP'), `${serviceKey.join('.')}.type: ClusterIP`);
+    if (layer.doc.has([...serviceKey, 'nodePort'])) record(deleteKey(text, docIndex, [...serviceKey, 'nodePort']), `removed ${serviceKey.join('.')}.nodePort`);
+    if (descriptions.length > 0) {
+      fixer.tree.write(layer.path, text);
+      changes.push({ path: layer.path, line: Number.isFinite(line) ? line : 1, description: descriptions.join(', ') });
+    }
+  }
+  if (changes.length === 0) return { status: 'skipped', reason: `no values file of ${values.chart.dir} sets ${serviceKey.join('.')}.type: it comes from the library chart's defaults; set it to ClusterIP in values.yaml` };
+  fixer.note(`${values.chart.dir}: the Service is ClusterIP now; if it must be reachable from outside the cluster, set ingress.enabled: true with className ${fixer.config.ingress.classNames[0]} and TLS`);
+  return { status: 'applied', changes };
+}
+
+/**
+ * The fix of a hostPort that a Service in the same namespace already exposes (the Service,
+ * behind an Ingress, is how the port is reached): the `hostPort` line goes, in the manifest or
+ * template where the workload is written.
+ */
+async function removeHostPort(fixer: Fixer, object: K8sObject, path: ValuePath, service: string): Promise<FixOutcome> {
+  const target = documentOf(object);
+  const text = await fixer.tree.read(target.file);
+  if (text === undefined) return { status: 'skipped', reason: `${target.file} could not be read` };
+  const docIndex = target.docIndex(text);
+  if (docIndex === undefined) return { status: 'skipped', reason: `${target.file}: the document of ${describeObject(object)} was not found` };
+  if (!fixer.claim(`hostport:${target.file}#${docIndex}:${path.join('.')}`)) return { status: 'covered' };
+  let edit;
+  try {
+    edit = deleteKey(text, docIndex, path);
+  } catch (error) {
+    if (error instanceof YamlEditError) return { status: 'skipped', reason: `${target.file}: ${error.message}` };
+    throw error;
+  }
+  if (!edit) return { status: 'covered' };
+  fixer.tree.write(target.file, edit.text);
+  const where = path.slice(0, -1).map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  fixer.note(`${target.file}: hostPort removed; the port stays reachable through Service ${service} (and an Ingress for traffic from outside)`);
+  return { status: 'applied', changes: [{ path: target.file, line: edit.line, description: `removed ${where}.hostPort (Service ${service} exposes the port)` }] };
 }

@@ -1,9 +1,23 @@
 import { connectivityOf, defaultEnvironment, netpolOptionsOf, productionObjects, serviceGraphOf } from '../src/engine/connectivity.ts';
-import { serviceValuesOf } from '../src/engine/service-objects.ts';
-import { defineRule, type RuleContext } from '../src/engine/rule.ts';
-import { formatLabelSelector, selectsEverything, type LabelSelector } from '../src/k8s/selector.ts';
-import { WORKLOAD_KINDS } from '../src/model/objects.ts';
-import { getPath, isRecord, splitDotted } from '../src/model/values.ts';
+import {
+  defineRule,
+  formatLabelSelector,
+  getPath,
+  isRecord,
+  platformObjectsDirectory,
+  selectsEverything,
+  serviceValuesOf,
+  splitDotted,
+  WORKLOAD_KINDS,
+  type FixOutcome,
+  type Fixer,
+  type K8sObject,
+  type LabelSelector,
+  type Location,
+  type RuleContext,
+  type RuleFix,
+  type ValuePath,
+} from '../src/engine/rule-kit.ts';
 import {
   analyzeConnectivity,
   checkServiceGraph,
@@ -16,7 +30,6 @@ import {
   type OverBroadRule,
   type PolicyRef,
 } from '../src/netpol/index.ts';
-import type { FixHint, K8sObject, Location, ValuePath } from '../src/types.ts';
 
 type Direction = 'ingress' | 'egress';
 
@@ -161,7 +174,7 @@ function checkEnvironment(context: Context, environment: string): void {
   const missing = (['Ingress', 'Egress'] as const).filter((t) => !found[t === 'Ingress' ? 'ingress' : 'egress']);
   if (missing.length > 0) {
     const data = { namespace, directions: missing.join(', ') };
-    const fix: FixHint = { kind: 'add-default-deny', data: { namespace } };
+    const fix: RuleFix = (fixer) => addDefaultDeny(fixer, namespace);
     const at = defaultDenyLocation(context, objects, found);
     context.report({ messageId: 'noDefaultDeny', data, ...at, fix });
   }
@@ -429,4 +442,70 @@ function hasRules(object: K8sObject, direction: Direction): boolean {
 function podSelectorOf(object: K8sObject): LabelSelector {
   const spec = isRecord(object.raw.spec) ? object.raw.spec : {};
   return (isRecord(spec.podSelector) ? spec.podSelector : {}) as LabelSelector;
+}
+
+/**
+ * The fix: a NetworkPolicy selecting every pod of the production namespace with both policy types
+ * and no rule (deny all ingress and egress), added as a template of the infrastructure chart when
+ * the repository has one, else under `manifests/`. Denying egress also denies DNS: when no policy
+ * of the namespace allows port 53, an allow-DNS policy (kube-system/kube-dns, UDP and TCP 53) is
+ * added in the same file, as the platform's declared graph allows every pod to reach cluster DNS.
+ */
+function addDefaultDeny(fixer: Fixer, namespace: string): Promise<FixOutcome> {
+  if (!fixer.claim(`deny:${namespace}`)) return Promise.resolve({ status: 'covered' });
+  const { dir, inChart } = platformObjectsDirectory(fixer.model);
+  let file = `${dir}/networkpolicy-default-deny.yaml`;
+  for (let i = 2; fixer.tree.exists(file); i++) file = `${dir}/networkpolicy-default-deny-${i}.yaml`;
+  const namespaceText = inChart ? '{{ .Release.Namespace }}' : namespace;
+
+  const allowsDns = fixer.model.objects.some(
+    (o) => o.kind === 'NetworkPolicy' && (o.metadata.namespace === undefined || o.metadata.namespace === namespace || o.metadata.namespace.includes('{{')) && /"port":\s*(53|"dns")/.test(JSON.stringify(o.raw)),
+  );
+  const docs = [
+    `# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.
+# Added by bplus fix.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-all
+  namespace: ${namespaceText}
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+    - Egress
+`,
+  ];
+  if (!allowsDns) {
+    docs.push(`# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-dns-egress
+  namespace: ${namespaceText}
+spec:
+  podSelector: {}
+  policyTypes:
+    - Egress
+  egress:
+    - to:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+          podSelector:
+            matchLabels:
+              k8s-app: kube-dns
+      ports:
+        - protocol: UDP
+          port: 53
+        - protocol: TCP
+          port: 53
+`);
+  }
+  fixer.tree.write(file, docs.join('---\n'));
+  fixer.note(`default deny is on for namespace ${namespace}: every connection the services need must now be allowed by a NetworkPolicy (the charts' networkPolicy.ingressFrom/egressTo); check \`bplus netpol\` before merging`);
+  return Promise.resolve({
+    status: 'applied',
+    changes: [{ path: file, line: 1, description: `added NetworkPolicy default-deny-all (ingress and egress) for namespace ${namespace}${allowsDns ? '' : ' and allow-dns-egress (no policy allowed DNS yet)'}` }],
+  });
 }

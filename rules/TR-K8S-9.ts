@@ -1,10 +1,19 @@
 import { credentialLabel, credentialShape, detectCredential, embeddedCredentials, findCredentials, type CredentialMatch } from '../src/engine/credentials.ts';
-import { renderedByLibrary } from '../src/engine/service-objects.ts';
-import { defineRule, type RuleContext } from '../src/engine/rule.ts';
-import { containersOf, isTemplatedValue } from '../src/engine/workloads.ts';
-import { WORKLOAD_KINDS } from '../src/model/objects.ts';
-import { isRecord } from '../src/model/values.ts';
-import type { K8sObject, ValuePath } from '../src/types.ts';
+import {
+  containersOf,
+  credentialInstruction,
+  defineRule,
+  documentOf,
+  isRecord,
+  isTemplatedValue,
+  moveCredential,
+  renderedByLibrary,
+  sealSecretFile,
+  WORKLOAD_KINDS,
+  type K8sObject,
+  type RuleContext,
+  type ValuePath,
+} from '../src/engine/rule-kit.ts';
 
 const NAMESPACE_WIDE = 'sealedsecrets.bitnami.com/namespace-wide';
 const CLUSTER_WIDE = 'sealedsecrets.bitnami.com/cluster-wide';
@@ -60,7 +69,7 @@ export default defineRule<MessageId>({
           correct: 'env:\n  - name: AZURE_BATCH_KEY\n    valueFrom: { secretKeyRef: { name: batch, key: key } }\n  - name: AUTH_HEADER\n    value: "Bearer $(API_TOKEN)"   # expanded from a Secret-backed variable\n  - name: PWD\n    value: /srv/app                # a path, not a password',
         },
       ],
-      fix: '`bplus fix` replaces a plain Secret by a SealedSecret sealed with the environment\'s public certificate (fix hint `seal-secret` with the file, document index, name and namespace). A credential in values, a ConfigMap or an env literal is moved by hand (fix hint `move-credential`): put it in a Secret, seal it, reference it (`secretEnvFrom`, `secretKeyRef`). In every case the value was pushed to Git in clear text: rotate it.',
+      fix: '`bplus fix` replaces a plain Secret by a SealedSecret sealed with the environment\'s public certificate. A credential in a service chart\'s `env.KEY` or `config.KEY`, set only in the production overlay, is sealed into the SealedSecret `<service>-credentials` and referenced through `secretEnvFrom`; any other credential (a ConfigMap, an env literal, a nested or shared value) is moved by hand, and the fix says how: put it in a Secret, seal it, reference it (`secretEnvFrom`, `secretKeyRef`). In every case the value was pushed to Git in clear text: rotate it.',
     },
     peers: [
       'kube-linter `env-var-secret`, `read-secret-from-env-var`',
@@ -160,12 +169,11 @@ function checkValuesFiles(context: RuleContext<MessageId>): void {
       for (const doc of yaml.parsed.docs) {
         for (const hit of findCredentials(doc.value)) {
           const { messageId, kind } = pick(hit.match, 'credentialInValues', 'credentialShapeInValues');
-          context.report({
-            messageId,
-            data: { key: hit.path.join('.'), ...kind },
-            at: { path: file, ...doc.locate(hit.path) },
-            fix: { kind: 'move-credential', data: { file, valuesPath: hit.path.map(String), chart: chart.dir } },
-          });
+          const at = { path: file, ...doc.locate(hit.path) };
+          // Moved automatically only from a reviewed service chart's values; elsewhere a person moves it.
+          const values = context.model.serviceValues.find((s) => s.chart.dir === chart.dir && s.values.layers.some((l) => l.path === file));
+          const fix = values ? moveCredential({ values, file, path: hit.path.map(String), at }) : credentialInstruction(at, 'manifest');
+          context.report({ messageId, data: { key: hit.path.join('.'), ...kind }, at, fix });
         }
       }
     }
@@ -177,21 +185,12 @@ function checkSecret(context: RuleContext<MessageId>, object: K8sObject): void {
   if (fields.length === 0) return;
   if (fields.every((field) => generatedAtRenderTime(object.raw[field]))) return;
   const keys = fields.flatMap((field) => (isRecord(object.raw[field]) ? Object.keys(object.raw[field]) : []));
-  const origin = object.origin;
   context.report({
     messageId: 'plainSecret',
     data: { name: object.metadata.name || '(unnamed)', count: keys.length || 1, keys: keys.join(', ') || 'templated', field: fields.join(' and ') },
     object,
     path: ['kind'],
-    fix: {
-      kind: 'seal-secret',
-      data: {
-        file: origin.type === 'manifest' ? origin.file : origin.type === 'rendered' ? origin.template : undefined,
-        docIndex: origin.type === 'manifest' ? origin.docIndex : undefined,
-        name: object.metadata.name,
-        namespace: object.metadata.namespace,
-      },
-    },
+    fix: sealSecretFile(documentOf(object).file, { name: object.metadata.name, namespace: object.metadata.namespace }),
   });
 }
 
@@ -219,7 +218,7 @@ function checkConfigMap(context: RuleContext<MessageId>, object: K8sObject): voi
     const match = direct ?? nested[0];
     if (!match) continue;
     const { messageId, kind } = pick(match, 'credentialInConfigMap', 'credentialShapeInConfigMap');
-    context.report({ messageId, data: { name: object.metadata.name, key, ...kind }, object, path: ['data', key], fix: { kind: 'move-credential' } });
+    context.report({ messageId, data: { name: object.metadata.name, key, ...kind }, object, path: ['data', key], fix: credentialInstruction(object.locate(['data', key]), 'manifest') });
   }
 }
 
@@ -241,7 +240,7 @@ function checkEnv(context: RuleContext<MessageId>, object: K8sObject): Set<strin
         data: { key: entry.name, container: ref.name, object: `${object.kind}/${object.metadata.name}`, ...kind },
         object,
         path,
-        fix: { kind: 'move-credential' },
+        fix: credentialInstruction(object.locate(path), 'manifest'),
       });
     });
   }
@@ -261,7 +260,7 @@ function checkShapes(context: RuleContext<MessageId>, object: K8sObject, skip: S
         data: { object: `${object.kind}/${object.metadata.name}`, field: path.join('.'), kind: credentialLabel(reason) },
         object,
         path,
-        fix: { kind: 'move-credential' },
+        fix: credentialInstruction(object.locate(path), 'manifest'),
       });
     }
   };

@@ -23,14 +23,6 @@ export interface Location extends Span {
 export type PathSegment = string | number;
 export type ValuePath = readonly PathSegment[];
 
-/** What a fixer needs to act on a finding; opaque to reporters. */
-export interface FixHint {
-  /** The fixer that knows how to apply it (usually the rule id). */
-  kind: string;
-  /** Free data the fixer understands (values path, chart, environment...). Never a secret value. */
-  data?: Record<string, unknown>;
-}
-
 export interface Finding extends Location {
   ruleId: string;
   level: Level;
@@ -39,7 +31,11 @@ export interface Finding extends Location {
   messageId: string;
   /** Short title of the rule, for annotation titles. */
   title: string;
-  fix?: FixHint;
+  /**
+   * The rule gave a fix for it (`bplus fix` can try). The fix itself is a function that stays
+   * with the in-process review (`Review.fixes`): a finding crosses threads and the network.
+   */
+  fixable?: true;
 }
 
 /** Where a Kubernetes object the engine reviews came from. */

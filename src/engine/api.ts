@@ -2,6 +2,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { RepositoryModel } from '../model/repository.ts';
 import type { Finding, Locale } from '../types.ts';
 import type { ReviewBudget } from './budget.ts';
+import type { RuleFix } from './rule.ts';
 
 export interface ReviewOptions {
   locale?: Locale;
@@ -63,6 +64,8 @@ export interface Review extends ReviewResult {
   model: RepositoryModel;
   /** The configuration as parsed once for this review, with its problems. */
   config: LoadedConfig;
+  /** The fix each fixable finding's rule gave (a function: it never leaves the process). */
+  fixes: ReadonlyMap<Finding, RuleFix>;
 }
 
 /** The part of a review that can be copied to another thread or written out. */

@@ -7,14 +7,18 @@ import { defaultConfig, type BplusConfig } from '../config/schema.ts';
 import { loadRepository, type RepositoryModel } from '../model/repository.ts';
 import { matchesAny } from '../model/glob.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
-import type { Finding, K8sObject, Level, Locale, Location } from '../types.ts';
+import type { Finding, K8sObject, Level, Locale, Location, ValuePath } from '../types.ts';
+import { getPath } from '../model/values.ts';
+import { serviceValuesFor } from './fixes/target.ts';
+import { isTemplatedBlock } from './template-text.ts';
+import { containersOf, isProduction, isTemplatedValue } from './workloads.ts';
 import type { Review, ReviewOptions, RuleSummary, WaivedFinding } from './api.ts';
 import { configurationProblems, resolveRuleOptions } from './configuration-checks.ts';
 import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule } from './core-rules.ts';
 import { isValidatable, loadValidators } from './schema-validation.ts';
 import { loadRules } from './registry.ts';
 import { BudgetedSource, budgetSpent, unreachedProblems, type ReviewBudget } from './budget.ts';
-import { docsUrl, formatMessage, type Report, type Rule, type RuleContext } from './rule.ts';
+import { docsUrl, formatMessage, type MessageData, type Report, type Rule, type RuleContext, type RuleFix } from './rule.ts';
 
 export const EXCEPTION_ANNOTATION_PREFIX = 'bplus.io/exception-';
 
@@ -29,11 +33,12 @@ export async function reviewRepository(unbudgeted: RepositorySource, options: Re
   const rules = await loadRules();
   await loadValidators(model.objects.filter(isValidatable));
   const waived: WaivedFinding[] = [];
-  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en', waived, options.budget);
+  const fixes = new Map<Finding, RuleFix>();
+  const findings = runRules(model, rules, loadedConfig, options.locale ?? 'en', waived, options.budget, fixes);
   const inScope = (f: Finding): boolean => !options.onlyPaths || options.onlyPaths.has(f.path);
   const kept = findings.filter(inScope);
   const keptWaived = waived.filter(inScope);
-  return { findings: kept, waived: keptWaived, summary: { ...summarize(model, rules, kept, performance.now() - started), waived: keptWaived.length }, model, config: loadedConfig };
+  return { findings: kept, waived: keptWaived, summary: { ...summarize(model, rules, kept, performance.now() - started), waived: keptWaived.length }, model, config: loadedConfig, fixes };
 }
 
 async function readConfig(source: RepositorySource, listed: readonly SourceEntry[], options: ReviewOptions): Promise<LoadedConfig> {
@@ -57,14 +62,24 @@ export function effectiveLevel(rule: Rule, config: BplusConfig): Level | 'off' {
 
 /**
  * Findings of the rules; waived ones go to `waived` (when given) with their reason instead of
- * vanishing. A spent `budget` stops the remaining rules, and says which were not run.
+ * vanishing. A spent `budget` stops the remaining rules, and says which were not run. The fixes
+ * the rules gave go to `fixes` (when given), keyed by their finding.
  */
-export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedConfig: LoadedConfig, locale: Locale, waived?: WaivedFinding[], budget?: ReviewBudget): Finding[] {
+export function runRules(
+  model: RepositoryModel,
+  rules: readonly Rule[],
+  loadedConfig: LoadedConfig,
+  locale: Locale,
+  waived?: WaivedFinding[],
+  budget?: ReviewBudget,
+  fixes?: Map<Finding, RuleFix>,
+): Finding[] {
   const config = model.config;
   const findings: Finding[] = [];
-  const build = (rule: Rule, level: Level, messageId: string, data: Record<string, string | number> | undefined, at: Location, fix?: Finding['fix']): Finding => {
+  const build = (rule: Rule, level: Level, messageId: string, data: MessageData | undefined, at: Location, fix?: RuleFix): Finding => {
     const template = rule.meta.messages[messageId];
     if (!template) throw new Error(`rule ${rule.meta.id} reported unknown message id "${messageId}"`);
+    if (fix && !rule.meta.fixable) throw new Error(`rule ${rule.meta.id} gave a fix but its metadata does not say fixable`);
     return {
       ...at,
       ruleId: rule.meta.id,
@@ -72,11 +87,14 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
       messageId,
       title: rule.meta.title[locale],
       message: formatMessage(template[locale], data),
-      ...(fix ? { fix } : {}),
+      ...(fix ? { fixable: true as const } : {}),
     };
   };
   const emit = (...args: Parameters<typeof build>): void => {
-    findings.push(build(...args));
+    const finding = build(...args);
+    findings.push(finding);
+    const fix = args[5];
+    if (fix) fixes?.set(finding, fix);
   };
 
   const waivers = configuredWaivers(config, loadedConfig, (rule, at) => emit(exceptionRule, 'failure', 'configuration', { rule }, at));
@@ -110,19 +128,24 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
       skipped.push(rule.meta.id);
       continue;
     }
+    const objects = (...kinds: string[]): K8sObject[] => (kinds.length === 0 ? model.objects : kinds.flatMap((k) => byKind.get(k) ?? []));
     const context: RuleContext = {
       model,
       config,
       options: resolved.options.get(rule.meta.id) ?? {},
-      objects: (...kinds) => (kinds.length === 0 ? model.objects : kinds.flatMap((k) => byKind.get(k) ?? [])),
+      objects,
+      production: (...kinds) => objects(...kinds).filter((o) => isProduction(o, config)),
+      containers: containersOf,
+      serviceValues: (object) => serviceValuesFor(model, object),
       report: (report: Report) => {
+        if (report.object && report.path && inTemplatedBlock(model, report.object, report.path)) return;
         const at = report.at ?? report.object?.locate(report.path ?? []);
         if (!at) throw new Error(`rule ${rule.meta.id} reported "${report.messageId}" without a location`);
         const annotated = report.object ? waivedByAnnotation(rule, report.object, emit) : undefined;
         const configured = annotated === undefined ? waivers.find((w) => w.rule === rule.meta.id && w.applies(at.path, report.object))?.reason : undefined;
         if (annotated !== undefined || configured !== undefined) {
           const waivedBy = annotated !== undefined ? 'annotation' : 'configuration';
-          waived?.push({ ...build(rule, level, report.messageId, report.data, at, report.fix), reason: (annotated ?? configured)!, waivedBy });
+          waived?.push({ ...build(rule, level, report.messageId, report.data, at), reason: (annotated ?? configured)!, waivedBy });
           return;
         }
         emit(rule, level, report.messageId, report.data, at, report.fix);
@@ -137,6 +160,22 @@ export function runRules(model: RepositoryModel, rules: readonly Rule[], loadedC
   });
 }
 
+/**
+ * Whether `path` lies in a block Helm fills in at render time: the path or one of its parents is a
+ * key followed by a template action (`resources:` then `{{- toYaml ... }}`), or a parent is a
+ * templated string. What such a block holds is decided when Helm renders it, so no rule judges it.
+ */
+function inTemplatedBlock(model: RepositoryModel, object: K8sObject, path: ValuePath): boolean {
+  if (object.origin.type !== 'manifest') return false;
+  for (let length = path.length; length > 0; length--) {
+    const prefix = path.slice(0, length);
+    const value = getPath(object.raw, prefix);
+    if (value === null && isTemplatedBlock(model, object, prefix)) return true;
+    if (length < path.length && isTemplatedValue(value)) return true;
+  }
+  return false;
+}
+
 /** The first `limit` findings (in report order), and one that says how many more were left out. */
 function keepFindingBudget(findings: Finding[], limit: number, finding: (message: string, at: Location) => Finding): Finding[] {
   if (findings.length <= limit) return findings;
@@ -149,7 +188,7 @@ function keepFindingBudget(findings: Finding[], limit: number, finding: (message
 function waivedByAnnotation(
   rule: Rule,
   object: K8sObject,
-  emit: (rule: Rule, level: Level, messageId: string, data: Record<string, string | number>, at: Location) => void,
+  emit: (rule: Rule, level: Level, messageId: string, data: MessageData, at: Location) => void,
 ): string | undefined {
   const key = `${EXCEPTION_ANNOTATION_PREFIX}${rule.meta.id}`;
   const podAnnotations = (object.raw as { spec?: { template?: { metadata?: { annotations?: Record<string, unknown> } } } }).spec?.template?.metadata?.annotations;

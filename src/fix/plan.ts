@@ -1,28 +1,34 @@
 /**
- * `planFixes`: from a review's findings to the edits that fix them, computed on the reviewed
- * tree and written nowhere. Each fix hint kind has its fixer (fixers/); this module picks the
- * findings (`rules`), runs the fixers in a fixed order over one working tree, and then runs the
- * engine again on the fixed tree (an overlay of the edits over the reviewed source) to report
- * which findings are fixed and which remain.
+ * `planFixes`: from a review to the edits that fix its findings, computed on the reviewed tree
+ * and written nowhere. The fixes are the rules' own (`Report.fix`, kept on the in-process
+ * `Review`); this module only picks the findings (`rules`), orders the fixes (those that seal or
+ * move clear-text values first), gives each the working tree, the configuration, the sealing
+ * certificates and a place for notes, collects what they did, and runs the engine again on the
+ * fixed tree (an overlay of the edits over the reviewed source) to report which findings are
+ * fixed and which remain.
  */
-import { CONFIG_PATH, parseConfig, type LoadedConfig } from '../config/load.ts';
-import { defaultConfig } from '../config/schema.ts';
-import type { ReviewOptions, ReviewResult } from '../engine/api.ts';
+import type { Review, ReviewOptions, ReviewResult } from '../engine/api.ts';
+import type { CertificateChoice, FixOutcome, Fixer, RuleFix, WorkingTree } from '../engine/rule.ts';
 import { reviewRepository } from '../engine/review.ts';
-import { loadRepository } from '../model/repository.ts';
 import type { RepositorySource } from '../source/types.ts';
 import type { Finding } from '../types.ts';
-import { chooseCertificate } from './certificates.ts';
-import { FIXERS, fixerFor } from './fixers/index.ts';
-import { OverlaySource } from './overlay.ts';
-import type { AppliedFix, CertificateChoice, FixContext, FixOptions, FixPlan, SkippedFix, WorkingTree } from './types.ts';
 import { YamlEditError } from '../yaml/edit.ts';
+import { chooseCertificate } from './certificates.ts';
+import { OverlaySource } from './overlay.ts';
+import type { AppliedFix, FixOptions, FixPlan, SkippedFix } from './types.ts';
 
 export type ReviewFn = (source: RepositorySource, options?: ReviewOptions) => Promise<ReviewResult>;
 
-export async function planFixes(source: RepositorySource, review: ReviewResult, options: FixOptions = {}, reviewFn: ReviewFn = reviewRepository): Promise<FixPlan> {
-  const loaded = await readConfig(source, options.review);
-  const model = await loadRepository(source, loaded.config);
+const NO_FIX = "no automatic fix: this needs a decision by a person (see the rule's documentation)";
+
+/**
+ * `review` is the review whose findings are fixed: an in-process `Review` (its model, its
+ * configuration and its fixes are used as they are), or a portable result from another thread,
+ * in which case the tree is reviewed here once more to get them. `reviewFn` reviews the fixed tree.
+ */
+export async function planFixes(source: RepositorySource, review: Review | ReviewResult, options: FixOptions = {}, reviewFn: ReviewFn = reviewRepository): Promise<FixPlan> {
+  const reviewed = isInProcess(review) ? review : await reviewRepository(source, options.review);
+  const { model } = reviewed;
   const listed = new Set(model.files.map((f) => f.path));
   const edits = new Map<string, string>();
   const sensitivePaths = new Set<string>();
@@ -43,14 +49,19 @@ export async function planFixes(source: RepositorySource, review: ReviewResult, 
   };
   const notes: string[] = [];
   const certificates = new Map<string, Promise<CertificateChoice>>();
-  const context: FixContext = {
-    model,
-    config: loaded.config,
+  const claimed = new Set<string>();
+  const fixer: Fixer = {
     tree,
-    options,
+    config: reviewed.config.config,
+    model,
     memo: new Map(),
     note: (text) => {
       if (!notes.includes(text)) notes.push(text);
+    },
+    claim: (key) => {
+      if (claimed.has(key)) return false;
+      claimed.add(key);
+      return true;
     },
     certificateFor: (scope) => {
       const key = `${scope.namespace ?? ''}\u0000${scope.environment ?? ''}`;
@@ -64,37 +75,26 @@ export async function planFixes(source: RepositorySource, review: ReviewResult, 
   };
 
   const wanted = options.rules && options.rules.length > 0 ? new Set(options.rules.map((r) => r.toUpperCase())) : undefined;
-  const selected = review.findings.filter((f) => (f.level === 'failure' || f.level === 'warning') && (!wanted || wanted.has(f.ruleId.toUpperCase())));
+  const selected = reviewed.findings.filter((f) => (f.level === 'failure' || f.level === 'warning') && (!wanted || wanted.has(f.ruleId.toUpperCase())));
   const applied: AppliedFix[] = [];
   const skipped: SkippedFix[] = [];
   const addressed: Finding[] = [];
-  const order = (f: Finding): number => {
-    const index = FIXERS.findIndex((x) => x.kind === f.fix?.kind);
-    return index < 0 ? FIXERS.length : index;
-  };
-  for (const finding of [...selected].sort((a, b) => order(a) - order(b))) {
-    const fixer = finding.fix ? fixerFor(finding.fix.kind) : undefined;
-    if (!fixer) {
-      skipped.push({ finding, reason: finding.fix ? `no fixer for "${finding.fix.kind}" in this version of bplus` : 'no automatic fix: this needs a decision by a person (see the rule\'s documentation)' });
+  for (const finding of orderForFixing(selected, reviewed.fixes)) {
+    const fix = reviewed.fixes.get(finding);
+    if (!fix) {
+      skipped.push({ finding, reason: NO_FIX });
       continue;
     }
-    let outcome;
-    try {
-      outcome = await fixer.fix(finding, context);
-    } catch (error) {
-      // Messages of our own errors are value-free; anything else is reported by type only.
-      const reason = error instanceof YamlEditError ? error.message : `the ${fixer.kind} fix failed (${error instanceof Error ? error.name : 'error'})`;
-      outcome = { status: 'skipped' as const, reason };
-    }
+    const outcome = await run(fix, fixer, finding.ruleId);
     if (outcome.status === 'skipped') skipped.push({ finding, reason: outcome.reason });
     else {
       addressed.push(finding);
-      if (outcome.status === 'applied') for (const change of outcome.changes) applied.push({ ruleId: finding.ruleId, kind: fixer.kind, ...change });
+      if (outcome.status === 'applied') for (const change of outcome.changes) applied.push({ ruleId: finding.ruleId, ...change });
     }
   }
 
   // The engine again, on the fixed tree: what the fixes really achieved.
-  const after = edits.size > 0 ? await reviewFn(new OverlaySource(source, edits), options.review) : review;
+  const after = edits.size > 0 ? await reviewFn(new OverlaySource(source, edits), options.review) : reviewed;
   const remainingKeys = new Set(after.findings.map(identity));
   const fixed = addressed.filter((f) => !remainingKeys.has(identity(f)));
   for (const finding of addressed) {
@@ -103,16 +103,30 @@ export async function planFixes(source: RepositorySource, review: ReviewResult, 
   return { edits, applied, skipped, notes, sensitivePaths, fixed, remaining: after.findings };
 }
 
+function isInProcess(review: Review | ReviewResult): review is Review {
+  return 'fixes' in review && 'model' in review;
+}
+
+/** Fixes that seal or move clear-text values first (no other fix may rewrite a file that held them), then by rule. */
+export function orderForFixing(findings: readonly Finding[], fixes: ReadonlyMap<Finding, RuleFix>): Finding[] {
+  const phase = (f: Finding): number => (fixes.get(f)?.handlesSecrets ? 0 : 1);
+  const rank = (id: string): string => id.replace(/\d+/g, (n) => n.padStart(4, '0'));
+  return [...findings].sort((a, b) => phase(a) - phase(b) || (rank(a.ruleId) < rank(b.ruleId) ? -1 : rank(a.ruleId) > rank(b.ruleId) ? 1 : 0));
+}
+
+/** A fix's own errors are value-free; anything else is reported by type only (it might quote a value). */
+async function run(fix: RuleFix, fixer: Fixer, ruleId: string): Promise<FixOutcome> {
+  try {
+    return await fix(fixer);
+  } catch (error) {
+    const reason = error instanceof YamlEditError ? error.message : `the ${ruleId} fix failed (${error instanceof Error ? error.name : 'error'})`;
+    return { status: 'skipped', reason };
+  }
+}
+
 /** Lines move when lines are added: a finding is the same finding by rule, file and message. */
 function identity(f: Finding): string {
   return `${f.ruleId}\u0000${f.messageId}\u0000${f.path}\u0000${f.message}`;
-}
-
-async function readConfig(source: RepositorySource, options: ReviewOptions | undefined): Promise<LoadedConfig> {
-  if (options?.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH);
-  const listed = await source.list();
-  if (!listed.some((f) => f.path === CONFIG_PATH)) return { config: defaultConfig, problems: [] };
-  return parseConfig((await source.read(CONFIG_PATH)).toString('utf8'), CONFIG_PATH);
 }
 
 /** Remaining findings that fail a check (what decides the CLI's exit code). */

@@ -1,7 +1,6 @@
 /** The fix engine's vocabulary. Nothing here knows about GitHub, the CLI or the file system. */
-import type { BplusConfig } from '../config/schema.ts';
 import type { ReviewOptions } from '../engine/api.ts';
-import type { RepositoryModel } from '../model/repository.ts';
+import type { FixChange } from '../engine/rule.ts';
 import type { Finding } from '../types.ts';
 
 export interface FixOptions {
@@ -13,21 +12,15 @@ export interface FixOptions {
    * are used when none is given here.
    */
   certificates?: Readonly<Record<string, string>>;
-  /** The review options of the review that produced the findings (configuration text...). */
+  /** The review options of the review that produced the findings (configuration text...); the fixed tree is reviewed with them. */
   review?: ReviewOptions;
   /** Clock for certificate validity (tests). */
   now?: Date;
 }
 
-export interface AppliedFix {
+/** A change a fix made, with the rule whose finding it fixed. */
+export interface AppliedFix extends FixChange {
   ruleId: string;
-  /** The fixer's kind (`default-resources`, `seal-secret`...). */
-  kind: string;
-  /** File changed or created, and the first line of the change in the new file. */
-  path: string;
-  line: number;
-  /** What was done; never a secret value. */
-  description: string;
 }
 
 export interface SkippedFix {
@@ -51,37 +44,4 @@ export interface FixPlan {
   remaining: Finding[];
 }
 
-/** The tree being edited: original contents, with the edits made so far on top. */
-export interface WorkingTree {
-  exists(path: string): boolean;
-  read(path: string): Promise<string | undefined>;
-  write(path: string, text: string, options?: { sensitive?: boolean }): void;
-}
-
-export interface FixContext {
-  model: RepositoryModel;
-  config: BplusConfig;
-  tree: WorkingTree;
-  options: FixOptions;
-  /** A note for the outcome (deduplicated). */
-  note(text: string): void;
-  /** Per-run memory shared by the findings of one fixer (dedupe of the same target). */
-  memo: Map<string, unknown>;
-  certificateFor(scope: { namespace?: string; environment?: string }): Promise<CertificateChoice>;
-}
-
-export type CertificateChoice =
-  | { ok: true; certificate: import('../seal/index.ts').SealingCertificate; source: string }
-  | { ok: false; reason: string };
-
-export type FixOutcome =
-  | { status: 'applied'; changes: Array<{ path: string; line: number; description: string }> }
-  /** Another finding's fix already covers this one. */
-  | { status: 'covered' }
-  | { status: 'skipped'; reason: string };
-
-export interface Fixer {
-  /** The FixHint kind it handles. */
-  kind: string;
-  fix(finding: Finding, context: FixContext): Promise<FixOutcome>;
-}
+export type { CertificateChoice, FixChange, FixOutcome, Fixer, RuleFix, WorkingTree } from '../engine/rule.ts';

@@ -25,7 +25,7 @@ export function formatGithub(view: ReportView): string {
     // A column range means something to the runner only on a single line.
     if (f.line === f.endLine && f.endColumn > f.column) props.push(`col=${f.column}`, `endColumn=${f.endColumn}`);
     props.push(`title=${escapeProperty(`${f.ruleId}: ${f.title}`)}`);
-    return `::${COMMAND[f.level]} ${props.join(',')}::${escapeData(f.fix ? `${f.message} (fixable: bplus fix)` : f.message)}`;
+    return `::${COMMAND[f.level]} ${props.join(',')}::${escapeData(f.fixable ? `${f.message} (fixable: bplus fix)` : f.message)}`;
   });
   const c = countLevels(view.findings);
   const extra = [view.waived.length ? `${view.waived.length} waived` : '', view.baselined ? `${view.baselined} in the baseline` : '', view.quieted ? `${view.quieted} hidden by --quiet` : ''].filter(Boolean);

@@ -19,7 +19,7 @@ export function formatJson(view: ReportView): string {
     message: f.message,
     messageId: f.messageId,
     fingerprint,
-    ...(f.fix ? { fixable: true } : {}),
+    ...(f.fixable ? { fixable: true } : {}),
   }));
   const waived = view.waived.map(({ finding: f, fingerprint }) => ({
     ruleId: f.ruleId,

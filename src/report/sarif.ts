@@ -83,7 +83,7 @@ export function formatSarif(view: ReportView, rules: readonly Rule[], version: s
       },
     ],
     partialFingerprints: { 'bplus/v2': fingerprint },
-    ...(f.fix ? { properties: { fixable: true } } : {}),
+    ...(f.fixable ? { properties: { fixable: true } } : {}),
     ...(waived ? { suppressions: [{ kind: waived.waivedBy === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: waived.reason }] } : {}),
   });
 

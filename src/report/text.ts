@@ -80,7 +80,7 @@ export function formatText(view: ReportView, options: TextOptions = {}): string 
       lines.push(paint('underline', f.path));
       current = f.path;
     }
-    const mark = f.fix ? ` ${paint('green', `[${labels.fixable}]`)}` : '';
+    const mark = f.fixable ? ` ${paint('green', `[${labels.fixable}]`)}` : '';
     lines.push(
       `  ${paint('dim', position.padStart(width.position))}  ${paint(levelStyle[f.level], labels[f.level].padEnd(width.level))}  ${paint('dim', f.ruleId.padEnd(width.rule))}  ${f.message}${mark}`,
     );
@@ -89,7 +89,7 @@ export function formatText(view: ReportView, options: TextOptions = {}): string 
   const counts = countLevels(view.findings);
   const s = view.result.summary;
   const tail = labels
-    .tail({ fixable: view.findings.filter((f) => f.finding.fix).length, waived: view.waived.length, baselined: view.baselined, quieted: view.quieted, files: s.files, ms: s.durationMs })
+    .tail({ fixable: view.findings.filter((f) => f.finding.fixable).length, waived: view.waived.length, baselined: view.baselined, quieted: view.quieted, files: s.files, ms: s.durationMs })
     .filter(Boolean)
     .join(', ');
   if (view.findings.length === 0) lines.push(`${paint('green', `✓ ${labels.clean}`)} (${tail})`);

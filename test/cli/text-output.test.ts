@@ -6,7 +6,7 @@ import type { ReportView } from '../../src/report/view.ts';
 import type { Finding } from '../../src/types.ts';
 
 function finding(path: string, line: number, column: number, level: Finding['level'], ruleId: string, message: string, fixable = false): Finding {
-  return { path, line, column, endLine: line, endColumn: column + 1, level, ruleId, message, messageId: 'm', title: 't', ...(fixable ? { fix: { kind: ruleId } } : {}) };
+  return { path, line, column, endLine: line, endColumn: column + 1, level, ruleId, message, messageId: 'm', title: 't', ...(fixable ? { fixable: true as const } : {}) };
 }
 
 function view(findings: Finding[], extra: Partial<ReportView> = {}): ReportView {

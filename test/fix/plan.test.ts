@@ -41,7 +41,7 @@ describe('fixed findings are gone on the re-reviewed tree', () => {
   ];
   it.each(cases)('%s', async (variant, rules) => {
     const { files, plan, before } = await fixVariant(variant);
-    const targeted = before.filter((f) => rules.includes(f.ruleId) && f.fix && f.level === 'failure');
+    const targeted = before.filter((f) => rules.includes(f.ruleId) && f.fixable && f.level === 'failure');
     expect(targeted.length, 'the variant has fixable findings').toBeGreaterThan(0);
     expect(plan.applied.length).toBeGreaterThan(0);
     // Independent of the plan's own bookkeeping: review the materialised fixed tree.

@@ -27,23 +27,23 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'values: prod overlay sets 30 s',
       files: serviceChart('condenser-worker', 'python-celery-worker', 'terminationGracePeriodSeconds: 600\n', '# prod\nterminationGracePeriodSeconds: 30\n'),
-      errors: [{ messageId: 'tooShort', path: 'charts/condenser-worker/values-prod.yaml', line: 2, message: 'Celery worker Deployment/condenser-worker has terminationGracePeriodSeconds 30, under 60' }],
+      errors: [{ messageId: 'tooShort', path: 'charts/condenser-worker/values-prod.yaml', line: 2, column: 1, message: 'Celery worker Deployment/condenser-worker has terminationGracePeriodSeconds 30, under 60' }],
     },
     {
       name: 'manifest: unset means Kubernetes 30 s, reported on the pod spec',
       files: { 'manifests/w.yaml': worker('') },
-      errors: [{ messageId: 'unset', path: 'manifests/w.yaml', line: 8, message: 'Kubernetes gives it 30 s' }],
+      errors: [{ messageId: 'unset', path: 'manifests/w.yaml', line: 8, column: 5, message: 'Kubernetes gives it 30 s' }],
     },
     {
       name: 'option minimumGraceSeconds: 900 reports 600 s, naming the configured minimum',
       config: 'rules:\n  BP-CELERY-GRACE: [notice, { minimumGraceSeconds: 900 }]\n',
       files: { 'manifests/w.yaml': worker('      terminationGracePeriodSeconds: 600\n') },
-      errors: [{ messageId: 'tooShort', path: 'manifests/w.yaml', line: 9, message: 'terminationGracePeriodSeconds 600, under 900', level: 'notice' }],
+      errors: [{ messageId: 'tooShort', path: 'manifests/w.yaml', line: 9, column: 7, message: 'terminationGracePeriodSeconds 600, under 900', level: 'notice' }],
     },
     {
       name: 'manifest: 10 s',
       files: { 'manifests/w.yaml': worker('      terminationGracePeriodSeconds: 10\n') },
-      errors: [{ messageId: 'tooShort', path: 'manifests/w.yaml', line: 9 }],
+      errors: [{ messageId: 'tooShort', path: 'manifests/w.yaml', line: 9, column: 7 }],
     },
   ],
 };

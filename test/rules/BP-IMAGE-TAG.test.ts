@@ -25,22 +25,22 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'values: latest in the prod overlay, on the tag line',
       files: serviceChart('api-gateway', 'python-fastapi-service', 'image:\n  repository: r/api-gateway\n  tag: "1.4.2"\n', 'image:\n  tag: latest\n'),
-      errors: [{ messageId: 'latest', path: 'charts/api-gateway/values-prod.yaml', line: 2, message: 'container "api-gateway" (containers) of Deployment/api-gateway uses the tag latest' }],
+      errors: [{ messageId: 'latest', path: 'charts/api-gateway/values-prod.yaml', line: 2, column: 3, message: 'container "api-gateway" (containers) of Deployment/api-gateway uses the tag latest' }],
     },
     {
       name: 'values: no tag, and an init container without tag',
       files: serviceChart('orchestrator', 'python-fastapi-service', 'image:\n  repository: r/orchestrator\ninitContainers:\n  - name: migrate\n    image: r/migrate\n'),
       errors: [
-        { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 2, message: 'container "orchestrator"' },
-        { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 5, message: 'container "migrate" (initContainers)' },
+        { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 2, column: 3, message: 'container "orchestrator"' },
+        { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 5, column: 5, message: 'container "migrate" (initContainers)' },
       ],
     },
     {
       name: 'manifest: missing tag with a registry port, and latest',
       files: { 'manifests/app.yaml': pod(['registry:5000/team/app', 'nginx:latest', 'nginx:1.27']) },
       errors: [
-        { messageId: 'missingTag', path: 'manifests/app.yaml', line: 10, message: '"c0"' },
-        { messageId: 'latest', path: 'manifests/app.yaml', line: 12, message: '"c1"' },
+        { messageId: 'missingTag', path: 'manifests/app.yaml', line: 10, column: 11, message: '"c0"' },
+        { messageId: 'latest', path: 'manifests/app.yaml', line: 12, column: 11, message: '"c1"' },
       ],
     },
   ],

@@ -30,22 +30,22 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'values: protocol amqp set in the prod overlay',
       files: serviceChart('condenser-worker', 'python-celery-worker', keda('  protocol: http\n'), '# prod\nkeda:\n  protocol: amqp\n'),
-      errors: [{ messageId: 'amqp', path: 'charts/condenser-worker/values-prod.yaml', line: 3, message: 'the rabbitmq trigger of ScaledObject/condenser-worker counts the queue length over protocol amqp' }],
+      errors: [{ messageId: 'amqp', path: 'charts/condenser-worker/values-prod.yaml', line: 3, column: 3, message: 'the rabbitmq trigger of ScaledObject/condenser-worker counts the queue length over protocol amqp' }],
     },
     {
       name: 'values: protocol auto (the host comes from the TriggerAuthentication)',
       files: serviceChart('condenser-worker', 'python-celery-worker', keda('  protocol: auto\n')),
-      errors: [{ messageId: 'amqp', path: 'charts/condenser-worker/values.yaml', line: 6, message: 'over protocol auto' }],
+      errors: [{ messageId: 'amqp', path: 'charts/condenser-worker/values.yaml', line: 6, column: 3, message: 'over protocol auto' }],
     },
     {
       name: 'manifest: mode unset (QueueLength by default) and protocol auto',
       files: { 'manifests/so.yaml': scaled('        queueLength: "20"\n        protocol: auto\n') },
-      errors: [{ messageId: 'amqp', path: 'manifests/so.yaml', line: 15, message: 'over protocol auto' }],
+      errors: [{ messageId: 'amqp', path: 'manifests/so.yaml', line: 15, column: 9, message: 'over protocol auto' }],
     },
     {
       name: 'manifest: ScaledJob without protocol, on the trigger metadata',
       files: { 'manifests/so.yaml': scaled('        mode: QueueLength\n', 'ScaledJob') },
-      errors: [{ messageId: 'unset', path: 'manifests/so.yaml', line: 12, message: 'ScaledJob/worker' }],
+      errors: [{ messageId: 'unset', path: 'manifests/so.yaml', line: 12, column: 7, message: 'ScaledJob/worker' }],
     },
   ],
 };

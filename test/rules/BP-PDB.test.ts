@@ -51,27 +51,27 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'values: autoscaled from 3 with the PDB disabled in prod: on podDisruptionBudget.enabled',
       files: serviceChart('api-gateway', 'python-fastapi-service', 'autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 6 }\npodDisruptionBudget:\n  enabled: true\n', '# prod\npodDisruptionBudget:\n  enabled: false\n'),
-      errors: [{ messageId: 'missing', path: 'charts/api-gateway/values-prod.yaml', line: 3, message: 'Deployment/api-gateway runs 3 replicas but no PodDisruptionBudget selects its pods' }],
+      errors: [{ messageId: 'missing', path: 'charts/api-gateway/values-prod.yaml', line: 3, column: 3, message: 'Deployment/api-gateway runs 3 replicas but no PodDisruptionBudget selects its pods' }],
     },
     {
       name: 'values: autoscaling without minReplicas renders 2 replicas',
       files: serviceChart('api-gateway', 'python-fastapi-service', 'autoscaling:\n  enabled: true\n  maxReplicas: 6\n'),
-      errors: [{ messageId: 'missing', path: 'charts/api-gateway/values.yaml', line: 1, message: 'runs 2 replicas' }],
+      errors: [{ messageId: 'missing', path: 'charts/api-gateway/values.yaml', line: 1, column: 1, message: 'runs 2 replicas' }],
     },
     {
       name: 'values: replicaCount 2 without podDisruptionBudget key',
       files: serviceChart('orchestrator', 'python-fastapi-service', 'replicaCount: 2\n'),
-      errors: [{ messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 1, message: 'runs 2 replicas' }],
+      errors: [{ messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 1, column: 1, message: 'runs 2 replicas' }],
     },
     {
       name: 'manifest: replicas 3, PDB selecting other pods',
       files: { 'manifests/orders.yaml': api('  replicas: 3\n') + pdb('    matchLabels: { app.kubernetes.io/name: billing }\n') },
-      errors: [{ messageId: 'missing', path: 'manifests/orders.yaml', line: 6 }],
+      errors: [{ messageId: 'missing', path: 'manifests/orders.yaml', line: 6, column: 3 }],
     },
     {
       name: 'manifest: HPA minReplicas 2, PDB in another namespace',
       files: { 'manifests/orders.yaml': api('') + hpa(2) + pdb('    matchLabels: { app.kubernetes.io/name: orders }\n', '  namespace: other\n') },
-      errors: [{ messageId: 'missing', path: 'manifests/orders.yaml', line: 2, message: 'runs 2 replicas' }],
+      errors: [{ messageId: 'missing', path: 'manifests/orders.yaml', line: 2, column: 1, message: 'runs 2 replicas' }],
     },
   ],
 };

@@ -28,27 +28,27 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'values: sleep as long as the grace period',
       files: serviceChart('api-gateway', 'python-fastapi-service', 'lifecycle:\n  preStopSleepSeconds: 30\n'),
-      errors: [{ messageId: 'tooLong', path: 'charts/api-gateway/values.yaml', line: 2, message: 'the preStop sleep of 30 s in Deployment/api-gateway is not shorter than terminationGracePeriodSeconds (30 s)' }],
+      errors: [{ messageId: 'tooLong', path: 'charts/api-gateway/values.yaml', line: 2, column: 3, message: 'the preStop sleep of 30 s in Deployment/api-gateway is not shorter than terminationGracePeriodSeconds (30 s)' }],
     },
     {
       name: 'values: the prod overlay shortens the grace period under the default sleep',
       files: serviceChart('api-gateway', 'python-fastapi-service', 'terminationGracePeriodSeconds: 30\n', 'terminationGracePeriodSeconds: 5\n'),
-      errors: [{ messageId: 'tooLong', path: 'charts/api-gateway/values-prod.yaml', line: 1, message: '(5 s)' }],
+      errors: [{ messageId: 'tooLong', path: 'charts/api-gateway/values-prod.yaml', line: 1, column: 1, message: '(5 s)' }],
     },
     {
       name: 'manifest: no lifecycle at all',
       files: { 'manifests/orders.yaml': api('') },
-      errors: [{ messageId: 'missing', path: 'manifests/orders.yaml', line: 11, message: 'container "orders" of Deployment/orders has no preStop sleep' }],
+      errors: [{ messageId: 'missing', path: 'manifests/orders.yaml', line: 11, column: 11, message: 'container "orders" of Deployment/orders has no preStop sleep' }],
     },
     {
       name: 'manifest: an httpGet preStop does not count',
       files: { 'manifests/orders.yaml': api('          lifecycle:\n            preStop:\n              httpGet: { path: /drain, port: 8000 }\n') },
-      errors: [{ messageId: 'missing', path: 'manifests/orders.yaml', line: 13 }],
+      errors: [{ messageId: 'missing', path: 'manifests/orders.yaml', line: 13, column: 11 }],
     },
     {
       name: 'manifest: exec sleep 60 with a 30 s grace',
       files: { 'manifests/orders.yaml': api('          lifecycle:\n            preStop:\n              exec: { command: [sleep, "60"] }\n') },
-      errors: [{ messageId: 'tooLong', path: 'manifests/orders.yaml', line: 15, message: '60 s' }],
+      errors: [{ messageId: 'tooLong', path: 'manifests/orders.yaml', line: 15, column: 23, message: '60 s' }],
     },
   ],
 };

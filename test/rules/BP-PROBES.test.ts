@@ -32,38 +32,38 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'an Argo Rollout of an API is judged as a Deployment',
       files: { 'manifests/app.yaml': workload('Rollout', 'api', '          livenessProbe: { httpGet: { path: /live, port: 8000 } }\n').replace('apps/v1', 'argoproj.io/v1alpha1') },
-      errors: [{ messageId: 'missingReadiness', path: 'manifests/app.yaml', line: 12, message: 'container "app" of Rollout/app has no readinessProbe' }],
+      errors: [{ messageId: 'missingReadiness', path: 'manifests/app.yaml', line: 12, column: 11, message: 'container "app" of Rollout/app has no readinessProbe' }],
     },
     {
       name: 'manifest API without probes: both reported on the container',
       files: { 'manifests/app.yaml': workload('Deployment', 'api', '') },
       errors: [
-        { messageId: 'missingReadiness', path: 'manifests/app.yaml', line: 12, message: 'container "app" of Deployment/app has no readinessProbe' },
-        { messageId: 'missingLiveness', path: 'manifests/app.yaml', line: 12, message: 'livenessProbe' },
+        { messageId: 'missingReadiness', path: 'manifests/app.yaml', line: 12, column: 11, message: 'container "app" of Deployment/app has no readinessProbe' },
+        { messageId: 'missingLiveness', path: 'manifests/app.yaml', line: 12, column: 11, message: 'livenessProbe' },
       ],
     },
     {
       name: 'StatefulSet without liveness',
       files: { 'manifests/db.yaml': workload('StatefulSet', 'database', '          readinessProbe: { exec: { command: [pg_isready] } }\n') },
-      errors: [{ messageId: 'missingLiveness', path: 'manifests/db.yaml', line: 12, message: 'a hung process is never restarted' }],
+      errors: [{ messageId: 'missingLiveness', path: 'manifests/db.yaml', line: 12, column: 11, message: 'a hung process is never restarted' }],
     },
     {
       name: 'worker without liveness (readiness not required)',
       files: { 'manifests/w.yaml': workload('Deployment', 'worker', '') },
-      errors: [{ messageId: 'missingLiveness', path: 'manifests/w.yaml', line: 12, message: 'livenessProbe' }],
+      errors: [{ messageId: 'missingLiveness', path: 'manifests/w.yaml', line: 12, column: 11, message: 'livenessProbe' }],
     },
     {
       name: 'default-container annotation names the main container',
       files: { 'manifests/app.yaml': workload('Deployment', 'api', probes, '        - name: web\n          image: web:1.0\n', '      annotations:\n        kubectl.kubernetes.io/default-container: web\n') },
       errors: [
-        { messageId: 'missingReadiness', path: 'manifests/app.yaml', line: 18, message: 'container "web"' },
-        { messageId: 'missingLiveness', path: 'manifests/app.yaml', line: 18, message: 'livenessProbe' },
+        { messageId: 'missingReadiness', path: 'manifests/app.yaml', line: 18, column: 11, message: 'container "web"' },
+        { messageId: 'missingLiveness', path: 'manifests/app.yaml', line: 18, column: 11, message: 'livenessProbe' },
       ],
     },
     {
       name: 'chart template Deployment without component label',
       files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/app.yaml': workload('Deployment', 'x', '          livenessProbe: { tcpSocket: { port: 80 } }\n').replace('      labels:\n        app.kubernetes.io/component: x\n', '      labels: {}\n') },
-      errors: [{ messageId: 'missingReadiness', path: 'charts/platform/templates/app.yaml', line: 11, message: 'readinessProbe' }],
+      errors: [{ messageId: 'missingReadiness', path: 'charts/platform/templates/app.yaml', line: 11, column: 11, message: 'readinessProbe' }],
     },
   ],
 };

@@ -24,19 +24,19 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'values: the prod overlay turns it off',
       files: serviceChart('api-gateway', 'python-fastapi-service', 'securityContext:\n  readOnlyRootFilesystem: true\n', '# prod\nsecurityContext:\n  readOnlyRootFilesystem: false\n'),
-      errors: [{ messageId: 'writable', path: 'charts/api-gateway/values-prod.yaml', line: 3, message: 'container "api-gateway" (containers) of Deployment/api-gateway has a writable root filesystem' }],
+      errors: [{ messageId: 'writable', path: 'charts/api-gateway/values-prod.yaml', line: 3, column: 3, message: 'container "api-gateway" (containers) of Deployment/api-gateway has a writable root filesystem' }],
     },
     {
       name: 'values: no securityContext at all',
       files: serviceChart('condenser-worker', 'python-celery-worker', 'image:\n  tag: "1.0"\n'),
-      errors: [{ messageId: 'writable', path: 'charts/condenser-worker/values.yaml', line: 1 }],
+      errors: [{ messageId: 'writable', path: 'charts/condenser-worker/values.yaml', line: 1, column: 1 }],
     },
     {
       name: 'manifest: init container and container',
       files: { 'manifests/db.yaml': pod('          securityContext:\n            runAsNonRoot: true\n', '      initContainers:\n        - name: init\n          image: busybox:1.36\n') },
       errors: [
-        { messageId: 'writable', path: 'manifests/db.yaml', line: 9, message: 'container "init" (initContainers)' },
-        { messageId: 'writable', path: 'manifests/db.yaml', line: 14, message: 'container "db" (containers) of StatefulSet/db' },
+        { messageId: 'writable', path: 'manifests/db.yaml', line: 9, column: 11, message: 'container "init" (initContainers)' },
+        { messageId: 'writable', path: 'manifests/db.yaml', line: 14, column: 11, message: 'container "db" (containers) of StatefulSet/db' },
       ],
     },
   ],

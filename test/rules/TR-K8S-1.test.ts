@@ -52,7 +52,7 @@ ruleTester(rule, {
     {
       name: 'raw Deployment in manifests/',
       files: { 'manifests/reporting.yaml': `# applied by Argo CD as a directory\n${deployment('reporting')}` },
-      errors: [{ messageId: 'rawWorkload', path: 'manifests/reporting.yaml', line: 3, message: 'Deployment/reporting' }],
+      errors: [{ messageId: 'rawWorkload', path: 'manifests/reporting.yaml', line: 3, column: 1, message: 'Deployment/reporting' }],
     },
     {
       name: 'every workload kind in a multi-document file, Service left alone',
@@ -66,21 +66,21 @@ ruleTester(rule, {
         ].join('---\n'),
       },
       errors: [
-        { messageId: 'rawWorkload', path: 'manifests/all.yaml', line: 2, message: 'StatefulSet/db' },
-        { messageId: 'rawWorkload', path: 'manifests/all.yaml', line: 10, message: 'CronJob/nightly' },
-        { messageId: 'rawWorkload', path: 'manifests/all.yaml', line: 14, message: 'DaemonSet/agent' },
-        { messageId: 'rawWorkload', path: 'manifests/all.yaml', line: 18, message: 'Job/migrate' },
+        { messageId: 'rawWorkload', path: 'manifests/all.yaml', line: 2, column: 1, message: 'StatefulSet/db' },
+        { messageId: 'rawWorkload', path: 'manifests/all.yaml', line: 10, column: 1, message: 'CronJob/nightly' },
+        { messageId: 'rawWorkload', path: 'manifests/all.yaml', line: 14, column: 1, message: 'DaemonSet/agent' },
+        { messageId: 'rawWorkload', path: 'manifests/all.yaml', line: 18, column: 1, message: 'Job/migrate' },
       ],
     },
     {
       name: 'outside production too (staging namespace)',
       files: { 'manifests/staging/web.yaml': deployment('web', 'staging') },
-      errors: [{ messageId: 'rawWorkload', path: 'manifests/staging/web.yaml', line: 2 }],
+      errors: [{ messageId: 'rawWorkload', path: 'manifests/staging/web.yaml', line: 2, column: 1 }],
     },
     {
       name: 'a chart-like folder without Chart.yaml is not a chart',
       files: { 'charts/reporting/values.yaml': 'replicaCount: 1\n', 'charts/reporting/templates/deployment.yaml': deployment('reporting') },
-      errors: [{ messageId: 'rawWorkload', path: 'charts/reporting/templates/deployment.yaml', line: 2 }],
+      errors: [{ messageId: 'rawWorkload', path: 'charts/reporting/templates/deployment.yaml', line: 2, column: 1 }],
     },
     {
       name: 'bare Pod and ReplicaSet next to a chart, not inside it',
@@ -89,19 +89,19 @@ ruleTester(rule, {
         'manifests/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: toolbox }\nspec:\n  containers: [{ name: sh, image: busybox:1.36 }]\n---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata: { name: legacy }\n',
       },
       errors: [
-        { messageId: 'rawWorkload', path: 'manifests/pod.yaml', line: 2, message: 'Pod/toolbox' },
-        { messageId: 'rawWorkload', path: 'manifests/pod.yaml', line: 8, message: 'ReplicaSet/legacy' },
+        { messageId: 'rawWorkload', path: 'manifests/pod.yaml', line: 2, column: 1, message: 'Pod/toolbox' },
+        { messageId: 'rawWorkload', path: 'manifests/pod.yaml', line: 8, column: 1, message: 'ReplicaSet/legacy' },
       ],
     },
     {
       name: 'workload inside a kind: List',
       files: { 'manifests/list.yaml': 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: { name: web }\n' },
-      errors: [{ messageId: 'rawWorkloadInList', path: 'manifests/list.yaml', line: 8, message: 'Deployment/web (item 2 of List/(unnamed))' }],
+      errors: [{ messageId: 'rawWorkloadInList', path: 'manifests/list.yaml', line: 8, column: 5, message: 'Deployment/web (item 2 of List/(unnamed))' }],
     },
     {
       name: 'waiver without a reason does not apply',
       files: { 'manifests/debug.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\n  annotations:\n    bplus.io/exception-TR-K8S-1: ""\n' },
-      errors: [{ messageId: 'rawWorkload', path: 'manifests/debug.yaml', line: 2 }],
+      errors: [{ messageId: 'rawWorkload', path: 'manifests/debug.yaml', line: 2, column: 1 }],
     },
   ],
 });

@@ -72,7 +72,7 @@ ruleTester(rule, {
     {
       name: 'caret range',
       files: withChartYaml(serviceChart('api-gateway', 'python-fastapi-service', ''), 'api-gateway', chartYaml('api-gateway', dep('python-fastapi-service', '^1.3.0'))),
-      errors: [{ messageId: 'unpinnedVersion', path: 'charts/api-gateway/Chart.yaml', line: 7, message: '"^1.3.0" is a range' }],
+      errors: [{ messageId: 'unpinnedVersion', path: 'charts/api-gateway/Chart.yaml', line: 7, column: 5, message: '"^1.3.0" is a range' }],
     },
     {
       name: 'tilde, >=, wildcard, x-range and partial versions in five charts',
@@ -83,12 +83,12 @@ ruleTester(rule, {
         ...withChartYaml(serviceChart('d', 'python-fastapi-service', ''), 'd', chartYaml('d', dep('python-fastapi-service', '1.3.x'))),
         ...withChartYaml(serviceChart('e', 'python-fastapi-service', ''), 'e', chartYaml('e', dep('python-fastapi-service', '"1.3"'))),
       },
-      errors: ['a', 'b', 'c', 'd', 'e'].map((c) => ({ messageId: 'unpinnedVersion', path: `charts/${c}/Chart.yaml`, line: 7 })),
+      errors: ['a', 'b', 'c', 'd', 'e'].map((c) => ({ messageId: 'unpinnedVersion', path: `charts/${c}/Chart.yaml`, line: 7, column: 5 })),
     },
     {
       name: 'no version: reported on the dependency',
       files: withChartYaml(serviceChart('api-gateway', 'python-fastapi-service', ''), 'api-gateway', chartYaml('api-gateway', dep('python-fastapi-service'))),
-      errors: [{ messageId: 'missingVersion', path: 'charts/api-gateway/Chart.yaml', line: 6 }],
+      errors: [{ messageId: 'missingVersion', path: 'charts/api-gateway/Chart.yaml', line: 6, column: 5 }],
     },
     {
       name: 'two platform libraries: the second is reported',
@@ -97,7 +97,7 @@ ruleTester(rule, {
         'hybrid',
         chartYaml('hybrid', dep('python-fastapi-service', '1.3.0') + dep('python-celery-worker', '1.1.0')),
       ),
-      errors: [{ messageId: 'severalLibraries', path: 'charts/hybrid/Chart.yaml', line: 9, message: 'second platform library python-celery-worker' }],
+      errors: [{ messageId: 'severalLibraries', path: 'charts/hybrid/Chart.yaml', line: 9, column: 5, message: 'second platform library python-celery-worker' }],
     },
     {
       name: 'copied Deployment and HPA templates beside the include',
@@ -107,9 +107,9 @@ ruleTester(rule, {
         'charts/orchestrator/templates/hpa.yaml': 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: orchestrator }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: orchestrator }\n',
       },
       errors: [
-        { messageId: 'copiedBoilerplate', path: 'charts/orchestrator/templates/deployment.yaml', line: 3, message: 'Deployment/orchestrator' },
-        { messageId: 'copiedBoilerplate', path: 'charts/orchestrator/templates/hpa.yaml', line: 2, message: 'HorizontalPodAutoscaler/orchestrator' },
-        { messageId: 'copiedBoilerplate', path: 'charts/orchestrator/templates/hpa.yaml', line: 6, message: 'Service/orchestrator' },
+        { messageId: 'copiedBoilerplate', path: 'charts/orchestrator/templates/deployment.yaml', line: 3, column: 1, message: 'Deployment/orchestrator' },
+        { messageId: 'copiedBoilerplate', path: 'charts/orchestrator/templates/hpa.yaml', line: 2, column: 1, message: 'HorizontalPodAutoscaler/orchestrator' },
+        { messageId: 'copiedBoilerplate', path: 'charts/orchestrator/templates/hpa.yaml', line: 6, column: 1, message: 'Service/orchestrator' },
       ],
     },
     {
@@ -119,14 +119,14 @@ ruleTester(rule, {
         'charts/condenser-worker/templates/keda.yaml': 'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: { name: condenser-worker }\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: flower }\n',
       },
       errors: [
-        { messageId: 'copiedBoilerplate', path: 'charts/condenser-worker/templates/keda.yaml', line: 2 },
-        { messageId: 'copiedBoilerplate', path: 'charts/condenser-worker/templates/keda.yaml', line: 6 },
+        { messageId: 'copiedBoilerplate', path: 'charts/condenser-worker/templates/keda.yaml', line: 2, column: 1 },
+        { messageId: 'copiedBoilerplate', path: 'charts/condenser-worker/templates/keda.yaml', line: 6, column: 1 },
       ],
     },
     {
       name: 'application chart with a Deployment and no library: on the name line',
       files: { 'charts/reporting/Chart.yaml': 'apiVersion: v2\nname: reporting\nversion: 0.1.0\n', 'charts/reporting/templates/deployment.yaml': deployment },
-      errors: [{ messageId: 'noLibrary', path: 'charts/reporting/Chart.yaml', line: 2, message: 'depends on no platform library' }],
+      errors: [{ messageId: 'noLibrary', path: 'charts/reporting/Chart.yaml', line: 2, column: 1, message: 'depends on no platform library' }],
     },
     {
       name: 'application chart with other dependencies: on the dependencies line',
@@ -136,17 +136,17 @@ ruleTester(rule, {
         // Vendored, as rendering stays offline.
         'charts/reporting/charts/common/Chart.yaml': 'apiVersion: v2\nname: common\nversion: 2.0.0\ntype: library\n',
       },
-      errors: [{ messageId: 'noLibrary', path: 'charts/reporting/Chart.yaml', line: 5 }],
+      errors: [{ messageId: 'noLibrary', path: 'charts/reporting/Chart.yaml', line: 5, column: 1 }],
     },
     {
       name: 'pinned version differs from the local library chart',
       files: { ...withChartYaml(serviceChart('api-gateway', 'python-fastapi-service', ''), 'api-gateway', chartYaml('api-gateway', dep('python-fastapi-service', '1.3.0'))), ...library('python-fastapi-service', '1.4.0') },
-      errors: [{ messageId: 'versionMismatch', path: 'charts/api-gateway/Chart.yaml', line: 7, message: 'is version 1.4.0' }],
+      errors: [{ messageId: 'versionMismatch', path: 'charts/api-gateway/Chart.yaml', line: 7, column: 5, message: 'is version 1.4.0' }],
     },
     {
       name: 'library never included by any template',
       files: { ...serviceChart('api-gateway', 'python-fastapi-service', ''), 'charts/api-gateway/templates/all.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n' },
-      errors: [{ messageId: 'libraryNotIncluded', path: 'charts/api-gateway/Chart.yaml', line: 6 }],
+      errors: [{ messageId: 'libraryNotIncluded', path: 'charts/api-gateway/Chart.yaml', line: 6, column: 5 }],
     },
   ],
 });

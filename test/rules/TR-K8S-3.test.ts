@@ -36,51 +36,55 @@ ruleTester(rule, {
   invalid: [
     {
       name: 'no limits in values: reported on resources in the file that sets it',
+      output: { "charts/orchestrator/values.yaml": "# orchestrator\nimage:\n  tag: \"1.0\"\nresources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n  limits:\n    cpu: \"1\"\n    memory: 512Mi\n" },
       files: serviceChart('orchestrator', 'python-fastapi-service', '# orchestrator\nimage:\n  tag: "1.0"\nresources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n'),
       errors: [
-        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 4, message: 'limits.cpu' },
-        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 4, message: 'limits.memory' },
+        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 4, column: 1, message: 'limits.cpu' },
+        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 4, column: 1, message: 'limits.memory' },
       ],
     },
     {
       name: 'prod overlay removes the memory limit with null: reported on that null',
+      output: {},
       files: serviceChart('orchestrator', 'python-fastapi-service', fullResources, 'replicaCount: 3\nresources:\n  limits:\n    memory: null\n'),
-      errors: [{ messageId: 'missing', path: 'charts/orchestrator/values-prod.yaml', line: 4, message: 'limits.memory' }],
+      errors: [{ messageId: 'missing', path: 'charts/orchestrator/values-prod.yaml', line: 4, column: 5, message: 'limits.memory' }],
     },
     {
       name: 'no resources at all: reported on the first key of the prod overlay',
+      output: { "charts/orchestrator/values-prod.yaml": "# prod\nreplicaCount: 3\nresources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n  limits:\n    cpu: \"1\"\n    memory: 512Mi\n" },
       files: serviceChart('orchestrator', 'python-fastapi-service', 'image:\n  tag: "1.0"\n', '# prod\nreplicaCount: 3\n'),
-      errors: [{ messageId: 'missingResources', path: 'charts/orchestrator/values-prod.yaml', line: 2 }],
+      errors: [{ messageId: 'missingResources', path: 'charts/orchestrator/values-prod.yaml', line: 2, column: 1 }],
     },
     {
       name: 'init container without requests',
+      output: { "charts/orchestrator/values.yaml": "resources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n  limits:\n    cpu: \"1\"\n    memory: 512Mi\ninitContainers:\n  - name: migrate\n    image: migrate:1\n    resources:\n      limits: { cpu: 200m, memory: 128Mi }\n      requests:\n        cpu: 200m\n        memory: 128Mi\nimage:\n  repository: registry.example/orchestrator\n  tag: \"1.0.0\"\n" },
       files: serviceChart('orchestrator', 'python-fastapi-service', `${fullResources}initContainers:\n  - name: migrate\n    image: migrate:1\n    resources:\n      limits: { cpu: 200m, memory: 128Mi }\n`),
       errors: [
-        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 11, message: 'init container "migrate" has no requests.cpu' },
-        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 11, message: 'requests.memory' },
+        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 11, column: 5, message: 'init container "migrate" has no requests.cpu' },
+        { messageId: 'missing', path: 'charts/orchestrator/values.yaml', line: 11, column: 5, message: 'requests.memory' },
       ],
     },
     {
       name: 'sidecar with request above limit',
       files: serviceChart('orchestrator', 'python-fastapi-service', `${fullResources}sidecars:\n  - name: proxy\n    image: proxy:1\n    resources:\n      requests: { cpu: 500m, memory: 64Mi }\n      limits: { cpu: 200m, memory: 64Mi }\n`),
-      errors: [{ messageId: 'requestAboveLimit', path: 'charts/orchestrator/values.yaml', line: 12, message: 'cpu request 500m is above its limit 200m' }],
+      errors: [{ messageId: 'requestAboveLimit', path: 'charts/orchestrator/values.yaml', line: 12, column: 19, message: 'cpu request 500m is above its limit 200m' }],
     },
     {
       name: 'invalid quantity 1.5Gb',
       files: serviceChart('orchestrator', 'python-fastapi-service', fullResources.replace('memory: 512Mi', 'memory: 1.5Gb')),
-      errors: [{ messageId: 'invalidQuantity', path: 'charts/orchestrator/values.yaml', line: 7, message: '"1.5Gb"' }],
+      errors: [{ messageId: 'invalidQuantity', path: 'charts/orchestrator/values.yaml', line: 7, column: 5, message: '"1.5Gb"' }],
     },
     {
       name: 'plain manifest container without resources',
       files: { 'manifests/web.yaml': deployment('') },
-      errors: [{ messageId: 'missingResources', path: 'manifests/web.yaml', line: 10 }],
+      errors: [{ messageId: 'missingResources', path: 'manifests/web.yaml', line: 10, column: 11 }],
     },
     {
       name: 'CronJob container without limits',
       files: { 'manifests/job.yaml': 'apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: nightly }\nspec:\n  schedule: "0 1 * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: job\n              image: job:1\n              resources:\n                requests: { cpu: 100m, memory: 64Mi }\n' },
       errors: [
-        { messageId: 'missing', path: 'manifests/job.yaml', line: 13, message: 'limits.cpu' },
-        { messageId: 'missing', path: 'manifests/job.yaml', line: 13, message: 'limits.memory' },
+        { messageId: 'missing', path: 'manifests/job.yaml', line: 13, column: 15, message: 'limits.cpu' },
+        { messageId: 'missing', path: 'manifests/job.yaml', line: 13, column: 15, message: 'limits.memory' },
       ],
     },
   ],

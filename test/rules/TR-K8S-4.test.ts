@@ -1,5 +1,5 @@
 import rule from '../../rules/TR-K8S-4.ts';
-import { findingsOf, ruleTester, serviceChart } from './rule-tester.ts';
+import { fixesOf, ruleTester, serviceChart } from './rule-tester.ts';
 import { expect, it } from 'vitest';
 
 /** A Deployment whose pod spec lines are given (indented under `spec:` of the template). */
@@ -51,33 +51,35 @@ ruleTester(rule, {
   invalid: [
     {
       name: 'values without any resources: first key of the prod overlay',
+      output: { "charts/api-gateway/values-prod.yaml": "# prod\nreplicaCount: 3\nresources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n  limits:\n    cpu: \"1\"\n    memory: 512Mi\n" },
       files: serviceChart('api-gateway', 'python-fastapi-service', '# api\nimage:\n  tag: "1"\n', '# prod\nreplicaCount: 3\n'),
-      errors: [{ messageId: 'bestEffort', path: 'charts/api-gateway/values-prod.yaml', line: 2, message: 'Deployment/api-gateway would run as QoS BestEffort' }],
+      errors: [{ messageId: 'bestEffort', path: 'charts/api-gateway/values-prod.yaml', line: 2, column: 1, message: 'Deployment/api-gateway would run as QoS BestEffort' }],
     },
     {
       name: 'prod overlay nulls out both sections: on resources in the overlay',
+      output: { "charts/api-gateway/values-prod.yaml": "image: { tag: \"2\" }\nresources:\n  requests:\n    cpu: 250m\n    memory: 256Mi\n  limits:\n    cpu: \"1\"\n    memory: 512Mi\n" },
       files: serviceChart('api-gateway', 'python-fastapi-service', 'resources:\n  requests: { cpu: 250m, memory: 256Mi }\n  limits: { cpu: "1", memory: 512Mi }\n', 'image: { tag: "2" }\nresources:\n  requests: null\n  limits: null\n'),
-      errors: [{ messageId: 'bestEffort', path: 'charts/api-gateway/values-prod.yaml', line: 2 }],
+      errors: [{ messageId: 'bestEffort', path: 'charts/api-gateway/values-prod.yaml', line: 2, column: 1 }],
     },
     {
       name: 'only ephemeral-storage: still BestEffort',
       files: { 'manifests/web.yaml': deployment(container('          resources:\n            limits:\n              ephemeral-storage: 1Gi\n')) },
-      errors: [{ messageId: 'bestEffortUncounted', path: 'manifests/web.yaml', line: 12, message: 'only limits.ephemeral-storage' }],
+      errors: [{ messageId: 'bestEffortUncounted', path: 'manifests/web.yaml', line: 12, column: 11, message: 'only limits.ephemeral-storage' }],
     },
     {
       name: 'zero quantities do not count',
       files: { 'manifests/web.yaml': deployment(container('          resources:\n            requests: { cpu: "0", memory: 0 }\n')) },
-      errors: [{ messageId: 'bestEffortUncounted', path: 'manifests/web.yaml', line: 12, message: 'requests.cpu: 0, requests.memory: 0' }],
+      errors: [{ messageId: 'bestEffortUncounted', path: 'manifests/web.yaml', line: 12, column: 11, message: 'requests.cpu: 0, requests.memory: 0' }],
     },
     {
       name: 'no resources key: on the first container',
       files: { 'manifests/web.yaml': deployment(container()) },
-      errors: [{ messageId: 'bestEffort', path: 'manifests/web.yaml', line: 10 }],
+      errors: [{ messageId: 'bestEffort', path: 'manifests/web.yaml', line: 10, column: 11 }],
     },
     {
       name: 'CronJob without namespace (Argo CD fills in production)',
       files: { 'manifests/job.yaml': 'apiVersion: batch/v1\nkind: CronJob\nmetadata: { name: nightly }\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: job\n              image: job:1\n              resources: {}\n' },
-      errors: [{ messageId: 'bestEffort', path: 'manifests/job.yaml', line: 12, message: 'CronJob/nightly' }],
+      errors: [{ messageId: 'bestEffort', path: 'manifests/job.yaml', line: 12, column: 15, message: 'CronJob/nightly' }],
     },
     {
       name: 'infrastructure StatefulSet template without resources',
@@ -85,18 +87,23 @@ ruleTester(rule, {
         'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n',
         'charts/platform/templates/db.yaml': 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: postgresql\n  namespace: {{ .Release.Namespace }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: postgresql\n          image: postgres:16\n',
       },
-      errors: [{ messageId: 'bestEffort', path: 'charts/platform/templates/db.yaml', line: 10 }],
+      errors: [{ messageId: 'bestEffort', path: 'charts/platform/templates/db.yaml', line: 10, column: 11 }],
     },
     {
       name: 'waiver without a reason does not apply',
       files: { 'manifests/web.yaml': deployment(container()).replace('  namespace: balance-plus\n', '  namespace: balance-plus\n  annotations:\n    bplus.io/exception-TR-K8S-4: " "\n') },
-      errors: [{ messageId: 'bestEffort', path: 'manifests/web.yaml', line: 12 }],
+      errors: [{ messageId: 'bestEffort', path: 'manifests/web.yaml', line: 12, column: 11 }],
     },
   ],
 });
 
-it('TR-K8S-4 gives the default-resources fix hint on values-derived findings', async () => {
-  const findings = await findingsOf(rule, serviceChart('condenser-worker', 'python-celery-worker', 'keda: { enabled: false }\n'));
+it('TR-K8S-4 fixes a Celery worker with the platform defaults for celery, where its values are', async () => {
+  const { findings, fixable, plan } = await fixesOf(rule, serviceChart('condenser-worker', 'python-celery-worker', 'keda: { enabled: false }\n'));
   expect(findings).toHaveLength(1);
-  expect(findings[0]!.fix).toEqual({ kind: 'default-resources', data: { chart: 'charts/condenser-worker', environment: 'prod', container: 'containers.0' } });
+  expect(fixable).toEqual(findings);
+  expect(findings[0]!.fixable).toBe(true);
+  expect(plan.applied.map((a) => [a.path, a.description])).toEqual([
+    ['charts/condenser-worker/values.yaml', 'added requests.cpu 500m, requests.memory 512Mi, limits.cpu 1, limits.memory 1Gi to resources (the main container; platform defaults for celery)'],
+  ]);
+  expect(plan.remaining).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import rule from '../../rules/TR-K8S-6.ts';
-import { findingsOf, ruleTester, serviceChart } from './rule-tester.ts';
+import { findingsOf, fixesOf, ruleTester, serviceChart } from './rule-tester.ts';
 
 const api = (values: string, prod?: string) => serviceChart('api-gateway', 'python-fastapi-service', values, prod);
 const ingressValues = 'ingress:\n  enabled: true\n  className: nginx\n  host: api.balance-plus.io\n  tls:\n    secretName: api-gateway-tls\n';
@@ -89,14 +89,14 @@ ruleTester(rule, {
         'manifests/svc.json': '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "edge"},\n "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}}\n',
       },
       errors: [
-        { messageId: 'hostPort', path: 'manifests/pod.json', line: 8, message: 'container "edge" of Pod/edge binds hostPort 8080' },
-        { messageId: 'exposedService', path: 'manifests/svc.json', line: 2 },
+        { messageId: 'hostPort', path: 'manifests/pod.json', line: 8, column: 33, message: 'container "edge" of Pod/edge binds hostPort 8080' },
+        { messageId: 'exposedService', path: 'manifests/svc.json', line: 2, column: 11 },
       ],
     },
     {
       name: 'Pod on the host network',
       files: chart('p.yaml', workload('Pod', `  hostNetwork: true\n${container('        - containerPort: 8080\n')}`)),
-      errors: [{ messageId: 'hostNetwork', path: 'charts/edge/templates/p.yaml', line: 8, message: 'Pod/edge sets hostNetwork: true' }],
+      errors: [{ messageId: 'hostNetwork', path: 'charts/edge/templates/p.yaml', line: 8, column: 3, message: 'Pod/edge sets hostNetwork: true' }],
     },
     {
       name: 'hostPort on a container and on an init container, as a number and as a string',
@@ -105,8 +105,8 @@ ruleTester(rule, {
         workload('Deployment', `  initContainers:\n    - name: warm\n      image: registry.balance-plus.io/warm:1.0.0\n      ports:\n        - containerPort: 81\n          hostPort: "8081"\n${container('        - containerPort: 8080\n          hostPort: 80\n')}`),
       ),
       errors: [
-        { messageId: 'hostPort', path: 'charts/edge/templates/d.yaml', line: 17, message: 'container "warm" of Deployment/edge binds hostPort 8081' },
-        { messageId: 'hostPort', path: 'charts/edge/templates/d.yaml', line: 23, message: 'container "edge" of Deployment/edge binds hostPort 80' },
+        { messageId: 'hostPort', path: 'charts/edge/templates/d.yaml', line: 17, column: 15, message: 'container "warm" of Deployment/edge binds hostPort 8081' },
+        { messageId: 'hostPort', path: 'charts/edge/templates/d.yaml', line: 23, column: 15, message: 'container "edge" of Deployment/edge binds hostPort 80' },
       ],
     },
     {
@@ -118,33 +118,35 @@ ruleTester(rule, {
         'charts/edge/templates/sts.yaml': workload('StatefulSet', `  hostNetwork: true\n${container('        - containerPort: 8080\n')}`),
       },
       errors: [
-        { messageId: 'hostPort', path: 'charts/edge/templates/cj.yaml', line: 20, message: 'CronJob/edge' },
-        { messageId: 'hostPort', path: 'charts/edge/templates/rc.yaml', line: 17, message: 'ReplicationController/edge' },
-        { messageId: 'hostNetwork', path: 'charts/edge/templates/ro.yaml', line: 12, message: 'Rollout/edge' },
-        { messageId: 'hostNetwork', path: 'charts/edge/templates/sts.yaml', line: 12, message: 'StatefulSet/edge' },
+        { messageId: 'hostPort', path: 'charts/edge/templates/cj.yaml', line: 20, column: 19, message: 'CronJob/edge' },
+        { messageId: 'hostPort', path: 'charts/edge/templates/rc.yaml', line: 17, column: 15, message: 'ReplicationController/edge' },
+        { messageId: 'hostNetwork', path: 'charts/edge/templates/ro.yaml', line: 12, column: 7, message: 'Rollout/edge' },
+        { messageId: 'hostNetwork', path: 'charts/edge/templates/sts.yaml', line: 12, column: 7, message: 'StatefulSet/edge' },
       ],
     },
     {
       name: 'hostNetwork waiver without a reason does not apply; staging is reviewed too',
       files: chart('ds.yaml', workload('DaemonSet', `  hostNetwork: true\n${container('        - containerPort: 9100\n')}`, '  annotations:\n    bplus.io/exception-TR-K8S-6: ""\n').replace('namespace: balance-plus', 'namespace: staging')),
-      errors: [{ messageId: 'hostNetwork', path: 'charts/edge/templates/ds.yaml', line: 14 }],
+      errors: [{ messageId: 'hostNetwork', path: 'charts/edge/templates/ds.yaml', line: 14, column: 7 }],
     },
     {
       name: 'values: NodePort in the prod overlay',
+      output: { "charts/api-gateway/values-prod.yaml": "# prod\nservice:\n  type: ClusterIP\n" },
       files: api('service:\n  type: ClusterIP\n  port: 8000\n', '# prod\nservice:\n  type: NodePort\n'),
-      errors: [{ messageId: 'exposedService', path: 'charts/api-gateway/values-prod.yaml', line: 3, message: 'Service/api-gateway is of type NodePort' }],
+      errors: [{ messageId: 'exposedService', path: 'charts/api-gateway/values-prod.yaml', line: 3, column: 3, message: 'Service/api-gateway is of type NodePort' }],
     },
     {
       name: 'values: LoadBalancer waiver without a reason does not apply',
+      output: { "charts/api-gateway/values.yaml": "service:\n  type: ClusterIP\n  annotations:\n    bplus.io/exception-TR-K8S-6: \"\"\nimage:\n  repository: registry.example/api-gateway\n  tag: \"1.0.0\"\n" },
       files: api('service:\n  type: LoadBalancer\n  annotations:\n    bplus.io/exception-TR-K8S-6: ""\n'),
-      errors: [{ messageId: 'exposedService', path: 'charts/api-gateway/values.yaml', line: 2 }],
+      errors: [{ messageId: 'exposedService', path: 'charts/api-gateway/values.yaml', line: 2, column: 3 }],
     },
     {
       name: 'values: ingress class unknown, TLS missing',
       files: api('ingress:\n  enabled: true\n  className: traefik\n  host: api.balance-plus.io\n'),
       errors: [
-        { messageId: 'noTls', path: 'charts/api-gateway/values.yaml', line: 1 },
-        { messageId: 'unknownIngressClass', path: 'charts/api-gateway/values.yaml', line: 3, message: '"traefik", not one of the platform\'s (nginx)' },
+        { messageId: 'noTls', path: 'charts/api-gateway/values.yaml', line: 1, column: 1 },
+        { messageId: 'unknownIngressClass', path: 'charts/api-gateway/values.yaml', line: 3, column: 3, message: '"traefik", not one of the platform\'s (nginx)' },
       ],
     },
     // (The bundled library renders `ingressClassName: nginx` when values set no className: what
@@ -155,21 +157,21 @@ ruleTester(rule, {
         'manifests/s.yaml': `${service('  type: LoadBalancer\n', '  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-internal: "true"\n')}---\n${service('  type: NodePort\n').replace('name: sip', 'name: debug')}`,
       },
       errors: [
-        { messageId: 'exposedService', path: 'manifests/s.yaml', line: 11, message: 'Service/sip is of type LoadBalancer' },
-        { messageId: 'exposedService', path: 'manifests/s.yaml', line: 21, message: 'Service/debug is of type NodePort' },
+        { messageId: 'exposedService', path: 'manifests/s.yaml', line: 11, column: 3, message: 'Service/sip is of type LoadBalancer' },
+        { messageId: 'exposedService', path: 'manifests/s.yaml', line: 21, column: 3, message: 'Service/debug is of type NodePort' },
       ],
     },
     {
       name: 'manifest: ClusterIP with externalIPs, in staging too',
       files: { 'manifests/s.yaml': service('  type: ClusterIP\n  externalIPs: [203.0.113.10]\n').replace('namespace: balance-plus', 'namespace: staging') },
-      errors: [{ messageId: 'externalIPs', path: 'manifests/s.yaml', line: 10 }],
+      errors: [{ messageId: 'externalIPs', path: 'manifests/s.yaml', line: 10, column: 3 }],
     },
     {
       name: 'manifest: deprecated class annotation alone, no TLS',
       files: { 'manifests/i.yaml': ingress(rules, '  annotations:\n    kubernetes.io/ingress.class: nginx\n') },
       errors: [
-        { messageId: 'legacyClassAnnotation', path: 'manifests/i.yaml', line: 6 },
-        { messageId: 'noTls', path: 'manifests/i.yaml', line: 7 },
+        { messageId: 'legacyClassAnnotation', path: 'manifests/i.yaml', line: 6, column: 5 },
+        { messageId: 'noTls', path: 'manifests/i.yaml', line: 7, column: 1 },
       ],
     },
     {
@@ -178,23 +180,24 @@ ruleTester(rule, {
         'manifests/i.yaml': ingress(`  tls:\n    - hosts: [app.balance-plus.io]\n      secretName: app-tls\n${rules}    - host: admin.balance-plus.io\n      http:\n        paths: [{ path: /, pathType: Prefix, backend: { service: { name: admin, port: { number: 80 } } } }]\n`),
       },
       errors: [
-        { messageId: 'noIngressClass', path: 'manifests/i.yaml', line: 5 },
-        { messageId: 'hostWithoutTls', path: 'manifests/i.yaml', line: 13, message: 'host admin.balance-plus.io' },
+        { messageId: 'noIngressClass', path: 'manifests/i.yaml', line: 5, column: 1 },
+        { messageId: 'hostWithoutTls', path: 'manifests/i.yaml', line: 13, column: 7, message: 'host admin.balance-plus.io' },
       ],
     },
     {
       name: 'wildcard covers one label only',
       files: { 'manifests/i.yaml': ingress(`  ingressClassName: nginx\n  tls:\n    - hosts: ["*.balance-plus.io"]\n      secretName: wildcard-tls\n${rules.replace('app.balance-plus.io', 'eu.app.balance-plus.io')}`) },
-      errors: [{ messageId: 'hostWithoutTls', path: 'manifests/i.yaml', line: 11 }],
+      errors: [{ messageId: 'hostWithoutTls', path: 'manifests/i.yaml', line: 11, column: 7 }],
     },
   ],
 });
 
-it('TR-K8S-6 gives the service-clusterip hint on values-derived Services only', async () => {
-  const [fromValues] = await findingsOf(rule, api('service:\n  type: NodePort\n'));
-  expect(fromValues!.fix).toEqual({ kind: 'service-clusterip', data: { chart: 'charts/api-gateway', environment: 'prod' } });
+it('TR-K8S-6 fixes the type of values-derived Services only', async () => {
+  const fromValues = await fixesOf(rule, api('service:\n  type: NodePort\n'));
+  expect(fromValues.fixable.map((f) => f.messageId)).toEqual(['exposedService']);
+  expect(fromValues.plan.applied.map((a) => [a.path, a.description])).toEqual([['charts/api-gateway/values.yaml', 'service.type: ClusterIP']]);
   const [fromManifest] = await findingsOf(rule, { 'manifests/s.yaml': service('  type: NodePort\n') });
-  expect(fromManifest!.fix).toBeUndefined();
+  expect(fromManifest!.fixable).toBeUndefined();
   const [ru] = await findingsOf(rule, api('service:\n  type: NodePort\n'), undefined, 'ru');
   expect(ru!.message).toContain('имеет тип NodePort');
 });

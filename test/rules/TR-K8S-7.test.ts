@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import rule from '../../rules/TR-K8S-7.ts';
-import { findingsOf, ruleTester, serviceChart, type Files } from './rule-tester.ts';
+import { findingsOf, fixesOf, ruleTester, serviceChart, type Files } from './rule-tester.ts';
 
 const NS = `apiVersion: v1
 kind: Namespace
@@ -284,49 +284,55 @@ ruleTester(rule, {
   invalid: [
     {
       name: 'a declared production Namespace with nothing in it yet: reported on the Namespace object',
+      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
       files: { 'manifests/namespace.yaml': NS },
-      errors: [{ messageId: 'noDefaultDeny', path: 'manifests/namespace.yaml', line: 1, message: 'namespace "balance-plus" has no default-deny NetworkPolicy for policyTypes [Ingress, Egress]' }],
+      errors: [{ messageId: 'noDefaultDeny', path: 'manifests/namespace.yaml', line: 1, column: 1, message: 'namespace "balance-plus" has no default-deny NetworkPolicy for policyTypes [Ingress, Egress]' }],
     },
     {
       name: 'a production Namespace declared in JSON, templated name, nothing in it yet',
+      output: { "charts/platform/templates/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
       files: {
         'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\nannotations:\n  balance-plus.io/chart-role: infrastructure\n',
         'charts/platform/templates/ns.json': '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n  "metadata": {"name": "{{ .Release.Namespace }}"}\n}\n',
       },
-      errors: [{ messageId: 'noDefaultDeny', path: 'charts/platform/templates/ns.json', line: 1 }],
+      errors: [{ messageId: 'noDefaultDeny', path: 'charts/platform/templates/ns.json', line: 1, column: 1 }],
     },
     {
       name: 'no default deny: reported on the Namespace object, with the add-default-deny fix',
+      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n" },
       files: platform({ 'manifests/default-deny.yaml': '# removed\n' }),
       // allow-dns still isolates every pod for egress: only Ingress is missing.
-      errors: [{ messageId: 'noDefaultDeny', path: 'manifests/namespace.yaml', line: 1, message: 'for policyTypes [Ingress]:' }],
+      errors: [{ messageId: 'noDefaultDeny', path: 'manifests/namespace.yaml', line: 1, column: 1, message: 'for policyTypes [Ingress]:' }],
     },
     {
       name: 'no default deny and no Namespace object: reported on the infrastructure chart',
+      output: { "charts/platform/templates/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
       files: {
         'charts/platform/Chart.yaml': '# platform\napiVersion: v2\nname: platform\nversion: 1.0.0\nannotations:\n  balance-plus.io/chart-role: infrastructure\n',
         'charts/platform/templates/db.yaml': workload('postgresql', [['postgresql', 5432]], 'StatefulSet'),
       },
-      errors: [{ messageId: 'noDefaultDeny', path: 'charts/platform/Chart.yaml', line: 3, message: 'policyTypes [Ingress, Egress]' }],
+      errors: [{ messageId: 'noDefaultDeny', path: 'charts/platform/Chart.yaml', line: 3, column: 1, message: 'policyTypes [Ingress, Egress]' }],
     },
     {
       name: 'omitted policyTypes on a rule-less podSelector {} policy: it denies ingress only',
+      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
       files: platform({ 'manifests/default-deny.yaml': DENY.replace('  policyTypes:\n    - Ingress\n    - Egress\n', ''), 'manifests/allow-dns.yaml': '# none\n' }),
       errors: [
         // The services' own policies still isolate their egress, and nothing allows DNS any more.
-        { messageId: 'dnsBlocked', path: 'charts/api-gateway/values.yaml', line: 20, message: 'api-gateway cannot resolve names' },
-        { messageId: 'dnsBlocked', path: 'charts/orchestrator/values.yaml', line: 20, message: 'orchestrator cannot resolve names' },
+        { messageId: 'dnsBlocked', path: 'charts/api-gateway/values.yaml', line: 20, column: 3, message: 'api-gateway cannot resolve names' },
+        { messageId: 'dnsBlocked', path: 'charts/orchestrator/values.yaml', line: 20, column: 3, message: 'orchestrator cannot resolve names' },
         // The policy without policyTypes denies ingress only: default deny for Egress is missing.
-        { messageId: 'noDefaultDeny', path: 'manifests/default-deny.yaml', line: 6, message: 'for policyTypes [Egress]:' },
+        { messageId: 'noDefaultDeny', path: 'manifests/default-deny.yaml', line: 6, column: 1, message: 'for policyTypes [Egress]:' },
       ],
     },
     {
       name: 'trap: `egress: []` without policyTypes isolates nothing for egress',
+      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
       files: platform({ 'manifests/default-deny.yaml': DENY.replace('  policyTypes:\n    - Ingress\n    - Egress\n', '  ingress: []\n  egress: []\n'), 'manifests/allow-dns.yaml': '# none\n' }),
       errors: [
-        { messageId: 'dnsBlocked', path: 'charts/api-gateway/values.yaml', line: 20 },
-        { messageId: 'dnsBlocked', path: 'charts/orchestrator/values.yaml', line: 20 },
-        { messageId: 'noDefaultDeny', path: 'manifests/default-deny.yaml', line: 6, message: 'for policyTypes [Egress]:' },
+        { messageId: 'dnsBlocked', path: 'charts/api-gateway/values.yaml', line: 20, column: 3 },
+        { messageId: 'dnsBlocked', path: 'charts/orchestrator/values.yaml', line: 20, column: 3 },
+        { messageId: 'noDefaultDeny', path: 'manifests/default-deny.yaml', line: 6, column: 1, message: 'for policyTypes [Egress]:' },
       ],
     },
     {
@@ -343,8 +349,8 @@ ruleTester(rule, {
         }),
       }),
       errors: [
-        { messageId: 'overBroadAllPods', path: 'manifests/db-policy.yaml', line: 13, message: 'every pod in namespace balance-plus' },
-        { messageId: 'overBroadAllNamespaces', path: 'manifests/db-policy.yaml', line: 14 },
+        { messageId: 'overBroadAllPods', path: 'manifests/db-policy.yaml', line: 13, column: 11, message: 'every pod in namespace balance-plus' },
+        { messageId: 'overBroadAllNamespaces', path: 'manifests/db-policy.yaml', line: 14, column: 11 },
       ],
     },
     {
@@ -360,7 +366,7 @@ ruleTester(rule, {
 `,
         }),
       }),
-      errors: [{ messageId: 'overBroadAllNamespaces', path: 'manifests/db-policy.yaml', line: 14 }],
+      errors: [{ messageId: 'overBroadAllNamespaces', path: 'manifests/db-policy.yaml', line: 14, column: 11 }],
     },
     {
       name: 'namespaceSelector {} with a pod selector, and podSelector {} within named namespaces',
@@ -382,8 +388,8 @@ ruleTester(rule, {
         }),
       }),
       errors: [
-        { messageId: 'overBroadAnyNamespace', path: 'manifests/db-policy.yaml', line: 16, message: 'app.kubernetes.io/name=web' },
-        { messageId: 'overBroadAllPodsInNamespaces', path: 'manifests/db-policy.yaml', line: 17, message: 'team=reporting' },
+        { messageId: 'overBroadAnyNamespace', path: 'manifests/db-policy.yaml', line: 16, column: 11, message: 'app.kubernetes.io/name=web' },
+        { messageId: 'overBroadAllPodsInNamespaces', path: 'manifests/db-policy.yaml', line: 17, column: 11, message: 'team=reporting' },
       ],
     },
     {
@@ -403,7 +409,7 @@ ruleTester(rule, {
 `,
         }),
       }),
-      errors: [{ messageId: 'overBroadIpBlock', path: 'manifests/web-policy.yaml', line: 20, message: 'every IPv6 address' }],
+      errors: [{ messageId: 'overBroadIpBlock', path: 'manifests/web-policy.yaml', line: 20, column: 13, message: 'every IPv6 address' }],
     },
     {
       name: 'values: an egressTo entry with ports only (no peer) reaches every destination',
@@ -414,7 +420,7 @@ ${TO_POSTGRES}    - ports:
         - { protocol: TCP, port: 443 }
 `,
       }),
-      errors: [{ messageId: 'overBroadNoPeers', path: 'charts/orchestrator/values-prod.yaml', line: 8, message: 'no `to` peers' }],
+      errors: [{ messageId: 'overBroadNoPeers', path: 'charts/orchestrator/values-prod.yaml', line: 8, column: 7, message: 'no `to` peers' }],
     },
     {
       name: 'forbidden edge api-gateway → postgresql: reported on the rule of each side that opens it',
@@ -435,19 +441,20 @@ ${TO_POSTGRES}    - ports:
         }),
       }),
       errors: [
-        { messageId: 'forbiddenReachable', path: 'charts/api-gateway/values.yaml', line: 28, message: 'api-gateway → postgresql (TCP 5432)' },
-        { messageId: 'forbiddenReachable', path: 'manifests/postgresql-policy.yaml', line: 18, message: 'ingress rule of NetworkPolicy postgresql' },
+        { messageId: 'forbiddenReachable', path: 'charts/api-gateway/values.yaml', line: 28, column: 11, message: 'api-gateway → postgresql (TCP 5432)' },
+        { messageId: 'forbiddenReachable', path: 'manifests/postgresql-policy.yaml', line: 18, column: 15, message: 'ingress rule of NetworkPolicy postgresql' },
       ],
     },
     {
       name: 'forbidden edge with nothing isolating either side: on the workload, plus the missing default deny',
+      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" }, afterFix: ["declaredBlocked"],
       files: {
         'manifests/api-gateway.yaml': workload('api-gateway', [['http', 8000]]),
         'manifests/postgresql.yaml': workload('postgresql', [['postgresql', 5432]], 'StatefulSet'),
       },
       errors: [
-        { messageId: 'noDefaultDeny', path: 'manifests/api-gateway.yaml', line: 5, message: 'policyTypes [Ingress, Egress]' },
-        { messageId: 'forbiddenUnrestricted', path: 'manifests/api-gateway.yaml', line: 12, message: 'api-gateway → postgresql (TCP 5432)' },
+        { messageId: 'noDefaultDeny', path: 'manifests/api-gateway.yaml', line: 5, column: 3, message: 'policyTypes [Ingress, Egress]' },
+        { messageId: 'forbiddenUnrestricted', path: 'manifests/api-gateway.yaml', line: 12, column: 7, message: 'api-gateway → postgresql (TCP 5432)' },
       ],
     },
     {
@@ -471,9 +478,9 @@ ${TO_POSTGRES}    - ports:
         }),
       }),
       errors: [
-        { messageId: 'forbiddenReachable', path: 'manifests/cron-policy.yaml', line: 15, message: 'cron → db (TCP 5432)' },
-        { messageId: 'overBroadAllPods', path: 'manifests/db-policy.yaml', line: 13 },
-        { messageId: 'forbiddenReachable', path: 'manifests/db-policy.yaml', line: 13, message: 'ingress rule of NetworkPolicy db' },
+        { messageId: 'forbiddenReachable', path: 'manifests/cron-policy.yaml', line: 15, column: 15, message: 'cron → db (TCP 5432)' },
+        { messageId: 'overBroadAllPods', path: 'manifests/db-policy.yaml', line: 13, column: 11 },
+        { messageId: 'forbiddenReachable', path: 'manifests/db-policy.yaml', line: 13, column: 11, message: 'ingress rule of NetworkPolicy db' },
       ],
     },
     {
@@ -482,19 +489,19 @@ ${TO_POSTGRES}    - ports:
         'manifests/default-deny.yaml': DENY,
         ...serviceChart('orchestrator', 'python-fastapi-service', apiValues(FROM_API_GATEWAY, TO_POSTGRES)),
       },
-      errors: [{ messageId: 'dnsBlocked', path: 'charts/orchestrator/values.yaml', line: 20, message: 'UDP 53, TCP 53' }],
+      errors: [{ messageId: 'dnsBlocked', path: 'charts/orchestrator/values.yaml', line: 20, column: 3, message: 'UDP 53, TCP 53' }],
     },
     {
       name: 'egress without DNS for a workload only the default deny selects: on the default deny',
       files: { 'manifests/default-deny.yaml': DENY, 'manifests/db.yaml': workload('postgresql', [['postgresql', 5432]]) },
-      errors: [{ messageId: 'dnsBlocked', path: 'manifests/default-deny.yaml', line: 8, message: 'postgresql cannot resolve names' }],
+      errors: [{ messageId: 'dnsBlocked', path: 'manifests/default-deny.yaml', line: 8, column: 3, message: 'postgresql cannot resolve names' }],
     },
     {
       name: 'declared edge blocked on the destination: orchestrator admits only frontend',
       files: platform({
         'charts/orchestrator/values.yaml': apiValues(FROM_API_GATEWAY.replace('api-gateway', 'frontend'), TO_POSTGRES),
       }),
-      errors: [{ messageId: 'declaredBlocked', path: 'charts/orchestrator/values.yaml', line: 14, message: 'api-gateway → orchestrator (TCP 8000)' }],
+      errors: [{ messageId: 'declaredBlocked', path: 'charts/orchestrator/values.yaml', line: 14, column: 3, message: 'api-gateway → orchestrator (TCP 8000)' }],
     },
     {
       name: 'declared edge blocked on both sides: neither policy mentions the other',
@@ -503,8 +510,8 @@ ${TO_POSTGRES}    - ports:
         'charts/orchestrator/values.yaml': apiValues('    []\n', TO_POSTGRES),
       }),
       errors: [
-        { messageId: 'declaredBlocked', path: 'charts/api-gateway/values.yaml', line: 20, message: 'isolates api-gateway for egress' },
-        { messageId: 'declaredBlocked', path: 'charts/orchestrator/values.yaml', line: 14, message: 'isolates orchestrator for ingress' },
+        { messageId: 'declaredBlocked', path: 'charts/api-gateway/values.yaml', line: 20, column: 3, message: 'isolates api-gateway for egress' },
+        { messageId: 'declaredBlocked', path: 'charts/orchestrator/values.yaml', line: 14, column: 3, message: 'isolates orchestrator for ingress' },
       ],
     },
     {
@@ -521,7 +528,7 @@ ${TO_POSTGRES}    - ports:
 `,
         }),
       }),
-      errors: [{ messageId: 'declaredBlocked', path: 'manifests/db-policy.yaml', line: 11, message: 'web → db (TCP 5432)' }],
+      errors: [{ messageId: 'declaredBlocked', path: 'manifests/db-policy.yaml', line: 11, column: 3, message: 'web → db (TCP 5432)' }],
     },
     {
       name: 'undeclared: forbid reports a reachable edge the graph does not mention, on both sides',
@@ -550,8 +557,8 @@ ${TO_POSTGRES}    - ports:
         }),
       }),
       errors: [
-        { messageId: 'undeclaredReachable', path: 'manifests/cron-policy.yaml', line: 15, message: 'cron → db (TCP 5432)' },
-        { messageId: 'undeclaredReachable', path: 'manifests/db-policy.yaml', line: 18, message: 'network.undeclared: forbid' },
+        { messageId: 'undeclaredReachable', path: 'manifests/cron-policy.yaml', line: 15, column: 15, message: 'cron → db (TCP 5432)' },
+        { messageId: 'undeclaredReachable', path: 'manifests/db-policy.yaml', line: 18, column: 15, message: 'network.undeclared: forbid' },
       ],
     },
     {
@@ -570,17 +577,18 @@ ${TO_POSTGRES}    - ports:
       }),
       errors: [
         // Ignored, it no longer opens web → db: the declared edge is blocked by the default deny.
-        { messageId: 'declaredBlocked', path: 'manifests/default-deny.yaml', line: 8, message: 'web → db (TCP 5432)' },
-        { messageId: 'invalidPolicy', path: 'manifests/web-policy.yaml', line: 17, message: 'protocol "HTTP"' },
+        { messageId: 'declaredBlocked', path: 'manifests/default-deny.yaml', line: 8, column: 3, message: 'web → db (TCP 5432)' },
+        { messageId: 'invalidPolicy', path: 'manifests/web-policy.yaml', line: 17, column: 13, message: 'protocol "HTTP"' },
       ],
     },
   ],
 });
 
 describe('TR-K8S-7 findings in detail', () => {
-  it('the missing default deny carries the add-default-deny fix for the namespace', async () => {
-    const [finding] = await findingsOf(rule, platform({ 'manifests/default-deny.yaml': '# removed\n' }));
-    expect(finding?.fix).toEqual({ kind: 'add-default-deny', data: { namespace: 'balance-plus' } });
+  it('the missing default deny is fixed for the namespace, once for all its findings', async () => {
+    const { fixable, plan } = await fixesOf(rule, platform({ 'manifests/default-deny.yaml': '# removed\n' }));
+    expect(fixable.map((f) => f.messageId)).toEqual(['noDefaultDeny']);
+    expect(plan.applied.map((a) => a.description)).toEqual([expect.stringContaining('added NetworkPolicy default-deny-all (ingress and egress) for namespace balance-plus')]);
   });
 
   it('speaks Russian with the edge and the port', async () => {

@@ -36,25 +36,25 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       name: 'values: every env literal is reported on its key, in the file that sets it',
       files: serviceChart('api-gateway', 'python-fastapi-service', '# api-gateway\nconfig:\n  LOG_LEVEL: info\nenv:\n  FEATURE_X: "true"\n  DB_PASSWORD: hunter2\n', 'env:\n  ORCHESTRATOR_URL: http://orchestrator:8000\n'),
       errors: [
-        { messageId: 'valuesEnv', path: 'charts/api-gateway/values-prod.yaml', line: 2, message: 'env "ORCHESTRATOR_URL" is a literal in the pod spec: move it under config: so that it reaches the pod from the ConfigMap api-gateway-config' },
-        { messageId: 'valuesEnv', path: 'charts/api-gateway/values.yaml', line: 5, message: 'FEATURE_X' },
+        { messageId: 'valuesEnv', path: 'charts/api-gateway/values-prod.yaml', line: 2, column: 3, message: 'env "ORCHESTRATOR_URL" is a literal in the pod spec: move it under config: so that it reaches the pod from the ConfigMap api-gateway-config' },
+        { messageId: 'valuesEnv', path: 'charts/api-gateway/values.yaml', line: 5, column: 3, message: 'FEATURE_X' },
       ],
     },
     {
       name: 'values: a Celery worker with nameOverride',
       files: serviceChart('condenser-worker', 'python-celery-worker', 'nameOverride: condenser\nenv:\n  CELERY_CONCURRENCY: 4\n'),
-      errors: [{ messageId: 'valuesEnv', path: 'charts/condenser-worker/values.yaml', line: 3, message: 'ConfigMap condenser-config' }],
+      errors: [{ messageId: 'valuesEnv', path: 'charts/condenser-worker/values.yaml', line: 3, column: 3, message: 'ConfigMap condenser-config' }],
     },
     {
       name: 'option maxLiteralEnv: 1 reports two literals, and the message names the configured threshold',
       config: 'rules:\n  TR-K8S-8: [warning, { maxLiteralEnv: 1 }]\n',
       files: { 'manifests/web.yaml': deployment('            - name: A\n              value: "1"\n            - name: B\n              value: "2"\n') },
-      errors: [{ messageId: 'manifestEnv', path: 'manifests/web.yaml', line: 14, message: 'sets 2 env values as literals (A, B), more than 1' }],
+      errors: [{ messageId: 'manifestEnv', path: 'manifests/web.yaml', line: 14, column: 11, message: 'sets 2 env values as literals (A, B), more than 1' }],
     },
     {
       name: 'manifest: four literals on one container, reported once on env',
       files: { 'manifests/web.yaml': deployment(four) },
-      errors: [{ messageId: 'manifestEnv', path: 'manifests/web.yaml', line: 14, message: 'container "web" (containers) of Deployment/web sets 4 env values as literals (A, B, C, D), more than 3' }],
+      errors: [{ messageId: 'manifestEnv', path: 'manifests/web.yaml', line: 14, column: 11, message: 'container "web" (containers) of Deployment/web sets 4 env values as literals (A, B, C, D), more than 3' }],
     },
     {
       name: 'chart template StatefulSet without namespace: init container and container',
@@ -63,8 +63,8 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
         'charts/platform/templates/db.yaml': `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: init\n          image: busybox:1.36\n          env:\n${four.replace(/^ {12}/gm, '            ')}      containers:\n        - name: db\n          image: postgres:16\n          env:\n${four}${literal('E', '{{ .Values.e }}')}`,
       },
       errors: [
-        { messageId: 'manifestEnv', path: 'charts/platform/templates/db.yaml', line: 11, message: 'container "init" (initContainers)' },
-        { messageId: 'manifestEnv', path: 'charts/platform/templates/db.yaml', line: 23, message: 'sets 5 env values' },
+        { messageId: 'manifestEnv', path: 'charts/platform/templates/db.yaml', line: 11, column: 11, message: 'container "init" (initContainers)' },
+        { messageId: 'manifestEnv', path: 'charts/platform/templates/db.yaml', line: 23, column: 11, message: 'sets 5 env values' },
       ],
     },
   ],

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import rule, { sealedValueProblem } from '../../rules/TR-K8S-9.ts';
-import { findingsOf, ruleTester, serviceChart, type Files, type InvalidCase, type ValidCase } from './rule-tester.ts';
+import { parseAllDocuments } from 'yaml';
+import { unsealSealedSecret } from '../../src/seal/index.ts';
+import { CERT_4096, KEY_4096, NOW } from '../seal/keys.ts';
+import { findingsOf, fixesOf, ruleTester, serviceChart, type Files, type InvalidCase, type ValidCase } from './rule-tester.ts';
 
 // Plaintexts used below; no finding message may contain any of them.
 const PLAINTEXTS = ['26741', 'hunter2', 'aHVudGVyMg==', 's3cretRabbit', 'changeme', 'pg-superuser-pw', 'ZXhhbXBsZQ==', 'q1w2e3r4t5', 'MIIEvQIBADANBgkqh', 'pwd-is-not-a-path', 'dXNlcjpwYXNzd29yZA', 'a1B2c3D4e5F6g7H8i9J0k1L2'];
@@ -70,42 +73,47 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   invalid: [
     {
       name: 'widened key names: *_KEY and *_KEY_CONTENT env literals, pwd that is not a path, an Authorization header with a bearer token',
+      output: {},
       files: {
         'manifests/w.yaml': workload('            - name: AZURE_BATCH_KEY\n              value: q1w2e3r4t5\n            - name: OCI_CLI_KEY_CONTENT\n              value: MIIEvQIBADANBgkqh\n'),
         'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: client }\ndata:\n  pwd: pwd-is-not-a-path\n  AUTH_HEADER: "basic dXNlcjpwYXNzd29yZA=="\n',
       },
       errors: [
-        { messageId: 'credentialInConfigMap', path: 'manifests/cm.yaml', line: 5, message: 'key "pwd"' },
-        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 6, message: 'ConfigMap "client" key "AUTH_HEADER" holds a value shaped like Authorization: Bearer/Basic …' },
-        { messageId: 'credentialInEnv', path: 'manifests/w.yaml', line: 13, message: 'env "AZURE_BATCH_KEY"' },
-        { messageId: 'credentialInEnv', path: 'manifests/w.yaml', line: 15, message: 'env "OCI_CLI_KEY_CONTENT"' },
+        { messageId: 'credentialInConfigMap', path: 'manifests/cm.yaml', line: 5, column: 3, message: 'key "pwd"' },
+        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 6, column: 3, message: 'ConfigMap "client" key "AUTH_HEADER" holds a value shaped like Authorization: Bearer/Basic …' },
+        { messageId: 'credentialInEnv', path: 'manifests/w.yaml', line: 13, column: 15, message: 'env "AZURE_BATCH_KEY"' },
+        { messageId: 'credentialInEnv', path: 'manifests/w.yaml', line: 15, column: 15, message: 'env "OCI_CLI_KEY_CONTENT"' },
       ],
     },
     {
       name: 'library shapes: a Stripe key in an annotation, a service-account JSON key in a ConfigMap, an AWS secret in a values file',
+      output: {},
       files: {
         'manifests/svc.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: billing\n  annotations:\n    billing.example.com/api: ${STRIPE}\nspec:\n  ports: [{ port: 80 }]\n`,
         'manifests/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: gcp }\ndata:\n  sa.json: '{"type": "service_account", "private_key_id": "abc", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIabc\\n-----END PRIVATE KEY-----\\n"}'\n`,
         ...serviceChart('orchestrator', 'python-fastapi-service', `config:\n  BACKUP: "${STRIPE}"\n`),
       },
       errors: [
-        { messageId: 'credentialShapeInValues', path: 'charts/orchestrator/values.yaml', line: 2, message: 'values key "config.BACKUP" holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe)' },
-        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 5, message: 'secretlint rule gcp' },
-        { messageId: 'credentialInObject', path: 'manifests/svc.yaml', line: 6, message: 'Service/billing holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe) at metadata.annotations.billing.example.com/api' },
+        { messageId: 'credentialShapeInValues', path: 'charts/orchestrator/values.yaml', line: 2, column: 3, message: 'values key "config.BACKUP" holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe)' },
+        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 5, column: 3, message: 'secretlint rule gcp' },
+        { messageId: 'credentialInObject', path: 'manifests/svc.yaml', line: 6, column: 5, message: 'Service/billing holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe) at metadata.annotations.billing.example.com/api' },
       ],
     },
     {
       name: 'plain Secret with data in a manifest: on the kind line',
+      output: {},
       files: { 'manifests/pg.yaml': '# credentials\napiVersion: v1\nkind: Secret\nmetadata:\n  name: postgresql-credentials\n  namespace: balance-plus\ntype: Opaque\ndata:\n  POSTGRES_PASSWORD: aHVudGVyMg==\n' },
-      errors: [{ messageId: 'plainSecret', path: 'manifests/pg.yaml', line: 3, message: 'Secret "postgresql-credentials" keeps 1 value(s) (POSTGRES_PASSWORD) in data' }],
+      errors: [{ messageId: 'plainSecret', path: 'manifests/pg.yaml', line: 3, column: 1, message: 'Secret "postgresql-credentials" keeps 1 value(s) (POSTGRES_PASSWORD) in data' }],
     },
     {
       name: 'Secret with stringData in the second document of a chart template, fed from values',
+      output: {},
       files: { ...platformChart({ 'secrets.yaml': `${sealedSecret()}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: rabbitmq\nstringData:\n  RABBITMQ_DEFAULT_PASS: {{ .Values.rabbitmq.password | quote }}\n` }), 'charts/platform/values.yaml': 'rabbitmq:\n  host: rabbitmq\n' },
-      errors: [{ messageId: 'plainSecret', path: 'charts/platform/templates/secrets.yaml', line: 16, message: 'rotate' }],
+      errors: [{ messageId: 'plainSecret', path: 'charts/platform/templates/secrets.yaml', line: 16, column: 1, message: 'rotate' }],
     },
     {
       name: 'credentials in service values: env, keda password, DSN in config, a placeholder in the prod overlay',
+      output: {},
       files: serviceChart(
         'condenser-worker',
         'python-celery-worker',
@@ -113,78 +121,82 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
         'postgresql:\n  auth:\n    password: changeme\n',
       ),
       errors: [
-        { messageId: 'credentialInValues', path: 'charts/condenser-worker/values-prod.yaml', line: 3, message: 'values key "postgresql.auth.password" holds a credential in clear text' },
-        { messageId: 'credentialInValues', path: 'charts/condenser-worker/values.yaml', line: 3, message: 'env.DB_PASSWORD' },
-        { messageId: 'credentialShapeInValues', path: 'charts/condenser-worker/values.yaml', line: 5, message: 'shaped like scheme://user:password@host' },
-        { messageId: 'credentialInValues', path: 'charts/condenser-worker/values.yaml', line: 8, message: 'keda.password' },
+        { messageId: 'credentialInValues', path: 'charts/condenser-worker/values-prod.yaml', line: 3, column: 5, message: 'values key "postgresql.auth.password" holds a credential in clear text' },
+        { messageId: 'credentialInValues', path: 'charts/condenser-worker/values.yaml', line: 3, column: 3, message: 'env.DB_PASSWORD' },
+        { messageId: 'credentialShapeInValues', path: 'charts/condenser-worker/values.yaml', line: 5, column: 3, message: 'shaped like scheme://user:password@host' },
+        { messageId: 'credentialInValues', path: 'charts/condenser-worker/values.yaml', line: 8, column: 3, message: 'keda.password' },
       ],
     },
     {
       name: 'credential in an infrastructure chart values file',
+      output: {},
       files: { ...platformChart({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata: { A: b }\n' }), 'charts/platform/values.yaml': 'postgresql:\n  image: postgres:16\n  superuserPassword: pg-superuser-pw\n' },
-      errors: [{ messageId: 'credentialInValues', path: 'charts/platform/values.yaml', line: 3 }],
+      errors: [{ messageId: 'credentialInValues', path: 'charts/platform/values.yaml', line: 3, column: 3 }],
     },
     {
       name: 'ConfigMap with a password key and an embedded config file with a DSN',
+      output: {},
       files: { 'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  LOG_LEVEL: info\n  SMTP_PASSWORD: hunter2\n  app.ini: |\n    [db]\n    url = postgres://app:hunter2@db/app\n' },
       errors: [
-        { messageId: 'credentialInConfigMap', path: 'manifests/cm.yaml', line: 7, message: 'key "SMTP_PASSWORD"' },
-        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 8, message: 'app.ini' },
+        { messageId: 'credentialInConfigMap', path: 'manifests/cm.yaml', line: 7, column: 3, message: 'key "SMTP_PASSWORD"' },
+        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 8, column: 3, message: 'app.ini' },
       ],
     },
     {
       name: 'env literal with a password and one with an AWS key, in a chart template StatefulSet',
+      output: {},
       files: platformChart({ 'sts.yaml': workload(`            - name: POSTGRES_PASSWORD\n              value: hunter2\n            - name: AWS_ACCESS_KEY_ID\n              value: ${AWS}\n            - name: LOG_LEVEL\n              value: info\n`).replace('kind: Deployment', 'kind: StatefulSet') }),
       errors: [
-        { messageId: 'credentialInEnv', path: 'charts/platform/templates/sts.yaml', line: 13, message: 'env "POSTGRES_PASSWORD" of container "web" in StatefulSet/web' },
-        { messageId: 'credentialShapeInEnv', path: 'charts/platform/templates/sts.yaml', line: 15, message: 'shaped like AWSAccessKeyID (secretlint rule aws)' },
+        { messageId: 'credentialInEnv', path: 'charts/platform/templates/sts.yaml', line: 13, column: 15, message: 'env "POSTGRES_PASSWORD" of container "web" in StatefulSet/web' },
+        { messageId: 'credentialShapeInEnv', path: 'charts/platform/templates/sts.yaml', line: 15, column: 15, message: 'shaped like AWSAccessKeyID (secretlint rule aws)' },
       ],
     },
     {
       name: 'a URL with credentials inline in a ScaledObject trigger',
+      output: {},
       files: { 'manifests/so.yaml': 'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: { name: w }\nspec:\n  scaleTargetRef: { name: w }\n  triggers:\n    - type: rabbitmq\n      metadata:\n        host: amqp://keda:s3cretRabbit@rabbitmq:5672/\n        queueName: q\n' },
-      errors: [{ messageId: 'credentialInObject', path: 'manifests/so.yaml', line: 9, message: 'shaped like scheme://user:password@host at spec.triggers.0.metadata.host' }],
+      errors: [{ messageId: 'credentialInObject', path: 'manifests/so.yaml', line: 9, column: 9, message: 'shaped like scheme://user:password@host at spec.triggers.0.metadata.host' }],
     },
     {
       name: 'SealedSecret without encryptedData',
       files: { 'manifests/pg.yaml': sealedSecret({ data: '' }).replace('  encryptedData:\n', '  encryptedData: {}\n') },
-      errors: [{ messageId: 'emptyEncryptedData', path: 'manifests/pg.yaml', line: 7 }],
+      errors: [{ messageId: 'emptyEncryptedData', path: 'manifests/pg.yaml', line: 7, column: 3 }],
     },
     {
       name: 'SealedSecret values: not base64, too short an RSA part, inconsistent length prefix',
       files: { 'manifests/pg.yaml': sealedSecret({ data: `    A: ${GOOD}\n    B: aHVudGVyMg==\n    C: ${sealed(128)}\n    D: ${sealed(512, 0)}\n    E: not-base64!\n    F: ${sealed(256, 40, 600)}\n` }) },
       errors: [
-        { messageId: 'sealedTruncated', path: 'manifests/pg.yaml', line: 9 },
-        { messageId: 'sealedShortKey', path: 'manifests/pg.yaml', line: 10, message: 'shorter than a 2048-bit key' },
-        { messageId: 'sealedTruncated', path: 'manifests/pg.yaml', line: 11 },
-        { messageId: 'sealedNotBase64', path: 'manifests/pg.yaml', line: 12, message: 'not standard base64' },
-        { messageId: 'sealedTruncated', path: 'manifests/pg.yaml', line: 13, message: 'length prefix' },
+        { messageId: 'sealedTruncated', path: 'manifests/pg.yaml', line: 9, column: 5 },
+        { messageId: 'sealedShortKey', path: 'manifests/pg.yaml', line: 10, column: 5, message: 'shorter than a 2048-bit key' },
+        { messageId: 'sealedTruncated', path: 'manifests/pg.yaml', line: 11, column: 5 },
+        { messageId: 'sealedNotBase64', path: 'manifests/pg.yaml', line: 12, column: 5, message: 'not standard base64' },
+        { messageId: 'sealedTruncated', path: 'manifests/pg.yaml', line: 13, column: 5, message: 'length prefix' },
       ],
     },
     {
       name: 'strict SealedSecret renamed and moved after sealing',
       files: { 'manifests/pg.yaml': sealedSecret({ name: 'pg-creds', ns: 'balance-plus', tNs: 'staging' }) },
       errors: [
-        { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 11, message: 'sealed for name "postgresql-credentials"' },
-        { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 12, message: 'sealed for namespace "staging" (spec.template.metadata) but is deployed as namespace "balance-plus"' },
+        { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 11, column: 7, message: 'sealed for name "postgresql-credentials"' },
+        { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 12, column: 7, message: 'sealed for namespace "staging" (spec.template.metadata) but is deployed as namespace "balance-plus"' },
       ],
     },
     {
       name: 'SealedSecret without namespace sealed for staging lands in production',
       files: { 'manifests/pg.yaml': sealedSecret({ ns: null, tNs: 'staging' }) },
-      errors: [{ messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 11, message: '"balance-plus"' }],
+      errors: [{ messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 11, column: 7, message: '"balance-plus"' }],
     },
     {
       name: 'namespace-wide SealedSecret sealed for another namespace',
       files: { 'manifests/pg.yaml': sealedSecret({ tNs: 'dev', annotations: '  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: "true"\n' }) },
-      errors: [{ messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 14, message: 'namespace-wide scope' }],
+      errors: [{ messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 14, column: 7, message: 'namespace-wide scope' }],
     },
     {
       name: 'scope annotation on the template has no effect (and the strict rename is reported)',
       files: { 'manifests/pg.yaml': sealedSecret({ tName: 'old-name', tAnnotations: '      annotations:\n        sealedsecrets.bitnami.com/namespace-wide: "true"\n' }) },
       errors: [
-        { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 11, message: 'name "old-name"' },
-        { messageId: 'scopeOnTemplate', path: 'manifests/pg.yaml', line: 14 },
+        { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 11, column: 7, message: 'name "old-name"' },
+        { messageId: 'scopeOnTemplate', path: 'manifests/pg.yaml', line: 14, column: 9 },
       ],
     },
   ],
@@ -198,15 +210,30 @@ describe('TR-K8S-9 never leaks a secret value', () => {
       const findings = await findingsOf(rule, c.files, undefined, locale);
       expect(findings.length).toBeGreaterThan(0);
       for (const f of findings) {
-        const text = `${f.message} ${JSON.stringify(f.fix ?? {})}`;
-        for (const secret of [...PLAINTEXTS, AWS, STRIPE]) expect(text).not.toContain(secret);
+        for (const secret of [...PLAINTEXTS, AWS, STRIPE]) expect(f.message).not.toContain(secret);
       }
+    }
+    // Nor what its fixes say, sealed or not (with a certificate, without one).
+    for (const certificates of [undefined, { '*': CERT_4096 }]) {
+      const { plan } = await fixesOf(rule, c.files, { certificates, now: NOW });
+      const said = [...plan.applied.map((a) => a.description), ...plan.skipped.map((s) => s.reason), ...plan.notes].join('\n');
+      expect(said).not.toBe('');
+      for (const secret of [...PLAINTEXTS, AWS, STRIPE]) expect(said).not.toContain(secret);
     }
   });
 
-  it('the plain Secret finding carries the seal-secret fix hint', async () => {
-    const [finding] = await findingsOf(rule, { 'manifests/pg.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pg\n  namespace: balance-plus\nstringData:\n  password: hunter2\n' });
-    expect(finding?.fix).toEqual({ kind: 'seal-secret', data: { file: 'manifests/pg.yaml', docIndex: 0, name: 'pg', namespace: 'balance-plus' } });
+  it('the plain Secret is sealed in place with the given certificate, and decrypts to its values', async () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pg\n  namespace: balance-plus\nstringData:\n  password: hunter2\n';
+    const { fixable, plan } = await fixesOf(rule, { 'manifests/pg.yaml': `# database\n${secret}` }, { certificates: { '*': CERT_4096 }, now: NOW });
+    expect(fixable.map((f) => f.messageId)).toEqual(['plainSecret']);
+    const sealed = plan.edits.get('manifests/pg.yaml')!;
+    expect(sealed.startsWith('# database\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n')).toBe(true);
+    expect(sealed).not.toContain('hunter2');
+    expect(plan.sensitivePaths).toEqual(new Set(['manifests/pg.yaml']));
+    const sealedDoc = parseAllDocuments(sealed)[0]!.toJS() as unknown;
+    expect(unsealSealedSecret(sealedDoc, KEY_4096)).toEqual({ password: Buffer.from('hunter2') });
+    expect(plan.applied.map((a) => [a.line, a.description])).toEqual([[3, 'Secret balance-plus/pg replaced by a SealedSecret (1 key: password; sealed with the given certificate)']]);
+    expect(plan.remaining).toEqual([]);
   });
 });
 

@@ -17,5 +17,5 @@ export const FIX_ACTION: CheckRunAction = { label: 'Fix', description: 'Push a c
 
 /** The button, when a failing finding has a fix hint; nothing otherwise. */
 export function fixActionsFor(findings: readonly Finding[]): CheckRunAction[] {
-  return findings.some((f) => f.level === 'failure' && f.fix) ? [FIX_ACTION] : [];
+  return findings.some((f) => f.level === 'failure' && f.fixable) ? [FIX_ACTION] : [];
 }
