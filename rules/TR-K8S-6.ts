@@ -259,8 +259,6 @@ function hostMatches(pattern: string, host: string): boolean {
   return h.endsWith(suffix) && !h.slice(0, -suffix.length).includes('.') && h.length > suffix.length;
 }
 
-const NODE_ONLY_FIELDS = ['externalTrafficPolicy', 'healthCheckNodePort', 'loadBalancerIP', 'loadBalancerSourceRanges', 'loadBalancerClass', 'allocateLoadBalancerNodePorts'];
-
 /**
  * The fix of a service chart's NodePort or LoadBalancer Service: `service.type: ClusterIP` in the
  * file that sets it, and `service.nodePort` removed from every values file. Exposure belongs to an

@@ -7,13 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { loadRules } from '../src/engine/registry.ts';
 import { coreRules } from '../src/engine/core-rules.ts';
 import { ruleDocPage, rulesTable } from '../src/engine/rule-docs.ts';
+import type { Rule } from '../src/engine/rule.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const START = '<!-- rules:start -->';
 const END = '<!-- rules:end -->';
 
-export async function expectedDocs(): Promise<Map<string, string>> {
-  const rules = await loadRules();
+/** Every generated file with its expected text; `added` rules are documented as if they were under rules/ (tests). */
+export async function expectedDocs(added: readonly Rule[] = []): Promise<Map<string, string>> {
+  const rules = [...(await loadRules()), ...added];
   const files = new Map<string, string>();
   for (const rule of [...rules, ...coreRules]) files.set(`docs/rules/${rule.meta.id}.md`, ruleDocPage(rule));
   const readme = readFileSync(`${root}README.md`, 'utf8');
@@ -25,8 +27,8 @@ export async function expectedDocs(): Promise<Map<string, string>> {
   return files;
 }
 
-export async function staleDocs(): Promise<string[]> {
-  const expected = await expectedDocs();
+export async function staleDocs(added: readonly Rule[] = []): Promise<string[]> {
+  const expected = await expectedDocs(added);
   const stale = [...expected].filter(([file, text]) => !existsSync(`${root}${file}`) || readFileSync(`${root}${file}`, 'utf8') !== text).map(([f]) => f);
   const orphaned = readdirSync(`${root}docs/rules`).map((f) => `docs/rules/${f}`).filter((f) => !expected.has(f));
   return [...stale, ...orphaned];

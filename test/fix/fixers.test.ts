@@ -1,82 +1,55 @@
-/** Fixers driven by hand-made findings (hint shapes of the rules), and the YAML text edits. */
+/**
+ * Fixes driven through their rules (the rule finds, its fix edits, the rule is asked again), on
+ * larger repositories than the rules' case tables hold; and the YAML text edits.
+ */
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { diffLines, planFixes } from '../../src/fix/index.ts';
+import autoscaling from '../../rules/TR-K8S-5.ts';
+import ingressOnly from '../../rules/TR-K8S-6.ts';
+import networkPolicies from '../../rules/TR-K8S-7.ts';
+import { diffLines } from '../../src/fix/index.ts';
 import { addMissing, appendToList, deleteKey, setScalar } from '../../src/yaml/edit.ts';
-import type { ReviewResult } from '../../src/engine/api.ts';
-import type { Finding, FixHint } from '../../src/types.ts';
-import { sourceOf, variantFiles, type Files } from './helpers.ts';
+import { findingsOf, fixesOf } from '../rules/rule-tester.ts';
+import { variantFiles } from './helpers.ts';
 
-function finding(ruleId: string, path: string, line: number, fix: FixHint): Finding {
-  return { ruleId, path, line, column: 1, endLine: line, endColumn: 1, level: 'failure', message: `synthetic ${ruleId}`, messageId: 'm', title: 't', fix };
-}
-
-function review(findings: Finding[]): ReviewResult {
-  return { findings, summary: {} as ReviewResult['summary'] };
-}
-
-const noReview = async () => review([]);
-
-describe('service-clusterip on a manifest', () => {
-  it('sets ClusterIP and drops nodePort and the load-balancer-only fields, keeping the rest', async () => {
-    const text = `# edge
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: x}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: edge  # partner callbacks
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  loadBalancerSourceRanges:
-    - 10.0.0.0/8
-  ports:
-    - name: https
-      port: 443
-      nodePort: 30443
-      targetPort: 8443
-`;
-    const files: Files = new Map([['manifests/edge.yaml', text]]);
-    const plan = await planFixes(sourceOf(files), review([finding('TR-K8S-6', 'manifests/edge.yaml', 11, { kind: 'service-clusterip' })]), {}, noReview);
-    const out = plan.edits.get('manifests/edge.yaml')!;
-    expect(out).toBe(text.replace('LoadBalancer', 'ClusterIP').replace('  externalTrafficPolicy: Local\n  loadBalancerSourceRanges:\n    - 10.0.0.0/8\n', '').replace('      nodePort: 30443\n', ''));
-    expect(plan.applied[0]!.description).toMatch(/Service edge: spec.type: ClusterIP, removed spec.ports\[0\].nodePort/);
-  });
-});
-
-describe('enable-autoscaling for a Celery worker', () => {
+describe('TR-K8S-5 fixes a Celery worker', () => {
   it('enables KEDA in the production overlay with the platform defaults and the first queue', async () => {
     const files = await variantFiles('balance-plus');
     const prod = 'charts/condenser-worker/values-prod.yaml';
     const text = files.get(prod)!.replace(/\nkeda:\n(?:[ #].*\n|\n)*/, '\n');
     files.set(prod, text);
     files.set('charts/condenser-worker/values.yaml', files.get('charts/condenser-worker/values.yaml')!.replace(/\nkeda:\n(?: .*\n|\n)*/, '\n'));
-    const hint = { kind: 'enable-autoscaling', data: { chart: 'charts/condenser-worker', environment: 'prod', serviceKind: 'celery' } };
-    const plan = await planFixes(sourceOf(files), review([finding('TR-K8S-5', prod, 1, hint)]), {}, noReview);
+    const { fixable, plan } = await fixesOf(autoscaling, Object.fromEntries(files));
+    expect(fixable.map((f) => [f.messageId, f.path])).toEqual([['workerNoScaledObject', prod]]);
     const keda = parseAllDocuments(plan.edits.get(prod)!)[0]!.toJS().keda;
     expect(keda).toMatchObject({ enabled: true, mode: 'QueueLength', value: '20', protocol: 'http', minReplicaCount: 1, maxReplicaCount: 20, authenticationRef: { secretName: 'rabbitmq-keda' } });
     expect(typeof keda.queueName).toBe('string');
     expect(diffLines(text, plan.edits.get(prod)!).filter((o) => o.kind === 'del')).toEqual([]);
+    expect(plan.remaining.filter((f) => f.messageId === 'workerNoScaledObject')).toEqual([]);
   });
 });
 
-describe('add-default-deny without an infrastructure chart', () => {
+describe('TR-K8S-7 fixes a namespace without an infrastructure chart', () => {
   it('writes manifests/ with the namespace and an allow-DNS policy', async () => {
-    const files: Files = new Map([['manifests/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: balance-plus\n']]);
-    const plan = await planFixes(sourceOf(files), review([finding('TR-K8S-7', 'manifests/app.yaml', 1, { kind: 'add-default-deny', data: { namespace: 'balance-plus' } })]), {}, noReview);
+    const files = { 'manifests/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: balance-plus\n' };
+    const { fixable, plan } = await fixesOf(networkPolicies, files);
+    expect(fixable.map((f) => f.messageId)).toEqual(['noDefaultDeny']);
     const docs = parseAllDocuments(plan.edits.get('manifests/networkpolicy-default-deny.yaml')!).map((d) => d.toJS());
     expect(docs.map((d) => d.metadata.name)).toEqual(['default-deny-all', 'allow-dns-egress']);
     expect(docs[0]).toMatchObject({ metadata: { namespace: 'balance-plus' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+    expect(plan.remaining).toEqual([]);
   });
 });
 
-describe('unknown hints and findings without a hint', () => {
+describe('findings without a fix', () => {
   it('are reported as not fixed, with the reason', async () => {
-    const plan = await planFixes(sourceOf(new Map()), review([finding('TR-K8S-1', 'a.yaml', 1, { kind: 'who-knows' }), { ...finding('TR-K8S-2', 'b.yaml', 2, { kind: 'x' }), fix: undefined }]), {}, noReview);
-    expect(plan.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/no fixer for "who-knows"/), expect.stringMatching(/needs a decision by a person/)]);
+    // A NodePort Service of a plain manifest: who relies on the node port is for a person to find out.
+    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\n  namespace: balance-plus\nspec:\n  type: NodePort\n  selector: { app: edge }\n  ports:\n    - port: 80\n';
+    const { findings, fixable, plan } = await fixesOf(ingressOnly, { 'manifests/edge.yaml': service });
+    expect(findings.map((f) => f.messageId)).toEqual(['exposedService']);
+    expect(fixable).toEqual([]);
+    expect(plan.edits.size).toBe(0);
+    expect(plan.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/needs a decision by a person/)]);
   });
 });
 
@@ -160,25 +133,23 @@ spec:
 `;
 
   it('removes a hostPort whose container port a Service already targets (by name), and only that one', async () => {
-    const { findingsOf } = await import('../rules/rule-tester.ts');
-    const rule = (await import('../../rules/TR-K8S-6.ts')).default;
     const text = manifest('http');
-    const files: Files = new Map([['charts/edge/Chart.yaml', 'apiVersion: v2\nname: edge\nversion: 1.0.0\n'], ['charts/edge/templates/edge.yaml', text]]);
-    const found = await findingsOf(rule, Object.fromEntries(files));
-    expect(found.map((f) => [f.line, f.fix?.kind])).toEqual([[18, 'remove-hostport'], [20, undefined]]);
-    const plan = await planFixes(sourceOf(files), review(found), {}, noReview);
+    const files = { 'charts/edge/Chart.yaml': 'apiVersion: v2\nname: edge\nversion: 1.0.0\n', 'charts/edge/templates/edge.yaml': text };
+    const { findings, fixable, plan } = await fixesOf(ingressOnly, files);
+    expect(findings.map((f) => [f.line, f.fixable])).toEqual([[18, true], [20, undefined]]);
+    expect(fixable.map((f) => f.line)).toEqual([18]);
     expect(plan.edits.get('charts/edge/templates/edge.yaml')).toBe(text.replace('              hostPort: 80   # opened for the old L4 balancer\n', ''));
     expect(plan.applied.map((a) => a.description)).toEqual(['removed spec.template.spec.containers[0].ports[0].hostPort (Service edge exposes the port)']);
   });
 
-  it('gives no hint when no Service targets the port (by number, protocol and selector)', async () => {
-    const { findingsOf } = await import('../rules/rule-tester.ts');
-    const rule = (await import('../../rules/TR-K8S-6.ts')).default;
+  it('gives no fix when no Service targets the port (by number, protocol and selector)', async () => {
     const files = { 'charts/edge/Chart.yaml': 'apiVersion: v2\nname: edge\nversion: 1.0.0\n', 'charts/edge/templates/edge.yaml': manifest('8081') };
-    expect((await findingsOf(rule, files)).map((f) => f.fix)).toEqual([undefined, undefined]);
+    expect((await findingsOf(ingressOnly, files)).map((f) => f.fixable)).toEqual([undefined, undefined]);
     const byNumber = { ...files, 'charts/edge/templates/edge.yaml': manifest('9090') };
-    expect((await findingsOf(rule, byNumber)).map((f) => f.fix?.kind)).toEqual([undefined, 'remove-hostport']);
+    const fixed = await fixesOf(ingressOnly, byNumber);
+    expect(fixed.findings.map((f) => f.fixable)).toEqual([undefined, true]);
+    expect(fixed.plan.edits.get('charts/edge/templates/edge.yaml')).toBe(manifest('9090').replace('              hostPort: 9090\n', ''));
     const otherPods = { ...files, 'charts/edge/templates/edge.yaml': manifest('9090').replace('selector: { app: edge }', 'selector: { app: edge, tier: db }') };
-    expect((await findingsOf(rule, otherPods)).map((f) => f.fix)).toEqual([undefined, undefined]);
+    expect((await findingsOf(ingressOnly, otherPods)).map((f) => f.fixable)).toEqual([undefined, undefined]);
   });
 });

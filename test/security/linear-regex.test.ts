@@ -42,8 +42,6 @@ const KNOWN_SUPERLINEAR: Record<string, string> = {
 
 /** The `new RegExp` call sites, with the values they are built from in the worst case. */
 const CONSTRUCTED: Record<string, (escape: (s: string) => string) => RegExp> = {
-  // A Secret's name (an RFC 1123 subdomain) escaped into a pattern applied to one line.
-  'src/fix/fixers/seal-secret.ts': (escape) => new RegExp(`^\\s+name:\\s*["']?${escape('db-credentials.v1')}["']?\\s*$`),
   // A configured library chart name escaped into a pattern applied to a template.
   'rules/TR-K8S-2.ts': (escape) => new RegExp(`\\b(include|template)\\s+"${escape('python-fastapi-service')}\\.`),
   // A marker of the provenance render (letters and digits, made by bplus) matched case-blind.
