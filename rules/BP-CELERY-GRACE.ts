@@ -1,6 +1,4 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isProduction, isTemplatedValue, podSpecOf, componentOf } from '../src/engine/workloads.ts';
-import { podSpecPath } from '../src/model/objects.ts';
+import { componentOf, defineRule, isTemplatedValue, podSpecOf, podSpecPath } from '../src/engine/rule-kit.ts';
 import { z } from 'zod';
 
 /** The shortest grace period accepted for a Celery worker by default, in seconds. */
@@ -14,7 +12,7 @@ const options = z
 /** Kubernetes' default when the pod spec does not set it. */
 const KUBERNETES_DEFAULT_GRACE = 30;
 
-export default defineRule<'tooShort' | 'unset', z.output<typeof options>>({
+export default defineRule({
   meta: {
     id: 'BP-CELERY-GRACE',
     title: { en: 'Termination grace long enough for a Celery task', ru: 'Период завершения, достаточный для задачи Celery' },
@@ -46,8 +44,8 @@ export default defineRule<'tooShort' | 'unset', z.output<typeof options>>({
     },
   },
   check(context) {
-    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
-      if (!isProduction(object, context.config) || componentOf(object) !== 'worker') continue;
+    for (const object of context.production('Deployment', 'StatefulSet', 'Rollout')) {
+      if (componentOf(object) !== 'worker') continue;
       const spec = podSpecOf(object);
       const specPath = podSpecPath(object);
       if (!spec || !specPath) continue;

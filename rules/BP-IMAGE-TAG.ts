@@ -1,9 +1,13 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isServiceObject } from '../src/engine/service-objects.ts';
-import { containersOf, isProduction, isTemplatedValue } from '../src/engine/workloads.ts';
-import { WORKLOAD_KINDS } from '../src/model/objects.ts';
+import {
+  containersOf,
+  defineRule,
+  
+  isServiceObject,
+  isTemplatedValue,
+  WORKLOAD_KINDS,
+  type RuleMessages,
+} from '../src/engine/rule-kit.ts';
 
-type MessageId = 'latest' | 'missingTag';
 
 /** The tag of an image reference (`registry:5000/team/app:1.2@sha256:...`), and whether it has a digest. */
 export function parseImage(image: string): { tag: string | undefined; digest: boolean } {
@@ -15,7 +19,18 @@ export function parseImage(image: string): { tag: string | undefined; digest: bo
   return { tag: tag === '' ? undefined : tag, digest };
 }
 
-export default defineRule<MessageId>({
+const messages = {
+  latest: {
+    en: 'container "{container}" ({field}) of {object} uses the tag latest: pin a version (or a digest)',
+    ru: 'контейнер «{container}» ({field}) в {object} использует тег latest: зафиксируйте версию (или digest)',
+  },
+  missingTag: {
+    en: 'container "{container}" ({field}) of {object} has no image tag, which means latest: pin a version (or a digest)',
+    ru: 'у контейнера «{container}» ({field}) в {object} не указан тег образа, то есть latest: зафиксируйте версию (или digest)',
+  },
+} satisfies RuleMessages;
+
+export default defineRule({
   meta: {
     id: 'BP-IMAGE-TAG',
     title: { en: 'Pinned image tags', ru: 'Зафиксированные теги образов' },
@@ -37,20 +52,10 @@ export default defineRule<MessageId>({
       'Polaris `tagNotSpecified`',
       'Checkov CKV_K8S_14',
     ],
-    messages: {
-      latest: {
-        en: 'container "{container}" ({field}) of {object} uses the tag latest: pin a version (or a digest)',
-        ru: 'контейнер «{container}» ({field}) в {object} использует тег latest: зафиксируйте версию (или digest)',
-      },
-      missingTag: {
-        en: 'container "{container}" ({field}) of {object} has no image tag, which means latest: pin a version (or a digest)',
-        ru: 'у контейнера «{container}» ({field}) в {object} не указан тег образа, то есть latest: зафиксируйте версию (или digest)',
-      },
-    },
+    messages,
   },
   check(context) {
-    for (const object of context.objects(...WORKLOAD_KINDS)) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production(...WORKLOAD_KINDS)) {
       const containers = containersOf(object);
       containers.forEach((ref) => {
         const image = ref.container.image;

@@ -1,8 +1,6 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isProduction, isTemplatedValue } from '../src/engine/workloads.ts';
-import { isRecord } from '../src/model/values.ts';
+import { defineRule, isRecord, isTemplatedValue } from '../src/engine/rule-kit.ts';
 
-export default defineRule<'amqp' | 'unset'>({
+export default defineRule({
   meta: {
     id: 'BP-KEDA-HTTP',
     title: { en: 'KEDA RabbitMQ queue length over the management API', ru: 'Длина очереди RabbitMQ в KEDA через management API' },
@@ -33,8 +31,7 @@ export default defineRule<'amqp' | 'unset'>({
     },
   },
   check(context) {
-    for (const object of context.objects('ScaledObject', 'ScaledJob')) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production('ScaledObject', 'ScaledJob')) {
       const spec = isRecord(object.raw.spec) ? object.raw.spec : {};
       const triggers = Array.isArray(spec.triggers) ? spec.triggers : [];
       triggers.forEach((trigger, index) => {

@@ -1,20 +1,16 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isServiceObject } from '../src/engine/service-objects.ts';
-import { containersOf, isProduction, podSpecOf, type ContainerRef } from '../src/engine/workloads.ts';
-import { podSpecPath, WORKLOAD_KINDS } from '../src/model/objects.ts';
-import { isRecord } from '../src/model/values.ts';
+import {
+  containersOf,
+  defineRule,
+  
+  isRecord,
+  isServiceObject,
+  podSpecOf,
+  podSpecPath,
+  WORKLOAD_KINDS,
+  type ContainerRef,
+  type RuleMessages,
+} from '../src/engine/rule-kit.ts';
 
-type MessageId =
-  | 'runsAsRoot'
-  | 'rootUser'
-  | 'privileged'
-  | 'privilegeEscalation'
-  | 'capabilityAdded'
-  | 'capabilitiesNotDropped'
-  | 'noSeccompProfile'
-  | 'unconfinedSeccomp'
-  | 'hostNamespace'
-  | 'restrictedVolume';
 
 /** The one capability the restricted Pod Security Standard lets a container add. */
 const ALLOWED_ADDED_CAPABILITY = 'NET_BIND_SERVICE';
@@ -22,7 +18,50 @@ const ALLOWED_SECCOMP_TYPES = new Set(['RuntimeDefault', 'Localhost']);
 /** The volume types the restricted standard allows; any other source (hostPath, nfs, iscsi...) is reported. */
 const ALLOWED_VOLUME_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 
-export default defineRule<MessageId>({
+const messages = {
+  runsAsRoot: {
+    en: 'container(s) {names} of {object} may run as root: set runAsNonRoot: true (pod securityContext, not overridden by a container)',
+    ru: 'контейнер(ы) {names} в {object} могут работать от root: задайте runAsNonRoot: true (в securityContext пода, без переопределения в контейнере)',
+  },
+  rootUser: {
+    en: 'container "{container}" of {object} runs as UID 0 (runAsUser: 0): use a non-root UID',
+    ru: 'контейнер «{container}» в {object} работает с UID 0 (runAsUser: 0): используйте UID не root',
+  },
+  privileged: {
+    en: 'container "{container}" of {object} is privileged: it has full access to the node; remove privileged: true',
+    ru: 'контейнер «{container}» в {object} привилегированный: он имеет полный доступ к узлу; уберите privileged: true',
+  },
+  privilegeEscalation: {
+    en: 'container "{container}" of {object} can gain privileges: set securityContext.allowPrivilegeEscalation: false',
+    ru: 'контейнер «{container}» в {object} может повысить привилегии: задайте securityContext.allowPrivilegeEscalation: false',
+  },
+  capabilityAdded: {
+    en: 'container "{container}" of {object} adds capability {capability}: the restricted Pod Security Standard allows adding only NET_BIND_SERVICE; remove it',
+    ru: 'контейнер «{container}» в {object} добавляет capability {capability}: стандарт Pod Security restricted разрешает добавлять только NET_BIND_SERVICE; уберите её',
+  },
+  capabilitiesNotDropped: {
+    en: 'container "{container}" of {object} does not drop ALL capabilities: set securityContext.capabilities.drop: [ALL]',
+    ru: 'контейнер «{container}» в {object} не сбрасывает все capabilities: задайте securityContext.capabilities.drop: [ALL]',
+  },
+  noSeccompProfile: {
+    en: 'container(s) {names} of {object} run without a seccomp profile: set securityContext.seccompProfile.type: RuntimeDefault on the pod',
+    ru: 'контейнер(ы) {names} в {object} работают без профиля seccomp: задайте securityContext.seccompProfile.type: RuntimeDefault на уровне пода',
+  },
+  unconfinedSeccomp: {
+    en: '{where} of {object} sets seccompProfile Unconfined: every system call is allowed; use RuntimeDefault (or a Localhost profile)',
+    ru: '{where} в {object} задаёт seccompProfile Unconfined: разрешены все системные вызовы; используйте RuntimeDefault (или профиль Localhost)',
+  },
+  restrictedVolume: {
+    en: 'volume "{volume}" of {object} is a {source} volume: the restricted Pod Security Standard allows only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
+    ru: 'том «{volume}» в {object} имеет тип {source}: стандарт Pod Security restricted допускает только тома configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected и secret',
+  },
+  hostNamespace: {
+    en: '{object} sets {field}: true: its containers share the node\'s {namespace} namespace; remove it',
+    ru: '{object} задаёт {field}: true: его контейнеры разделяют с узлом пространство имён {namespace}; уберите его',
+  },
+} satisfies RuleMessages;
+
+export default defineRule({
   meta: {
     id: 'BP-NON-ROOT',
     title: { en: 'Non-root, unprivileged containers', ru: 'Контейнеры без root и без привилегий' },
@@ -75,52 +114,10 @@ export default defineRule<MessageId>({
       'Checkov CKV_K8S_16, CKV_K8S_17, CKV_K8S_18, CKV_K8S_20, CKV_K8S_23, CKV_K8S_25, CKV_K8S_28, CKV_K8S_31, CKV_K8S_37, CKV_K8S_39',
       'Kubescape C-0013 (Non-root containers), C-0016 (Allow privilege escalation), C-0038 (Host PID/IPC privileges), C-0046 (Insecure capabilities), C-0055 (Linux hardening), C-0057 (Privileged container)',
     ],
-    messages: {
-      runsAsRoot: {
-        en: 'container(s) {names} of {object} may run as root: set runAsNonRoot: true (pod securityContext, not overridden by a container)',
-        ru: 'контейнер(ы) {names} в {object} могут работать от root: задайте runAsNonRoot: true (в securityContext пода, без переопределения в контейнере)',
-      },
-      rootUser: {
-        en: 'container "{container}" of {object} runs as UID 0 (runAsUser: 0): use a non-root UID',
-        ru: 'контейнер «{container}» в {object} работает с UID 0 (runAsUser: 0): используйте UID не root',
-      },
-      privileged: {
-        en: 'container "{container}" of {object} is privileged: it has full access to the node; remove privileged: true',
-        ru: 'контейнер «{container}» в {object} привилегированный: он имеет полный доступ к узлу; уберите privileged: true',
-      },
-      privilegeEscalation: {
-        en: 'container "{container}" of {object} can gain privileges: set securityContext.allowPrivilegeEscalation: false',
-        ru: 'контейнер «{container}» в {object} может повысить привилегии: задайте securityContext.allowPrivilegeEscalation: false',
-      },
-      capabilityAdded: {
-        en: 'container "{container}" of {object} adds capability {capability}: the restricted Pod Security Standard allows adding only NET_BIND_SERVICE; remove it',
-        ru: 'контейнер «{container}» в {object} добавляет capability {capability}: стандарт Pod Security restricted разрешает добавлять только NET_BIND_SERVICE; уберите её',
-      },
-      capabilitiesNotDropped: {
-        en: 'container "{container}" of {object} does not drop ALL capabilities: set securityContext.capabilities.drop: [ALL]',
-        ru: 'контейнер «{container}» в {object} не сбрасывает все capabilities: задайте securityContext.capabilities.drop: [ALL]',
-      },
-      noSeccompProfile: {
-        en: 'container(s) {names} of {object} run without a seccomp profile: set securityContext.seccompProfile.type: RuntimeDefault on the pod',
-        ru: 'контейнер(ы) {names} в {object} работают без профиля seccomp: задайте securityContext.seccompProfile.type: RuntimeDefault на уровне пода',
-      },
-      unconfinedSeccomp: {
-        en: '{where} of {object} sets seccompProfile Unconfined: every system call is allowed; use RuntimeDefault (or a Localhost profile)',
-        ru: '{where} в {object} задаёт seccompProfile Unconfined: разрешены все системные вызовы; используйте RuntimeDefault (или профиль Localhost)',
-      },
-      restrictedVolume: {
-        en: 'volume "{volume}" of {object} is a {source} volume: the restricted Pod Security Standard allows only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
-        ru: 'том «{volume}» в {object} имеет тип {source}: стандарт Pod Security restricted допускает только тома configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected и secret',
-      },
-      hostNamespace: {
-        en: '{object} sets {field}: true: its containers share the node\'s {namespace} namespace; remove it',
-        ru: '{object} задаёт {field}: true: его контейнеры разделяют с узлом пространство имён {namespace}; уберите его',
-      },
-    },
+    messages,
   },
   check(context) {
-    for (const object of context.objects(...WORKLOAD_KINDS)) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production(...WORKLOAD_KINDS)) {
       const specPath = podSpecPath(object);
       const spec = podSpecOf(object);
       if (!specPath || !spec) continue;

@@ -1,9 +1,16 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isServiceObject, sameEnvironment, sameRelease, serviceValuesOf } from '../src/engine/service-objects.ts';
-import { isProduction } from '../src/engine/workloads.ts';
-import { matchesLabelSelector, type LabelSelector } from '../src/k8s/selector.ts';
-import { getPath, isRecord } from '../src/model/values.ts';
-import type { K8sObject } from '../src/types.ts';
+import {
+  defineRule,
+  getPath,
+  
+  isRecord,
+  isServiceObject,
+  matchesLabelSelector,
+  sameEnvironment,
+  sameRelease,
+  serviceValuesOf,
+  type K8sObject,
+  type LabelSelector,
+} from '../src/engine/rule-kit.ts';
 
 const COMPONENT = 'app.kubernetes.io/component';
 
@@ -47,8 +54,7 @@ export default defineRule({
       isServiceObject(context.model, a) && isServiceObject(context.model, b) ? sameRelease(a, b) : sameEnvironment(a, b);
     const pdbs = context.objects('PodDisruptionBudget');
     const autoscalers = context.objects('HorizontalPodAutoscaler', 'ScaledObject');
-    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production('Deployment', 'StatefulSet', 'Rollout')) {
       const podLabels = labelsAt(object.raw, ['spec', 'template', 'metadata', 'labels']);
       if ((podLabels[COMPONENT] ?? object.metadata.labels[COMPONENT]) !== 'api') continue;
       const replicas = replicasOf(object, autoscalers.filter((a) => sameScope(object, a) && namespaceOf(a) === namespaceOf(object)));

@@ -1,14 +1,32 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { serviceValuesOf } from '../src/engine/service-objects.ts';
-import { isProduction, isTemplatedValue, podSpecOf, componentOf, mainContainer } from '../src/engine/workloads.ts';
-import { podSpecPath } from '../src/model/objects.ts';
-import { getPath, isRecord } from '../src/model/values.ts';
+import {
+  componentOf,
+  defineRule,
+  getPath,
+  
+  isRecord,
+  isTemplatedValue,
+  mainContainer,
+  podSpecOf,
+  podSpecPath,
+  serviceValuesOf,
+  type RuleMessages,
+} from '../src/engine/rule-kit.ts';
 
 const DEFAULT_GRACE_SECONDS = 30;
 
-type MessageId = 'missing' | 'tooLong';
 
-export default defineRule<MessageId>({
+const messages = {
+  missing: {
+    en: 'container "{container}" of {object} has no preStop sleep: the pod stops accepting connections while it still receives traffic; add lifecycle.preStop.sleep.seconds (e.g. 5)',
+    ru: 'у контейнера «{container}» в {object} нет preStop-паузы: под перестаёт принимать соединения, пока на него ещё идёт трафик; добавьте lifecycle.preStop.sleep.seconds (например, 5)',
+  },
+  tooLong: {
+    en: 'the preStop sleep of {seconds} s in {object} is not shorter than terminationGracePeriodSeconds ({grace} s): the process is killed without a graceful shutdown; shorten the sleep or lengthen the grace period',
+    ru: 'preStop-пауза {seconds} с в {object} не короче terminationGracePeriodSeconds ({grace} с): процесс будет убит без корректного завершения; сократите паузу или увеличьте период',
+  },
+} satisfies RuleMessages;
+
+export default defineRule({
   meta: {
     id: 'BP-PRESTOP',
     title: { en: 'preStop sleep for API pods', ru: 'preStop-пауза для подов API' },
@@ -27,20 +45,10 @@ export default defineRule<MessageId>({
       incorrect: 'lifecycle:\n  preStopSleepSeconds: 30\nterminationGracePeriodSeconds: 30',
       correct: 'lifecycle:\n  preStopSleepSeconds: 5\nterminationGracePeriodSeconds: 30',
     },
-    messages: {
-      missing: {
-        en: 'container "{container}" of {object} has no preStop sleep: the pod stops accepting connections while it still receives traffic; add lifecycle.preStop.sleep.seconds (e.g. 5)',
-        ru: 'у контейнера «{container}» в {object} нет preStop-паузы: под перестаёт принимать соединения, пока на него ещё идёт трафик; добавьте lifecycle.preStop.sleep.seconds (например, 5)',
-      },
-      tooLong: {
-        en: 'the preStop sleep of {seconds} s in {object} is not shorter than terminationGracePeriodSeconds ({grace} s): the process is killed without a graceful shutdown; shorten the sleep or lengthen the grace period',
-        ru: 'preStop-пауза {seconds} с в {object} не короче terminationGracePeriodSeconds ({grace} с): процесс будет убит без корректного завершения; сократите паузу или увеличьте период',
-      },
-    },
+    messages,
   },
   check(context) {
-    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production('Deployment', 'StatefulSet', 'Rollout')) {
       if (componentOf(object) !== 'api') continue;
       const main = mainContainer(object);
       const spec = podSpecOf(object);

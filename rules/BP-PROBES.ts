@@ -1,5 +1,4 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isProduction, componentOf, mainContainer } from '../src/engine/workloads.ts';
+import { componentOf, defineRule, mainContainer } from '../src/engine/rule-kit.ts';
 
 
 export default defineRule({
@@ -39,8 +38,7 @@ export default defineRule({
     },
   },
   check(context) {
-    for (const object of context.objects('Deployment', 'StatefulSet', 'Rollout')) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production('Deployment', 'StatefulSet', 'Rollout')) {
       const main = mainContainer(object);
       if (!main) continue;
       const worker = componentOf(object) === 'worker';

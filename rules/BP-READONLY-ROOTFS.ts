@@ -1,8 +1,4 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { isServiceObject } from '../src/engine/service-objects.ts';
-import { containersOf, isProduction } from '../src/engine/workloads.ts';
-import { WORKLOAD_KINDS } from '../src/model/objects.ts';
-import { isRecord } from '../src/model/values.ts';
+import { containersOf, defineRule, isRecord, isServiceObject, WORKLOAD_KINDS } from '../src/engine/rule-kit.ts';
 
 export default defineRule({
   meta: {
@@ -35,8 +31,7 @@ export default defineRule({
     },
   },
   check(context) {
-    for (const object of context.objects(...WORKLOAD_KINDS)) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production(...WORKLOAD_KINDS)) {
       const containers = containersOf(object);
       // Values: the library copies the main container's securityContext to every other container.
       const checked = isServiceObject(context.model, object) ? containers.filter((c) => c.role === 'container').slice(0, 1) : containers;

@@ -1,6 +1,4 @@
-import { defineRule } from '../src/engine/rule.ts';
-import { describeObject, WORKLOAD_KINDS } from '../src/model/objects.ts';
-import { isRecord } from '../src/model/values.ts';
+import { defineRule, describeObject, isRecord, WORKLOAD_KINDS } from '../src/engine/rule-kit.ts';
 
 export default defineRule({
   meta: {

@@ -1,9 +1,14 @@
 import path from 'node:path/posix';
-import { defineRule } from '../src/engine/rule.ts';
-import type { Chart, ChartDependency } from '../src/model/charts.ts';
-import { INFRASTRUCTURE_ANNOTATION } from '../src/model/charts.ts';
-import { describeObject, WORKLOAD_KINDS } from '../src/model/objects.ts';
-import type { Location, ValuePath } from '../src/types.ts';
+import {
+  defineRule,
+  describeObject,
+  INFRASTRUCTURE_ANNOTATION,
+  WORKLOAD_KINDS,
+  type Chart,
+  type ChartDependency,
+  type Location,
+  type ValuePath,
+} from '../src/engine/rule-kit.ts';
 
 /** What the platform libraries render: a service chart that ships these itself copies the boilerplate. */
 const BOILERPLATE_KINDS = new Set([

@@ -17,13 +17,14 @@ import {
   splitDotted,
   type BplusConfig,
   type ContainerRef,
-  type FixOutcome,
   type Fixer,
+  type FixOutcome,
   type K8sObject,
   type Location,
   type Report,
   type RepositoryModel,
   type RuleFix,
+  type RuleMessages,
   type ServiceKind,
   type ServiceValues,
   type ValuePath,
@@ -35,24 +36,6 @@ const SCALABLE_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationC
 /** What Kubernetes and KEDA default to in a plain manifest. */
 const API_DEFAULTS = { hpaMin: 1, kedaMin: 0, kedaMax: 100 };
 
-type MessageId =
-  | 'apiNoHpa'
-  | 'hpaApiVersion'
-  | 'hpaNoResourceMetric'
-  | 'missingRequestForMetric'
-  | 'minBelowOne'
-  | 'noMaxReplicas'
-  | 'minAboveMax'
-  | 'workerNoScaledObject'
-  | 'noRabbitmqTrigger'
-  | 'noQueueName'
-  | 'inlinePassword'
-  | 'inlineHostCredentials'
-  | 'noAuthenticationRef'
-  | 'unknownAuthenticationRef'
-  | 'hpaAndScaledObject'
-  | 'twoAutoscalers'
-  | 'replicasWithAutoscaler';
 
 interface Scaler {
   object: K8sObject;
@@ -61,7 +44,80 @@ interface Scaler {
   targetName: string;
 }
 
-export default defineRule<MessageId>({
+const messages = {
+  apiNoHpa: {
+    en: 'API service {object} has no HorizontalPodAutoscaler on cpu or memory: enable autoscaling',
+    ru: 'у API-сервиса {object} нет HorizontalPodAutoscaler по cpu или памяти: включите автомасштабирование',
+  },
+  hpaApiVersion: {
+    en: '{object} uses {apiVersion}: use autoscaling/v2',
+    ru: '{object} использует {apiVersion}: используйте autoscaling/v2',
+  },
+  hpaNoResourceMetric: {
+    en: '{object} scales {target} on no cpu or memory Resource metric: add a cpu and/or memory target',
+    ru: '{object} масштабирует {target} без метрики Resource по cpu или памяти: добавьте цель по cpu и/или памяти',
+  },
+  missingRequestForMetric: {
+    en: 'container "{container}" of {target} has no {resource} request, but {object} scales on {resource} utilization: the HPA cannot compute it',
+    ru: 'у контейнера «{container}» в {target} нет request по {resource}, а {object} масштабирует по утилизации {resource}: HPA не сможет её вычислить',
+  },
+  minBelowOne: {
+    en: '{object}: {field} is {value}; it must be at least 1',
+    ru: '{object}: {field} = {value}; значение должно быть не меньше 1',
+  },
+  noMaxReplicas: {
+    en: '{object} has no maxReplicas: set the upper bound',
+    ru: 'у {object} нет maxReplicas: задайте верхнюю границу',
+  },
+  minAboveMax: {
+    en: '{object}: minimum {min} is above maximum {max}',
+    ru: '{object}: минимум {min} больше максимума {max}',
+  },
+  workerNoScaledObject: {
+    en: 'Celery worker {object} has no KEDA ScaledObject: scale it on its RabbitMQ queue length',
+    ru: 'у Celery-воркера {object} нет KEDA ScaledObject: масштабируйте его по длине очереди RabbitMQ',
+  },
+  noRabbitmqTrigger: {
+    en: '{object} scales Celery worker {target} without a rabbitmq trigger: scale it on its queue',
+    ru: '{object} масштабирует Celery-воркер {target} без триггера rabbitmq: масштабируйте его по очереди',
+  },
+  noQueueName: {
+    en: 'rabbitmq trigger {index} of {object} has no queueName',
+    ru: 'у триггера rabbitmq {index} в {object} нет queueName',
+  },
+  inlinePassword: {
+    en: 'rabbitmq trigger {index} of {object} carries a password in its metadata: move the credentials into a Secret read through a TriggerAuthentication, and rotate the password',
+    ru: 'триггер rabbitmq {index} в {object} содержит пароль в metadata: перенесите учётные данные в Secret, читаемый через TriggerAuthentication, и смените пароль',
+  },
+  inlineHostCredentials: {
+    en: 'rabbitmq trigger {index} of {object} has credentials in its host URL: take host from a Secret through a TriggerAuthentication, and rotate the password',
+    ru: 'в URL host триггера rabbitmq {index} в {object} есть учётные данные: берите host из Secret через TriggerAuthentication и смените пароль',
+  },
+  noAuthenticationRef: {
+    en: 'rabbitmq trigger {index} of {object} has no authenticationRef: read the broker credentials through a TriggerAuthentication',
+    ru: 'у триггера rabbitmq {index} в {object} нет authenticationRef: получайте учётные данные брокера через TriggerAuthentication',
+  },
+  unknownAuthenticationRef: {
+    en: 'rabbitmq trigger {index} of {object} refers to {kind} "{name}", which is not defined in the repository',
+    ru: 'триггер rabbitmq {index} в {object} ссылается на {kind} «{name}», которого нет в репозитории',
+  },
+  hpaAndScaledObject: {
+    en: '{object} and {other} both scale {target}: KEDA creates its own HPA, so the two fight; keep one',
+    ru: '{object} и {other} масштабируют {target} одновременно: KEDA создаёт свой HPA, и они конфликтуют; оставьте один',
+  },
+  twoAutoscalers: {
+    en: '{object} and {other} both scale {target}: they fight over the replica count; keep one',
+    ru: '{object} и {other} масштабируют {target} одновременно и спорят о числе реплик; оставьте один',
+  },
+  replicasWithAutoscaler: {
+    en: '{target} fixes replicas: {replicas} while {object} owns its scale: every sync resets the autoscaler; remove spec.replicas',
+    ru: '{target} фиксирует replicas: {replicas}, хотя числом реплик управляет {object}: каждая синхронизация сбрасывает автоскейлер; удалите spec.replicas',
+  },
+} satisfies RuleMessages;
+
+type MessageId = keyof typeof messages;
+
+export default defineRule({
   meta: {
     id: 'TR-K8S-5',
     title: { en: 'Autoscaling: HPA for API services, KEDA for Celery workers', ru: 'Автомасштабирование: HPA для API-сервисов, KEDA для Celery-воркеров' },
@@ -86,76 +142,7 @@ export default defineRule<MessageId>({
       correct: 'autoscaling:\n  enabled: true\n  minReplicas: 2\n  maxReplicas: 10\n  targetCPUUtilizationPercentage: 70\n---\nkeda:\n  enabled: true\n  queueName: condense\n  authenticationRef:\n    secretName: rabbitmq-keda\n    hostKey: host',
       fix: 'For service charts, `bplus fix` enables autoscaling (FastAPI) or KEDA (Celery) with the platform defaults of the configuration (`defaults.autoscaling`, `defaults.keda`). Credentials, conflicts and replicas are fixed by hand.',
     },
-    messages: {
-      apiNoHpa: {
-        en: 'API service {object} has no HorizontalPodAutoscaler on cpu or memory: enable autoscaling',
-        ru: 'у API-сервиса {object} нет HorizontalPodAutoscaler по cpu или памяти: включите автомасштабирование',
-      },
-      hpaApiVersion: {
-        en: '{object} uses {apiVersion}: use autoscaling/v2',
-        ru: '{object} использует {apiVersion}: используйте autoscaling/v2',
-      },
-      hpaNoResourceMetric: {
-        en: '{object} scales {target} on no cpu or memory Resource metric: add a cpu and/or memory target',
-        ru: '{object} масштабирует {target} без метрики Resource по cpu или памяти: добавьте цель по cpu и/или памяти',
-      },
-      missingRequestForMetric: {
-        en: 'container "{container}" of {target} has no {resource} request, but {object} scales on {resource} utilization: the HPA cannot compute it',
-        ru: 'у контейнера «{container}» в {target} нет request по {resource}, а {object} масштабирует по утилизации {resource}: HPA не сможет её вычислить',
-      },
-      minBelowOne: {
-        en: '{object}: {field} is {value}; it must be at least 1',
-        ru: '{object}: {field} = {value}; значение должно быть не меньше 1',
-      },
-      noMaxReplicas: {
-        en: '{object} has no maxReplicas: set the upper bound',
-        ru: 'у {object} нет maxReplicas: задайте верхнюю границу',
-      },
-      minAboveMax: {
-        en: '{object}: minimum {min} is above maximum {max}',
-        ru: '{object}: минимум {min} больше максимума {max}',
-      },
-      workerNoScaledObject: {
-        en: 'Celery worker {object} has no KEDA ScaledObject: scale it on its RabbitMQ queue length',
-        ru: 'у Celery-воркера {object} нет KEDA ScaledObject: масштабируйте его по длине очереди RabbitMQ',
-      },
-      noRabbitmqTrigger: {
-        en: '{object} scales Celery worker {target} without a rabbitmq trigger: scale it on its queue',
-        ru: '{object} масштабирует Celery-воркер {target} без триггера rabbitmq: масштабируйте его по очереди',
-      },
-      noQueueName: {
-        en: 'rabbitmq trigger {index} of {object} has no queueName',
-        ru: 'у триггера rabbitmq {index} в {object} нет queueName',
-      },
-      inlinePassword: {
-        en: 'rabbitmq trigger {index} of {object} carries a password in its metadata: move the credentials into a Secret read through a TriggerAuthentication, and rotate the password',
-        ru: 'триггер rabbitmq {index} в {object} содержит пароль в metadata: перенесите учётные данные в Secret, читаемый через TriggerAuthentication, и смените пароль',
-      },
-      inlineHostCredentials: {
-        en: 'rabbitmq trigger {index} of {object} has credentials in its host URL: take host from a Secret through a TriggerAuthentication, and rotate the password',
-        ru: 'в URL host триггера rabbitmq {index} в {object} есть учётные данные: берите host из Secret через TriggerAuthentication и смените пароль',
-      },
-      noAuthenticationRef: {
-        en: 'rabbitmq trigger {index} of {object} has no authenticationRef: read the broker credentials through a TriggerAuthentication',
-        ru: 'у триггера rabbitmq {index} в {object} нет authenticationRef: получайте учётные данные брокера через TriggerAuthentication',
-      },
-      unknownAuthenticationRef: {
-        en: 'rabbitmq trigger {index} of {object} refers to {kind} "{name}", which is not defined in the repository',
-        ru: 'триггер rabbitmq {index} в {object} ссылается на {kind} «{name}», которого нет в репозитории',
-      },
-      hpaAndScaledObject: {
-        en: '{object} and {other} both scale {target}: KEDA creates its own HPA, so the two fight; keep one',
-        ru: '{object} и {other} масштабируют {target} одновременно: KEDA создаёт свой HPA, и они конфликтуют; оставьте один',
-      },
-      twoAutoscalers: {
-        en: '{object} and {other} both scale {target}: they fight over the replica count; keep one',
-        ru: '{object} и {other} масштабируют {target} одновременно и спорят о числе реплик; оставьте один',
-      },
-      replicasWithAutoscaler: {
-        en: '{target} fixes replicas: {replicas} while {object} owns its scale: every sync resets the autoscaler; remove spec.replicas',
-        ru: '{target} фиксирует replicas: {replicas}, хотя числом реплик управляет {object}: каждая синхронизация сбрасывает автоскейлер; удалите spec.replicas',
-      },
-    },
+    messages,
   },
   check(context) {
     const { model, config } = context;

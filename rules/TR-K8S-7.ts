@@ -9,13 +9,14 @@ import {
   serviceValuesOf,
   splitDotted,
   WORKLOAD_KINDS,
-  type FixOutcome,
   type Fixer,
+  type FixOutcome,
   type K8sObject,
   type LabelSelector,
   type Location,
   type RuleContext,
   type RuleFix,
+  type RuleMessages,
   type ValuePath,
 } from '../src/engine/rule-kit.ts';
 import {
@@ -33,7 +34,7 @@ import {
 
 type Direction = 'ingress' | 'egress';
 
-const MESSAGES = {
+const messages = {
   noDefaultDeny: {
     en: 'namespace "{namespace}" has no default-deny NetworkPolicy for policyTypes [{directions}]: a pod that no other policy selects for that direction accepts or opens any connection. Add a NetworkPolicy with `podSelector: {}`, `policyTypes: [Ingress, Egress]` and no rules',
     ru: 'в namespace «{namespace}» нет NetworkPolicy default-deny для policyTypes [{directions}]: под, который не выбран другой политикой для этого направления, принимает или открывает любые соединения. Добавьте NetworkPolicy с `podSelector: {}`, `policyTypes: [Ingress, Egress]` и без правил',
@@ -90,12 +91,12 @@ const MESSAGES = {
     en: 'NetworkPolicy {policy} would be rejected by the API server ({problem}), so it neither isolates nor allows anything',
     ru: 'API-сервер отклонит NetworkPolicy {policy} ({problem}), поэтому она ничего не изолирует и ничего не разрешает',
   },
-};
+} satisfies RuleMessages;
 
-type MessageId = keyof typeof MESSAGES;
+type MessageId = keyof typeof messages;
 type Context = RuleContext<MessageId>;
 
-export default defineRule<MessageId>({
+export default defineRule({
   meta: {
     id: 'TR-K8S-7',
     title: { en: 'Default deny and explicit allows between services', ru: 'Default deny и явные разрешения между сервисами' },
@@ -147,7 +148,7 @@ export default defineRule<MessageId>({
       ],
       fix: '`bplus fix` (or `/bplus fix TR-K8S-7`) adds the default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules) to the infrastructure chart\'s templates (else under manifests/), with an allow-DNS policy when no policy of the namespace allows DNS yet. Over-broad rules and graph violations are fixed by hand: `bplus netpol` shows who may reach whom.',
     },
-    messages: MESSAGES,
+    messages,
     peers: ['kube-linter `non-isolated-pod`', 'Polaris `missingNetworkPolicy`', 'Kubescape C-0030 (Ingress and Egress blocked), C-0260 (Missing network policy)'],
   },
   check(context) {

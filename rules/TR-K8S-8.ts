@@ -1,9 +1,5 @@
 import { detectCredential } from '../src/engine/credentials.ts';
-import { isServiceObject } from '../src/engine/service-objects.ts';
-import { defineRule } from '../src/engine/rule.ts';
-import { containersOf, isProduction } from '../src/engine/workloads.ts';
-import { WORKLOAD_KINDS } from '../src/model/objects.ts';
-import { isRecord } from '../src/model/values.ts';
+import { containersOf, defineRule, isRecord, isServiceObject, WORKLOAD_KINDS } from '../src/engine/rule-kit.ts';
 import { z } from 'zod';
 
 /** By default a container of a manifest may carry up to this many literal env values before it is reported. */
@@ -15,7 +11,7 @@ const options = z
   })
   .strict();
 
-export default defineRule<'valuesEnv' | 'manifestEnv', z.output<typeof options>>({
+export default defineRule({
   meta: {
     id: 'TR-K8S-8',
     title: { en: 'Non-secret configuration through ConfigMaps', ru: 'Несекретная конфигурация через ConfigMap' },
@@ -48,8 +44,7 @@ export default defineRule<'valuesEnv' | 'manifestEnv', z.output<typeof options>>
     },
   },
   check(context) {
-    for (const object of context.objects(...WORKLOAD_KINDS)) {
-      if (!isProduction(object, context.config)) continue;
+    for (const object of context.production(...WORKLOAD_KINDS)) {
       for (const ref of containersOf(object)) {
         const env = Array.isArray(ref.container.env) ? ref.container.env : [];
         const literals: Array<{ name: string; index: number }> = [];

@@ -12,6 +12,7 @@ import {
   WORKLOAD_KINDS,
   type K8sObject,
   type RuleContext,
+  type RuleMessages,
   type ValuePath,
 } from '../src/engine/rule-kit.ts';
 
@@ -21,23 +22,69 @@ const CLUSTER_WIDE = 'sealedsecrets.bitnami.com/cluster-wide';
 const MIN_RSA_BYTES = 256;
 const GCM_TAG_BYTES = 16;
 
-type MessageId =
-  | 'plainSecret'
-  | 'credentialInValues'
-  | 'credentialShapeInValues'
-  | 'credentialInConfigMap'
-  | 'credentialShapeInConfigMap'
-  | 'credentialInEnv'
-  | 'credentialShapeInEnv'
-  | 'credentialInObject'
-  | 'emptyEncryptedData'
-  | 'sealedNotBase64'
-  | 'sealedShortKey'
-  | 'sealedTruncated'
-  | 'sealedForOtherTarget'
-  | 'scopeOnTemplate';
 
-export default defineRule<MessageId>({
+const messages = {
+  plainSecret: {
+    en: 'Secret "{name}" keeps {count} value(s) ({keys}) in {field} in Git: base64 is not encryption. Replace it with a SealedSecret sealed with the environment\'s public certificate, and rotate these credentials: they were pushed in clear text',
+    ru: 'Secret «{name}» хранит в Git значения ({count}: {keys}) в {field}: base64 — не шифрование. Замените его на SealedSecret, запечатанный публичным сертификатом окружения, и смените эти учётные данные: они попали в репозиторий в открытом виде',
+  },
+  credentialInValues: {
+    en: 'values key "{key}" holds a credential in clear text: keep it in a SealedSecret-managed Secret (secretEnvFrom) and rotate it, it was pushed to Git',
+    ru: 'ключ values «{key}» содержит учётные данные в открытом виде: храните их в Secret под управлением SealedSecret (secretEnvFrom) и смените — они попали в Git',
+  },
+  credentialShapeInValues: {
+    en: 'values key "{key}" holds a value shaped like {kind} in clear text: keep it in a SealedSecret-managed Secret (secretEnvFrom) and rotate it, it was pushed to Git',
+    ru: 'ключ values «{key}» содержит значение вида {kind} в открытом виде: храните его в Secret под управлением SealedSecret (secretEnvFrom) и смените — оно попало в Git',
+  },
+  credentialInConfigMap: {
+    en: 'ConfigMap "{name}" key "{key}" holds a credential: ConfigMaps are for non-secret configuration; move it to a SealedSecret and rotate it, it was pushed to Git',
+    ru: 'ключ «{key}» ConfigMap «{name}» содержит учётные данные: ConfigMap — только для несекретной конфигурации; перенесите их в SealedSecret и смените — они попали в Git',
+  },
+  credentialShapeInConfigMap: {
+    en: 'ConfigMap "{name}" key "{key}" holds a value shaped like {kind}: ConfigMaps are for non-secret configuration; move it to a SealedSecret and rotate it, it was pushed to Git',
+    ru: 'ключ «{key}» ConfigMap «{name}» содержит значение вида {kind}: ConfigMap — только для несекретной конфигурации; перенесите его в SealedSecret и смените — оно попало в Git',
+  },
+  credentialInEnv: {
+    en: 'env "{key}" of container "{container}" in {object} is a credential literal: use valueFrom.secretKeyRef to a SealedSecret-managed Secret and rotate it, it was pushed to Git',
+    ru: 'env «{key}» контейнера «{container}» в {object} — учётные данные литералом: используйте valueFrom.secretKeyRef на Secret под управлением SealedSecret и смените значение — оно попало в Git',
+  },
+  credentialShapeInEnv: {
+    en: 'env "{key}" of container "{container}" in {object} is a literal shaped like {kind}: use valueFrom.secretKeyRef to a SealedSecret-managed Secret and rotate it, it was pushed to Git',
+    ru: 'env «{key}» контейнера «{container}» в {object} — литерал вида {kind}: используйте valueFrom.secretKeyRef на Secret под управлением SealedSecret и смените значение — оно попало в Git',
+  },
+  credentialInObject: {
+    en: '{object} holds a value shaped like {kind} at {field}: reference a Secret instead and rotate it, it was pushed to Git',
+    ru: '{object} содержит значение вида {kind} в {field}: сошлитесь на Secret и смените значение — оно попало в Git',
+  },
+  emptyEncryptedData: {
+    en: 'SealedSecret "{name}" has no spec.encryptedData: the controller would create an empty Secret; seal the values with kubeseal or bplus seal',
+    ru: 'у SealedSecret «{name}» нет spec.encryptedData: контроллер создаст пустой Secret; запечатайте значения через kubeseal или bplus seal',
+  },
+  sealedNotBase64: {
+    en: 'SealedSecret "{name}": encryptedData.{key} is not standard base64 with padding, so it is not a sealed value and the controller cannot decrypt it; re-seal it (and rotate it if a plaintext was pasted here)',
+    ru: 'SealedSecret «{name}»: encryptedData.{key} — не стандартный base64 с выравниванием, то есть не запечатанное значение, и контроллер не сможет его расшифровать; запечатайте заново (и смените значение, если сюда вставили открытый текст)',
+  },
+  sealedShortKey: {
+    en: 'SealedSecret "{name}": encryptedData.{key} announces an RSA part shorter than a 2048-bit key, so it is not a sealed value and the controller cannot decrypt it; re-seal it (and rotate it if it held a base64-encoded plaintext)',
+    ru: 'SealedSecret «{name}»: encryptedData.{key} объявляет RSA-часть короче 2048-битного ключа, то есть это не запечатанное значение, и контроллер не сможет его расшифровать; запечатайте заново (и смените значение, если там был открытый текст в base64)',
+  },
+  sealedTruncated: {
+    en: 'SealedSecret "{name}": encryptedData.{key} is shorter than its length prefix announces (RSA part and AES-GCM tag), so it is truncated or not a sealed value and the controller cannot decrypt it; re-seal it (and rotate it if it held a base64-encoded plaintext)',
+    ru: 'SealedSecret «{name}»: encryptedData.{key} короче, чем объявляет префикс длины (RSA-часть и тег AES-GCM): значение обрезано или не запечатано, и контроллер не сможет его расшифровать; запечатайте заново (и смените значение, если там был открытый текст в base64)',
+  },
+  sealedForOtherTarget: {
+    en: 'SealedSecret "{name}" was sealed for {field} "{sealed}" (spec.template.metadata) but is deployed as {field} "{actual}": with {scope} scope the controller fails with "no key could decrypt secret"; re-seal it for "{actual}"',
+    ru: 'SealedSecret «{name}» запечатан для {field} «{sealed}» (spec.template.metadata), а развёртывается как {field} «{actual}»: при области {scope} контроллер не сможет расшифровать («no key could decrypt secret»); запечатайте заново для «{actual}»',
+  },
+  scopeOnTemplate: {
+    en: 'SealedSecret "{name}": annotation {annotation} on spec.template.metadata has no effect, the controller reads the scope from the SealedSecret\'s own metadata; move it to metadata.annotations (and seal with that scope)',
+    ru: 'SealedSecret «{name}»: аннотация {annotation} в spec.template.metadata ни на что не влияет — контроллер берёт область из metadata самого SealedSecret; перенесите её в metadata.annotations (и запечатайте с этой областью)',
+  },
+} satisfies RuleMessages;
+
+type MessageId = keyof typeof messages;
+
+export default defineRule({
   meta: {
     id: 'TR-K8S-9',
     title: { en: 'Secrets only through Sealed Secrets or Vault', ru: 'Секреты только через Sealed Secrets или Vault' },
@@ -77,64 +124,7 @@ export default defineRule<MessageId>({
       'Kubescape C-0012 (Applications credentials in configuration files)',
       'secretlint `@secretlint/secretlint-rule-preset-recommend` and `no-k8s-kind-secret`',
     ],
-    messages: {
-      plainSecret: {
-        en: 'Secret "{name}" keeps {count} value(s) ({keys}) in {field} in Git: base64 is not encryption. Replace it with a SealedSecret sealed with the environment\'s public certificate, and rotate these credentials: they were pushed in clear text',
-        ru: 'Secret «{name}» хранит в Git значения ({count}: {keys}) в {field}: base64 — не шифрование. Замените его на SealedSecret, запечатанный публичным сертификатом окружения, и смените эти учётные данные: они попали в репозиторий в открытом виде',
-      },
-      credentialInValues: {
-        en: 'values key "{key}" holds a credential in clear text: keep it in a SealedSecret-managed Secret (secretEnvFrom) and rotate it, it was pushed to Git',
-        ru: 'ключ values «{key}» содержит учётные данные в открытом виде: храните их в Secret под управлением SealedSecret (secretEnvFrom) и смените — они попали в Git',
-      },
-      credentialShapeInValues: {
-        en: 'values key "{key}" holds a value shaped like {kind} in clear text: keep it in a SealedSecret-managed Secret (secretEnvFrom) and rotate it, it was pushed to Git',
-        ru: 'ключ values «{key}» содержит значение вида {kind} в открытом виде: храните его в Secret под управлением SealedSecret (secretEnvFrom) и смените — оно попало в Git',
-      },
-      credentialInConfigMap: {
-        en: 'ConfigMap "{name}" key "{key}" holds a credential: ConfigMaps are for non-secret configuration; move it to a SealedSecret and rotate it, it was pushed to Git',
-        ru: 'ключ «{key}» ConfigMap «{name}» содержит учётные данные: ConfigMap — только для несекретной конфигурации; перенесите их в SealedSecret и смените — они попали в Git',
-      },
-      credentialShapeInConfigMap: {
-        en: 'ConfigMap "{name}" key "{key}" holds a value shaped like {kind}: ConfigMaps are for non-secret configuration; move it to a SealedSecret and rotate it, it was pushed to Git',
-        ru: 'ключ «{key}» ConfigMap «{name}» содержит значение вида {kind}: ConfigMap — только для несекретной конфигурации; перенесите его в SealedSecret и смените — оно попало в Git',
-      },
-      credentialInEnv: {
-        en: 'env "{key}" of container "{container}" in {object} is a credential literal: use valueFrom.secretKeyRef to a SealedSecret-managed Secret and rotate it, it was pushed to Git',
-        ru: 'env «{key}» контейнера «{container}» в {object} — учётные данные литералом: используйте valueFrom.secretKeyRef на Secret под управлением SealedSecret и смените значение — оно попало в Git',
-      },
-      credentialShapeInEnv: {
-        en: 'env "{key}" of container "{container}" in {object} is a literal shaped like {kind}: use valueFrom.secretKeyRef to a SealedSecret-managed Secret and rotate it, it was pushed to Git',
-        ru: 'env «{key}» контейнера «{container}» в {object} — литерал вида {kind}: используйте valueFrom.secretKeyRef на Secret под управлением SealedSecret и смените значение — оно попало в Git',
-      },
-      credentialInObject: {
-        en: '{object} holds a value shaped like {kind} at {field}: reference a Secret instead and rotate it, it was pushed to Git',
-        ru: '{object} содержит значение вида {kind} в {field}: сошлитесь на Secret и смените значение — оно попало в Git',
-      },
-      emptyEncryptedData: {
-        en: 'SealedSecret "{name}" has no spec.encryptedData: the controller would create an empty Secret; seal the values with kubeseal or bplus seal',
-        ru: 'у SealedSecret «{name}» нет spec.encryptedData: контроллер создаст пустой Secret; запечатайте значения через kubeseal или bplus seal',
-      },
-      sealedNotBase64: {
-        en: 'SealedSecret "{name}": encryptedData.{key} is not standard base64 with padding, so it is not a sealed value and the controller cannot decrypt it; re-seal it (and rotate it if a plaintext was pasted here)',
-        ru: 'SealedSecret «{name}»: encryptedData.{key} — не стандартный base64 с выравниванием, то есть не запечатанное значение, и контроллер не сможет его расшифровать; запечатайте заново (и смените значение, если сюда вставили открытый текст)',
-      },
-      sealedShortKey: {
-        en: 'SealedSecret "{name}": encryptedData.{key} announces an RSA part shorter than a 2048-bit key, so it is not a sealed value and the controller cannot decrypt it; re-seal it (and rotate it if it held a base64-encoded plaintext)',
-        ru: 'SealedSecret «{name}»: encryptedData.{key} объявляет RSA-часть короче 2048-битного ключа, то есть это не запечатанное значение, и контроллер не сможет его расшифровать; запечатайте заново (и смените значение, если там был открытый текст в base64)',
-      },
-      sealedTruncated: {
-        en: 'SealedSecret "{name}": encryptedData.{key} is shorter than its length prefix announces (RSA part and AES-GCM tag), so it is truncated or not a sealed value and the controller cannot decrypt it; re-seal it (and rotate it if it held a base64-encoded plaintext)',
-        ru: 'SealedSecret «{name}»: encryptedData.{key} короче, чем объявляет префикс длины (RSA-часть и тег AES-GCM): значение обрезано или не запечатано, и контроллер не сможет его расшифровать; запечатайте заново (и смените значение, если там был открытый текст в base64)',
-      },
-      sealedForOtherTarget: {
-        en: 'SealedSecret "{name}" was sealed for {field} "{sealed}" (spec.template.metadata) but is deployed as {field} "{actual}": with {scope} scope the controller fails with "no key could decrypt secret"; re-seal it for "{actual}"',
-        ru: 'SealedSecret «{name}» запечатан для {field} «{sealed}» (spec.template.metadata), а развёртывается как {field} «{actual}»: при области {scope} контроллер не сможет расшифровать («no key could decrypt secret»); запечатайте заново для «{actual}»',
-      },
-      scopeOnTemplate: {
-        en: 'SealedSecret "{name}": annotation {annotation} on spec.template.metadata has no effect, the controller reads the scope from the SealedSecret\'s own metadata; move it to metadata.annotations (and seal with that scope)',
-        ru: 'SealedSecret «{name}»: аннотация {annotation} в spec.template.metadata ни на что не влияет — контроллер берёт область из metadata самого SealedSecret; перенесите её в metadata.annotations (и запечатайте с этой областью)',
-      },
-    },
+    messages,
   },
   check(context) {
     checkValuesFiles(context);

@@ -16,6 +16,7 @@ export {
   type Rule,
   type RuleContext,
   type RuleFix,
+  type RuleMessages,
   type WorkingTree,
 } from './rule.ts';
 export type { BplusConfig, ServiceKind } from '../config/schema.ts';

@@ -25,6 +25,9 @@ export interface RuleOptionsMeta<Options extends RuleOptions = RuleOptions> {
   defaults: Options;
 }
 
+/** A rule's messages, declared apart when helpers outside `check` need their ids: `type MessageId = keyof typeof messages`. */
+export type RuleMessages = Record<string, Bilingual>;
+
 export interface RuleMeta<MessageId extends string = string, Options extends RuleOptions = RuleOptions> {
   /** `TR-K8S-3`, or `BP-...` for the recommended pack; also the file name under rules/. */
   id: string;
@@ -49,7 +52,7 @@ export interface RuleMeta<MessageId extends string = string, Options extends Rul
    * `Checkov CKV_K8S_19`, `Kubescape C-0041`), so a team moving from one knows what it keeps.
    */
   peers?: string[];
-  /** Message templates; `{name}` placeholders are filled from the report's data. */
+  /** Message templates; `{name}` placeholders are filled from the report's data. Their keys are the rule's message ids. */
   messages: Record<MessageId, Bilingual>;
   /** Options set as `rules: { <id>: [<level>, { ... }] }` in the configuration. */
   options?: RuleOptionsMeta<Options>;

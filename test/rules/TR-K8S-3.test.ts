@@ -31,6 +31,11 @@ ruleTester(rule, {
     { name: 'manifest with full resources', files: { 'manifests/web.yaml': deployment('          resources:\n            requests: { cpu: 100m, memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n') } },
     { name: 'manifest in another namespace is not production', files: { 'manifests/web.yaml': deployment('').replace('namespace: balance-plus', 'namespace: staging') } },
     { name: 'templated quantity is left to render time', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/web.yaml': deployment('          resources:\n            requests: { cpu: "{{ .Values.cpu }}", memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n'), 'charts/platform/values.yaml': 'cpu: 100m\n' } },
+    {
+      // The engine leaves blocks Helm fills in at render time out for every rule: no false "no resources".
+      name: 'resources filled in by a template action on the next line (a manifest with Helm actions)',
+      files: { 'manifests/web.yaml': deployment('          resources:\n            {{- toYaml .Values.resources | nindent 12 }}\n') },
+    },
     { name: 'request equal to limit (1Gi vs 1073741824)', files: { 'manifests/web.yaml': deployment('          resources:\n            requests: { cpu: "1", memory: 1Gi }\n            limits: { cpu: 1000m, memory: "1073741824" }\n') } },
   ],
   invalid: [
@@ -73,6 +78,11 @@ ruleTester(rule, {
       name: 'invalid quantity 1.5Gb',
       files: serviceChart('orchestrator', 'python-fastapi-service', fullResources.replace('memory: 512Mi', 'memory: 1.5Gb')),
       errors: [{ messageId: 'invalidQuantity', path: 'charts/orchestrator/values.yaml', line: 7, column: 5, message: '"1.5Gb"' }],
+    },
+    {
+      name: 'a mapping where a quantity goes is shown as YAML, not [object Object]',
+      files: { 'manifests/web.yaml': deployment('          resources:\n            requests: { cpu: { x: 1 }, memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n') },
+      errors: [{ messageId: 'invalidQuantity', path: 'manifests/web.yaml', line: 13, column: 25, message: 'requests.cpu "{ x: 1 }" is not a Kubernetes quantity' }],
     },
     {
       name: 'plain manifest container without resources',
