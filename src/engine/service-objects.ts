@@ -1,6 +1,6 @@
 /**
  * Rendered objects of service charts (charts on a platform library): their fields are edited in
- * the chart's values, so rules point at values lines and fixers edit values files for them.
+ * the chart's values, so rules point at values lines and their fixes edit values files for them.
  */
 import type { RepositoryModel } from '../model/repository.ts';
 import type { LayeredValues } from '../model/values.ts';

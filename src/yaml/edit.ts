@@ -58,32 +58,6 @@ export function documentIndexAtLine(text: string, line: number): number | undefi
   return next >= 0 ? next : undefined;
 }
 
-/** The key path whose key sits on `line` in document `docIndex` (deepest wins). */
-export function keyPathAtLine(text: string, docIndex: number, line: number): PathSegment[] | undefined {
-  const doc = docAt(parse(text), docIndex);
-  const start = offsetOfLine(text, line);
-  const end = text.indexOf('\n', start) === -1 ? text.length : text.indexOf('\n', start);
-  let found: PathSegment[] | undefined;
-  const visit = (node: unknown, path: PathSegment[]): void => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = keyOf(pair);
-        const keyNode = pair.key as Node | null;
-        if (keyNode?.range && keyNode.range[0] >= start && keyNode.range[0] < end) found = [...path, key];
-        visit(pair.value, [...path, key]);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const n = item as Node;
-        if (n?.range && n.range[0] >= start && n.range[0] < end && !found) found = [...path, i];
-        visit(item, [...path, i]);
-      });
-    }
-  };
-  visit(doc.contents, []);
-  return found;
-}
-
 export function hasPath(text: string, docIndex: number, path: readonly PathSegment[]): boolean {
   const doc = docAt(parse(text), docIndex);
   return doc.hasIn(path as PathSegment[]);

@@ -15,7 +15,7 @@ export interface CheckRunAction {
 
 export const FIX_ACTION: CheckRunAction = { label: 'Fix', description: 'Push a commit with the safe fixes', identifier: FIX_ACTION_IDENTIFIER };
 
-/** The button, when a failing finding has a fix hint; nothing otherwise. */
+/** The button, when a failing finding is fixable; nothing otherwise. */
 export function fixActionsFor(findings: readonly Finding[]): CheckRunAction[] {
   return findings.some((f) => f.level === 'failure' && f.fixable) ? [FIX_ACTION] : [];
 }
