@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { bundledLibrary } from '../helpers/service-chart.ts';
 import { parseAllDocuments } from 'yaml';
+import { portableResult } from '../../src/engine/api.ts';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { diffLines, planFixes, type FixPlan } from '../../src/fix/index.ts';
 import { unsealSealedSecret } from '../../src/seal/index.ts';
@@ -143,5 +144,21 @@ describe('SealedSecrets', () => {
     const source = sourceOf(files);
     const plan = await planFixes(source, await reviewRepository(source));
     expect(plan.applied.map((a) => a.description).join()).toMatch(/sealed with \.github\/sealed-secrets\/balance-plus\.pem/);
+  });
+});
+
+describe('a review that crossed a thread', () => {
+  it('carries only plain findings (fixable: true), and is planned by reviewing again in this process, to the same plan', async () => {
+    const files = await variantFiles('tr-k8s-3-no-limits');
+    const source = sourceOf(files);
+    const review = await reviewRepository(source);
+    const portable = structuredClone(portableResult(review));
+    expect(portable.findings.filter((f) => f.fixable).map((f) => f.ruleId)).toEqual(review.findings.filter((f) => review.fixes.has(f)).map((f) => f.ruleId));
+    expect(Object.keys(portable)).not.toContain('fixes');
+    const inProcess = await planFixes(source, review);
+    const fromThread = await planFixes(source, portable);
+    expect(inProcess.edits.size).toBeGreaterThan(0);
+    expect([...fromThread.edits]).toEqual([...inProcess.edits]);
+    expect(fromThread.applied).toEqual(inProcess.applied);
   });
 });

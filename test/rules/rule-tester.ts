@@ -8,6 +8,7 @@
  * it (or report only `afterFix`).
  */
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { parseConfig, type LoadedConfig } from '../../src/config/load.ts';
 import type { Review } from '../../src/engine/api.ts';
 import { runRules } from '../../src/engine/review.ts';
@@ -17,6 +18,7 @@ import { loadRepository } from '../../src/model/repository.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import type { RepositorySource } from '../../src/source/types.ts';
 import type { Finding } from '../../src/types.ts';
+import { maskTemplateActions } from '../../src/yaml/template-mask.ts';
 
 import type { Files } from '../helpers/service-chart.ts';
 
@@ -118,6 +120,9 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
       expect(Object.fromEntries([...plan.edits].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual(c.output);
       for (const [path, text] of Object.entries(c.output)) {
         if (text === c.files[path]) throw new Error(`the output of ${path} is its input: a fix that changes nothing is output {}`);
+        // A fix never leaves a file that no longer parses (Helm actions masked as the model masks them).
+        const errors = parseAllDocuments(maskTemplateActions(text).text).flatMap((d) => d.errors.map((e) => e.code));
+        expect(errors, `${path} parses after the fix`).toEqual([]);
       }
       if (plan.edits.size > 0) {
         const stillReported = plan.remaining.filter((f) => f.ruleId === rule.meta.id).map((f) => f.messageId);
