@@ -49,8 +49,8 @@ ruleTester(rule, {
       ],
     },
     {
-      name: 'prod overlay removes the memory limit with null: reported on that null',
-      output: {},
+      name: 'prod overlay removes the memory limit with null: reported on that null, and the null replaced',
+      output: { 'charts/orchestrator/values-prod.yaml': 'replicaCount: 3\nresources:\n  limits:\n    memory: 512Mi\n' },
       files: serviceChart('orchestrator', 'python-fastapi-service', fullResources, 'replicaCount: 3\nresources:\n  limits:\n    memory: null\n'),
       errors: [{ messageId: 'missing', path: 'charts/orchestrator/values-prod.yaml', line: 4, column: 5, message: 'limits.memory' }],
     },

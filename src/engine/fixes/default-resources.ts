@@ -9,9 +9,9 @@
  */
 import { compareQuantities, tryParseManifestQuantity } from '../../k8s/quantity.ts';
 import type { ServiceValues } from '../../model/repository.ts';
-import { isRecord, splitDotted } from '../../model/values.ts';
+import { getPath, isRecord, splitDotted } from '../../model/values.ts';
 import type { PathSegment } from '../../types.ts';
-import { addMissing } from '../../yaml/edit.ts';
+import { addMissing, setScalar } from '../../yaml/edit.ts';
 import type { FixOutcome, Fixer, RuleFix } from '../rule.ts';
 
 type Json = Record<string, unknown>;
@@ -78,12 +78,31 @@ async function addDefaults(fixer: Fixer, values: ServiceValues, container: Servi
   if (!layer) return { status: 'skipped', reason: `${file} is not a values file of ${values.chart.dir}` };
   const text = await fixer.tree.read(file);
   if (text === undefined) return { status: 'skipped', reason: `${file} could not be read` };
-  const edit = addMissing(text, layer.doc?.index ?? 0, resourcesPath, wanted);
-  if (!edit) return { status: 'covered' };
-  fixer.tree.write(file, edit.text);
+  const docIndex = layer.doc?.index ?? 0;
+  let edited = text;
+  let line: number | undefined;
+  // A key set to null in this file (Helm's "remove") cannot be added again: its value is replaced.
+  for (const [section, values] of Object.entries(wanted)) {
+    if (!isRecord(values)) continue;
+    for (const [resource, value] of Object.entries(values)) {
+      const path = [...resourcesPath, section, resource];
+      if (!layer.doc?.has(path) || getPath(layer.doc.value, path) !== null || (typeof value !== 'string' && typeof value !== 'number')) continue;
+      const replaced = setScalar(edited, docIndex, path, value);
+      if (!replaced) continue;
+      edited = replaced.text;
+      line = Math.min(line ?? replaced.line, replaced.line);
+    }
+  }
+  const edit = addMissing(edited, docIndex, resourcesPath, wanted);
+  if (edit) {
+    edited = edit.text;
+    line = Math.min(line ?? edit.line, edit.line);
+  }
+  if (line === undefined) return { status: 'covered' };
+  fixer.tree.write(file, edited);
   return {
     status: 'applied',
-    changes: [{ path: file, line: edit.line, description: `added ${added.join(', ')} to ${resourcesPath.join('.')} (${label}; platform defaults for ${kind})` }],
+    changes: [{ path: file, line, description: `added ${added.join(', ')} to ${resourcesPath.join('.')} (${label}; platform defaults for ${kind})` }],
   };
 }
 
