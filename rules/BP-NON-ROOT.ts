@@ -1,6 +1,7 @@
 import {
   containersOf,
   defineRule,
+  formatValue,
   
   isRecord,
   isServiceObject,
@@ -205,7 +206,7 @@ function seccompType(securityContext: Record<string, unknown>): string | undefin
   if (templated(profile)) return 'RuntimeDefault';
   if (!isRecord(profile) || profile.type === undefined || profile.type === null) return undefined;
   if (templated(profile.type)) return 'RuntimeDefault';
-  const type = String(profile.type);
+  const type = formatValue(profile.type);
   return ALLOWED_SECCOMP_TYPES.has(type) || type === 'Unconfined' ? type : 'RuntimeDefault';
 }
 

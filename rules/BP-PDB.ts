@@ -1,5 +1,6 @@
 import {
   defineRule,
+  formatValue,
   getPath,
   
   isRecord,
@@ -9,7 +10,6 @@ import {
   sameRelease,
   serviceValuesOf,
   type K8sObject,
-  type LabelSelector,
 } from '../src/engine/rule-kit.ts';
 
 const COMPONENT = 'app.kubernetes.io/component';
@@ -62,7 +62,7 @@ export default defineRule({
       const covered = pdbs.some((pdb) => {
         if (!sameScope(object, pdb) || namespaceOf(pdb) !== namespaceOf(object)) return false;
         const selector = getPath(pdb.raw, ['spec', 'selector']);
-        return isRecord(selector) && matchesLabelSelector(selector as LabelSelector, podLabels);
+        return isRecord(selector) && matchesLabelSelector(selector, podLabels);
       });
       if (covered) continue;
       const data = { object: `${object.kind}/${object.metadata.name}`, replicas };
@@ -80,7 +80,7 @@ export default defineRule({
 function labelsAt(raw: unknown, path: string[]): Record<string, string> {
   const value = getPath(raw, path);
   const out: Record<string, string> = {};
-  if (isRecord(value)) for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = String(v);
+  if (isRecord(value)) for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = formatValue(v);
   return out;
 }
 

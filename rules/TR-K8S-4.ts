@@ -1,6 +1,7 @@
 import {
   addDefaultResources,
   defineRule,
+  formatValue,
   describeObject,
   getPath,
   isRecord,
@@ -102,7 +103,7 @@ function uncountedResources(lists: unknown[]): string[] {
       if (!isRecord(list)) continue;
       for (const [name, value] of Object.entries(list)) {
         if (value === null || value === undefined) continue;
-        out.add(name === 'cpu' || name === 'memory' ? `${section}.${name}: ${String(value)}` : `${section}.${name}`);
+        out.add(name === 'cpu' || name === 'memory' ? `${section}.${name}: ${formatValue(value)}` : `${section}.${name}`);
       }
     }
   }

@@ -180,7 +180,7 @@ export default defineRule({
       if (owners.length > 0 && replicas !== undefined && replicas !== null && !isTemplatedValue(replicas) && !isGuardedByAction(model, workload, ['spec', 'replicas'])) {
         report({
           messageId: 'replicasWithAutoscaler',
-          data: { target, replicas: String(replicas), object: describeObject(owners[0]!.object) },
+          data: { target, replicas, object: describeObject(owners[0]!.object) },
           object: workload,
           path: ['spec', 'replicas'],
         });

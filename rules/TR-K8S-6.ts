@@ -144,8 +144,8 @@ export default defineRule({
         } else if (!defaultClass) {
           context.report({ messageId: 'noIngressClass', data, object: ingress, path: ['spec', 'ingressClassName'] });
         }
-      } else if (!isTemplatedValue(className) && !classes.includes(String(className))) {
-        context.report({ messageId: 'unknownIngressClass', data: { ...data, className: String(className) }, object: ingress, path: ['spec', 'ingressClassName'] });
+      } else if (!isTemplatedValue(className) && !(typeof className === 'string' && classes.includes(className))) {
+        context.report({ messageId: 'unknownIngressClass', data: { ...data, className }, object: ingress, path: ['spec', 'ingressClassName'] });
       }
 
       if (config.ingress.requireTls) checkTls(ingress, (messageId, host) => context.report({ messageId, data: { object, host: host ?? '' }, object: ingress, path: messageId === 'noTls' ? ['spec', 'tls'] : host === undefined ? ['spec', 'rules'] : hostPath(ingress, host) }));
@@ -182,7 +182,7 @@ function checkHostExposure(workloads: K8sObject[], services: K8sObject[], report
         const editable = object.origin.type === 'manifest' || (object.origin.type === 'rendered' && !fromServiceChart(object));
         const exposedBy = editable ? serviceExposing(object, port, services) : undefined;
         const fix: RuleFix | undefined = exposedBy ? (fixer) => removeHostPort(fixer, object, path, exposedBy.metadata.name) : undefined;
-        report({ messageId: 'hostPort', data: { container: ref.name, object: name, port: String(hostPort) }, object, path, ...(fix ? { fix } : {}) });
+        report({ messageId: 'hostPort', data: { container: ref.name, object: name, port: hostPort }, object, path, ...(fix ? { fix } : {}) });
       });
     }
   }

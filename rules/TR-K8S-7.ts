@@ -442,7 +442,7 @@ function hasRules(object: K8sObject, direction: Direction): boolean {
 
 function podSelectorOf(object: K8sObject): LabelSelector {
   const spec = isRecord(object.raw.spec) ? object.raw.spec : {};
-  return (isRecord(spec.podSelector) ? spec.podSelector : {}) as LabelSelector;
+  return (isRecord(spec.podSelector) ? spec.podSelector : {});
 }
 
 /**

@@ -96,7 +96,7 @@ const matrices = new WeakMap<RepositoryModel, Map<string, ConnectivityMatrix>>()
 /** The connectivity of the production namespace: built once per model and environment. */
 export function connectivityOf(model: RepositoryModel, environment = defaultEnvironment(model.config)): ConnectivityMatrix {
   let perEnvironment = matrices.get(model);
-  if (!perEnvironment) matrices.set(model, (perEnvironment = new Map()));
+  if (!perEnvironment) matrices.set(model, (perEnvironment = new Map<string, ConnectivityMatrix>()));
   let matrix = perEnvironment.get(environment);
   if (!matrix) {
     matrix = analyzeConnectivity(productionObjects(model, environment), netpolOptionsOf(model.config));

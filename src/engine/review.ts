@@ -18,7 +18,7 @@ import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule }
 import { isValidatable, loadValidators } from './schema-validation.ts';
 import { loadRules } from './registry.ts';
 import { BudgetedSource, budgetSpent, unreachedProblems, type ReviewBudget } from './budget.ts';
-import { docsUrl, formatMessage, type MessageData, type Report, type Rule, type RuleContext, type RuleFix } from './rule.ts';
+import { docsUrl, formatMessage, formatValue, type MessageData, type Report, type Rule, type RuleContext, type RuleFix } from './rule.ts';
 
 export const EXCEPTION_ANNOTATION_PREFIX = 'bplus.io/exception-';
 
@@ -155,7 +155,7 @@ export function runRules(
   }
   for (const problem of unreachedProblems([], undefined, skipped, spent)) emit(inputRule, 'failure', 'problem', { message: problem.message }, problem);
   return keepFindingBudget(dedupe(findings).sort(compareFindings), config.limits.maxFindings, (message, at) => {
-    const finding: Finding = { ...at, ruleId: inputRule.meta.id, level: 'failure', messageId: 'problem', title: inputRule.meta.title[locale], message: formatMessage(inputRule.meta.messages.problem![locale], { message }) };
+    const finding: Finding = { ...at, ruleId: inputRule.meta.id, level: 'failure', messageId: 'problem', title: inputRule.meta.title[locale], message: formatMessage(inputRule.meta.messages.problem[locale], { message }) };
     return finding;
   });
 }
@@ -194,7 +194,7 @@ function waivedByAnnotation(
   const podAnnotations = (object.raw as { spec?: { template?: { metadata?: { annotations?: Record<string, unknown> } } } }).spec?.template?.metadata?.annotations;
   const onObject = object.metadata.annotations[key];
   const onPod = podAnnotations?.[key];
-  const reason = onObject ?? (onPod === undefined ? undefined : String(onPod));
+  const reason = onObject ?? (onPod === undefined ? undefined : formatValue(onPod));
   if (reason === undefined) return undefined;
   if (reason.trim()) return reason;
   const path = onObject !== undefined ? ['metadata', 'annotations', key] : ['spec', 'template', 'metadata', 'annotations', key];

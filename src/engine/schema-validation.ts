@@ -78,7 +78,7 @@ export async function loadValidators(objects: readonly K8sObject[]): Promise<voi
       if (modulePath) {
         try {
           const module = (await import(modulePath)) as Record<string, unknown>;
-          model = typeof module[kind] === 'function' ? (module[kind] as ModelClass) : null;
+          model = typeof module[kind] === 'function' ? (module[kind]) : null;
         } catch {
           model = null; // no such kind in that API version: not ours to judge
         }

@@ -14,7 +14,7 @@
  * re-rendered (`renderContents`, `patchNode`) and spliced back; everything around it (other
  * documents byte for byte, `---` markers, comments before and after the node, `...` ends) stays.
  */
-import { Document, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, stringify, type Node, type Pair, type ParsedNode } from 'yaml';
+import { Document, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, stringify, type Node, type Pair } from 'yaml';
 import { maskTemplateActions } from './template-mask.ts';
 import type { PathSegment } from '../types.ts';
 
@@ -114,7 +114,7 @@ function mergeInto(text: string, map: Node, value: Json): EditResult | undefined
       const pair = node.items.find((p) => keyOf(p) === key);
       if (!pair) missing[key] = child;
       else if (isRecord(child)) {
-        if (isMap(pair.value) && !(pair.value.flow && pair.value.items.length === 0)) collect(pair.value as Node, child);
+        if (isMap(pair.value) && !(pair.value.flow && pair.value.items.length === 0)) collect(pair.value, child);
         else {
           const s = fillSplice(text, pair.value, (pair.key as Node).range?.[1], columnOf(text, (pair.key as Node).range?.[0] ?? 0), child);
           if (s) splices.push(s);
@@ -190,7 +190,7 @@ function flowRewrite(text: string, map: Node, value: Json): Splice {
 function deepMerge(base: Json, extra: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(extra)) {
-    if (isRecord(v) && isRecord(out[k])) out[k] = deepMerge(out[k] as Json, v);
+    if (isRecord(v) && isRecord(out[k])) out[k] = deepMerge(out[k], v);
     else if (!(k in out)) out[k] = v;
   }
   return out;
@@ -215,7 +215,7 @@ export function setScalar(text: string, docIndex: number, path: readonly PathSeg
 export function deleteKey(text: string, docIndex: number, path: readonly PathSegment[]): EditResult | undefined {
   const parsed = parse(text);
   const doc = docAt(parsed, docIndex);
-  const parentPath = path.slice(0, -1) as PathSegment[];
+  const parentPath = path.slice(0, -1);
   const parent = (parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true)) as Node | undefined;
   if (!isMap(parent)) return undefined;
   const pair = parent.items.find((p) => keyOf(p) === String(path[path.length - 1]));
@@ -265,7 +265,7 @@ export function appendToList(text: string, docIndex: number, path: readonly Path
     return addMissing(text, docIndex, parent, { [String(path[path.length - 1])]: [item] });
   }
   if (!isSeq(node)) throw new YamlEditError(`${path.join('.')} is not a list`);
-  const values = node.toJSON() as unknown[];
+  const values = node.toJSON();
   if (values.includes(item)) return undefined;
   if (node.flow || node.items.length === 0) {
     return spliceEdit(text, [{ start: node.range![0], end: node.range![1], text: `[${[...values, item].map((v) => renderScalar(v as string)).join(', ')}]` }]);
@@ -397,7 +397,7 @@ export function parseDocuments(text: string): SourceDocument[] {
   const out: SourceDocument[] = [];
   for (const [index, doc] of docs.entries()) {
     // The line of the first key, not of the `---` before it: that is where an editor should jump.
-    const contents = doc.contents as ParsedNode | null;
+    const contents = doc.contents;
     const line = lineOfOffset(text, contents?.range?.[0] ?? doc.range[0]);
     const error = doc.errors[0];
     if (error) {
@@ -421,7 +421,7 @@ export function parseDocuments(text: string): SourceDocument[] {
 
 /** Where a document's top-level node sits in the source; undefined for an empty document. */
 export function contentsRange(source: SourceDocument): { start: number; end: number } | undefined {
-  const contents = source.doc.contents as ParsedNode | null;
+  const contents = source.doc.contents;
   if (!contents?.range) return undefined;
   return { start: contents.range[0], end: contents.range[2] };
 }

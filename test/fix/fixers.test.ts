@@ -21,7 +21,7 @@ describe('TR-K8S-5 fixes a Celery worker', () => {
     files.set('charts/condenser-worker/values.yaml', files.get('charts/condenser-worker/values.yaml')!.replace(/\nkeda:\n(?: .*\n|\n)*/, '\n'));
     const { fixable, plan } = await fixesOf(autoscaling, Object.fromEntries(files));
     expect(fixable.map((f) => [f.messageId, f.path])).toEqual([['workerNoScaledObject', prod]]);
-    const keda = parseAllDocuments(plan.edits.get(prod)!)[0]!.toJS().keda;
+    const { keda } = parseAllDocuments(plan.edits.get(prod)!)[0]!.toJS() as { keda: Record<string, unknown> };
     expect(keda).toMatchObject({ enabled: true, mode: 'QueueLength', value: '20', protocol: 'http', minReplicaCount: 1, maxReplicaCount: 20, authenticationRef: { secretName: 'rabbitmq-keda' } });
     expect(typeof keda.queueName).toBe('string');
     expect(diffLines(text, plan.edits.get(prod)!).filter((o) => o.kind === 'del')).toEqual([]);
@@ -34,7 +34,7 @@ describe('TR-K8S-7 fixes a namespace without an infrastructure chart', () => {
     const files = { 'manifests/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: balance-plus\n' };
     const { fixable, plan } = await fixesOf(networkPolicies, files);
     expect(fixable.map((f) => f.messageId)).toEqual(['noDefaultDeny']);
-    const docs = parseAllDocuments(plan.edits.get('manifests/networkpolicy-default-deny.yaml')!).map((d) => d.toJS());
+    const docs = parseAllDocuments(plan.edits.get('manifests/networkpolicy-default-deny.yaml')!).map((d) => d.toJS() as { metadata: { name: string } });
     expect(docs.map((d) => d.metadata.name)).toEqual(['default-deny-all', 'allow-dns-egress']);
     expect(docs[0]).toMatchObject({ metadata: { namespace: 'balance-plus' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
     expect(plan.remaining).toEqual([]);

@@ -106,12 +106,13 @@ describe('SealedSecrets', () => {
   it('the sealed Secret decrypts with the private key to the original values', async () => {
     const { files, plan } = await fixVariant('tr-k8s-9-plain-secret');
     const file = 'charts/platform/templates/secret-postgresql.yaml';
-    const original = parseAllDocuments(files.get(file)!.replace('{{ .Release.Namespace }}', 'x'))[0]!.toJS();
-    const sealed = parseAllDocuments(plan.edits.get(file)!).map((d) => d.toJS()).find((d) => d?.kind === 'SealedSecret');
+    type Manifest = { kind: string; metadata: { labels?: unknown }; data?: Record<string, string>; spec: { template: { metadata: { labels?: unknown } } } };
+    const original = parseAllDocuments(files.get(file)!.replace('{{ .Release.Namespace }}', 'x'))[0]!.toJS() as Manifest;
+    const sealed = parseAllDocuments(plan.edits.get(file)!).map((d) => d.toJS() as Manifest | null).find((d) => d?.kind === 'SealedSecret')!;
     expect(sealed.metadata).toMatchObject({ name: 'postgresql-credentials', namespace: 'balance-plus' });
     expect(sealed.spec.template.metadata.labels).toEqual(original.metadata.labels);
     const plain = unsealSealedSecret(sealed, KEY_4096);
-    for (const [k, v] of Object.entries(original.data as Record<string, string>)) expect(plain[k]!.equals(Buffer.from(v, 'base64'))).toBe(true);
+    for (const [k, v] of Object.entries(original.data ?? {})) expect(plain[k]!.equals(Buffer.from(v, 'base64'))).toBe(true);
     expect(plan.edits.get(file)).toMatch(/^# kubeseal was not installed on the release laptop\.\n/);
     expect(plan.sensitivePaths.has(file)).toBe(true);
     expect(plan.notes.join('\n')).toMatch(/clear text.*rotate/);
