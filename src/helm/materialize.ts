@@ -10,6 +10,7 @@ import path from 'node:path/posix';
 import type { Chart, ChartDependency } from '../model/charts.ts';
 import type { RepositorySource } from '../source/types.ts';
 import type { FileProblem } from '../types.ts';
+import { formatValue } from '../yaml/format-value.ts';
 import yaml from 'js-yaml';
 
 /** One file of the materialised chart: its path inside the copy and where it came from. */
@@ -74,7 +75,7 @@ function dependenciesOf(chartYaml: Buffer | undefined): ChartDependency[] {
     if (!Array.isArray(parsed?.dependencies)) return [];
     return parsed.dependencies
       .filter((d): d is Record<string, unknown> => d !== null && typeof d === 'object')
-      .map((d, index) => ({ name: String(d.name ?? ''), repository: d.repository === undefined ? undefined : String(d.repository), alias: typeof d.alias === 'string' ? d.alias : undefined, index }));
+      .map((d, index) => ({ name: formatValue(d.name ?? ''), repository: d.repository === undefined ? undefined : formatValue(d.repository), alias: typeof d.alias === 'string' ? d.alias : undefined, index }));
   } catch {
     return [];
   }
