@@ -275,5 +275,5 @@ export function computeQosClass(
   pod: { containers: Array<{ resources?: ContainerResources }>; initContainers?: Array<{ resources?: ContainerResources }> },
   options: QosOptions = {},
 ): QosClass {
-  return analyzeQos(pod as QosPod, options).qosClass;
+  return analyzeQos(pod, options).qosClass;
 }

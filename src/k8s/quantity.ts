@@ -308,10 +308,6 @@ export function quantityToNumber(q: Quantity): number {
   return Number.parseFloat(`${q.mantissa}e${q.exponent}`);
 }
 
-export function isZeroQuantity(q: Quantity): boolean {
-  return q.mantissa === 0n;
-}
-
 /**
  * The text Quantity.String() prints. Faithful to Go including its quirks: verbatim reuse of
  * input like "+1", "01" or "1.500"; and DecimalSI values of 1000E and more lose their

@@ -12,7 +12,7 @@
  * pointer-typed field as nil:
  *  - LabelSelectorAsSelector(nil) is labels.Nothing(); LabelSelectorAsSelector(&{}) is
  *    labels.Everything(). `selectsEverything` and `matchesLabelSelector` follow that.
- *  - See SELECTOR_CONTEXTS below for the per-field meaning that callers must apply first.
+ *  - The per-field meaning, which callers must apply first, is listed below.
  */
 
 export interface LabelSelectorRequirement {
@@ -28,28 +28,23 @@ export interface LabelSelector {
 
 /** The four operators metav1.LabelSelectorRequirement accepts (case-sensitive). */
 export const LABEL_SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
-export type LabelSelectorOperator = (typeof LABEL_SELECTOR_OPERATORS)[number];
 
-/**
- * What a missing (null/absent) selector means, per API field. Documented so callers
- * decide before calling `matchesLabelSelector`, which only knows the nil => nothing rule.
+/*
+ * What a missing (null/absent) selector means, per API field; callers decide this before calling
+ * `matchesLabelSelector`, which only knows the nil => nothing rule:
+ *  - NetworkPolicy.spec.podSelector (a struct, not a pointer): absent decodes to {} = every pod in
+ *    the policy's namespace.
+ *  - NetworkPolicyPeer.podSelector (a pointer): absent = this dimension is not constrained, i.e.
+ *    all pods in the namespaces namespaceSelector picks (a peer with neither selector nor ipBlock
+ *    is invalid).
+ *  - NetworkPolicyPeer.namespaceSelector: absent = only the policy's namespace; {} = all namespaces.
+ *  - PodDisruptionBudget.spec.selector (policy/v1): null = no pods; {} = all pods in the namespace.
+ *  - Deployment|ReplicaSet|StatefulSet|DaemonSet.spec.selector: required and non-empty (apps/v1
+ *    validation rejects both a missing and an empty selector).
+ *  - PodAffinityTerm.labelSelector, TopologySpreadConstraint.labelSelector: null = no pods.
+ *  - Service.spec.selector: not a LabelSelector but a plain map; absent or empty selects no pods
+ *    (a selector-less Service, no endpoints managed).
  */
-export const SELECTOR_CONTEXTS = {
-  /** Struct-typed (not a pointer): absent decodes to {} and selects every pod in the namespace. */
-  'NetworkPolicy.spec.podSelector': 'absent = {} = all pods in the policy namespace',
-  /** Pointer: absent means "this dimension is not constrained", not "nothing". */
-  'NetworkPolicyPeer.podSelector':
-    'absent = all pods in the namespaces picked by namespaceSelector (a peer with neither selector nor ipBlock is invalid)',
-  'NetworkPolicyPeer.namespaceSelector': 'absent = only the policy namespace; {} = all namespaces',
-  /** policy/v1: null selects no pods, {} selects all pods in the namespace. */
-  'PodDisruptionBudget.spec.selector': 'null = no pods; {} = all pods in the namespace (policy/v1)',
-  /** apps/v1 validation rejects both a missing and an empty selector ("empty selector is invalid"). */
-  'Deployment|ReplicaSet|StatefulSet|DaemonSet.spec.selector': 'required and must be non-empty',
-  'PodAffinityTerm.labelSelector': 'null = matches no pods',
-  'TopologySpreadConstraint.labelSelector': 'null = matches no pods',
-  /** Not a LabelSelector but a plain map: empty or absent means a selector-less Service (no endpoints managed). */
-  'Service.spec.selector': 'plain map; absent or empty = selects no pods',
-} as const;
 
 // Label key = optional DNS-1123 subdomain prefix + '/' + name (content.IsLabelKey).
 const LABEL_NAME_MAX = 63;

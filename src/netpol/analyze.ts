@@ -308,11 +308,11 @@ class Engine implements ConnectivityMatrix {
     return { from: (this.endpoints[from] as Endpoint).id, to: destination.id, port, protocol, allowedBy: { egress, ingress } };
   }
 
-  explain(from: string, to: string, port: number, protocol?: Protocol | string): Connection | undefined {
+  explain(from: string, to: string, port: number, protocol?: string): Connection | undefined {
     return this.connectionAt(this.indexOf(from), this.indexOf(to), port, normaliseProtocol(protocol));
   }
 
-  allowed(from: string, to: string, port: number, protocol?: Protocol | string): boolean {
+  allowed(from: string, to: string, port: number, protocol?: string): boolean {
     return this.explain(from, to, port, protocol) !== undefined;
   }
 

@@ -62,7 +62,3 @@ export const ALL_PORT_RANGES: readonly PortRange[] = PROTOCOLS.map((protocol) =>
   from: MIN_PORT,
   to: MAX_PORT,
 }));
-
-export function formatRange(r: PortRange): string {
-  return r.from === r.to ? `${r.protocol} ${r.from}` : `${r.protocol} ${r.from}-${r.to}`;
-}

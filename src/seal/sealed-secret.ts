@@ -58,7 +58,7 @@ export function readExistingSealedSecret(value: unknown): ExistingSealedSecret {
   if (value.apiVersion !== SEALED_SECRET_API_VERSION) {
     throw new SealingError('INVALID_SEALED_SECRET', `unsupported SealedSecret apiVersion ${JSON.stringify(value.apiVersion)} (expected ${SEALED_SECRET_API_VERSION})`);
   }
-  const copy = structuredClone(value) as Record<string, unknown>;
+  const copy = structuredClone(value);
   const metadata = isPlainObject(copy.metadata) ? copy.metadata : undefined;
   const name = metadata?.name;
   if (typeof name !== 'string' || name === '') {
@@ -86,7 +86,7 @@ export function readExistingSealedSecret(value: unknown): ExistingSealedSecret {
   delete copy.status;
 
   const object = { ...copy, metadata: metadata ?? { name }, spec: { ...spec, encryptedData, template } } as SealedSecret;
-  return { name, namespace, scope: scopeFromAnnotations(metadata?.annotations as Record<string, unknown> | undefined), object };
+  return { name, namespace, scope: scopeFromAnnotations(metadata?.annotations), object };
 }
 
 export function sortedRecord<T>(record: Readonly<Record<string, T>>): Record<string, T> {

@@ -153,7 +153,7 @@ export function parseHelmValues(text: string, options: { maxExpandedNodes?: numb
     if (isRecordValue(value) && !NON_FINITE_ANYWHERE.test(text)) {
       const lines = new LineIndex(text);
       let full: HelmValuesDocument | undefined;
-      const positions = (): HelmValuesDocument => (full ??= parseHelmValuesFully(text, options).doc ?? emptyDocument(value as Record<string, unknown>, lines));
+      const positions = (): HelmValuesDocument => (full ??= parseHelmValuesFully(text, options).doc ?? emptyDocument(value, lines));
       return {
         doc: {
           index: 0,
@@ -214,7 +214,7 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
   // Alias.resolve walks the whole document; an alias bomb would make that quadratic.
   const targets = new Map<Alias, Node | undefined>();
   const targetOf = (alias: Alias): Node | undefined => {
-    if (!targets.has(alias)) targets.set(alias, alias.resolve(document) as Node | undefined);
+    if (!targets.has(alias)) targets.set(alias, alias.resolve(document));
     return targets.get(alias);
   };
 
@@ -222,11 +222,11 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
     if (++count > limit) throw new ValuesError(`this file expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`, node?.range?.[0] ?? 0);
     if (node === null) return { value: null, origin: { value: { start: 0, end: 0 }, via } };
     if (isAlias(node)) {
-      const target = targetOf(node as Alias);
-      if (!target) throw new ValuesError(`unknown anchor "${(node as Alias).source}"`, node.range?.[0] ?? 0);
-      if (active.has(target)) throw new ValuesError(`anchor "${(node as Alias).source}" refers to itself`, node.range?.[0] ?? 0);
+      const target = targetOf(node);
+      if (!target) throw new ValuesError(`unknown anchor "${node.source}"`, node.range?.[0] ?? 0);
+      if (active.has(target)) throw new ValuesError(`anchor "${node.source}" refers to itself`, node.range?.[0] ?? 0);
       const [start, end] = node.range ?? [0, 0];
-      return build(target, [...via, { kind: 'alias', start, end, anchor: (node as Alias).source }]);
+      return build(target, [...via, { kind: 'alias', start, end, anchor: node.source }]);
     }
     const [start, end] = node.range ?? [0, 0];
     const here = { start, end: trimEnd(text, end) };
@@ -293,10 +293,10 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
   let built: Built;
   try {
     // Count first, memoised per node, so that a bomb costs the size of its text, not its expansion.
-    if (expandedSize(document.contents as Node | null, targetOf, limit) > limit) {
+    if (expandedSize(document.contents, targetOf, limit) > limit) {
       throw new ValuesError(`this file expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`, 0);
     }
-    built = build(document.contents as Node | null, []);
+    built = build(document.contents, []);
   } catch (error) {
     if (!(error instanceof ValuesError)) throw error;
     const at = lines.span(error.offset, error.offset);
@@ -323,7 +323,7 @@ function expandedSize(root: Node | null, targetOf: (alias: Alias) => Node | unde
     if (cached !== undefined) return cached;
     memo.set(node, Infinity); // a cycle is unbounded
     let total = 1;
-    if (isAlias(node)) total = visit(targetOf(node as Alias), depth + 1);
+    if (isAlias(node)) total = visit(targetOf(node), depth + 1);
     else if (isMap(node)) for (const pair of node.items) total += visit(pair.key as Node, depth + 1) + visit(pair.value as Node, depth + 1);
     else if (isSeq(node)) for (const item of node.items) total += visit(item as Node, depth + 1);
     const size = total > limit ? Infinity : total;

@@ -150,7 +150,7 @@ function parseChunk(
   const listener = body.includes('*') ? aliasBudgetListener(limits.bytes) : undefined;
   let value: unknown;
   try {
-    value = yaml.load(body, { schema: KUBERNETES_SCHEMA, ...(listener ? { listener: listener as never } : {}) });
+    value = yaml.load(body, { schema: KUBERNETES_SCHEMA, ...(listener ? { listener } : {}) });
   } catch (error) {
     if (error instanceof AliasBudgetExceeded) return bomb('bytes');
     problems.push(toProblem(error, chunk.start, body.trimEnd().length, lines));
@@ -169,7 +169,7 @@ function parseChunk(
   const positions = (): PosNode | undefined => {
     if (root === null) {
       const recorder = createPositionRecorder();
-      yaml.load(body, { schema: KUBERNETES_SCHEMA, listener: recorder.listener as never });
+      yaml.load(body, { schema: KUBERNETES_SCHEMA, listener: recorder.listener });
       const rootRaw = recorder.roots[0];
       root = rootRaw ? toPosTree(rootRaw, body, chunk.start) : undefined;
     }

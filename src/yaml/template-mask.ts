@@ -116,8 +116,3 @@ export function restoreTemplateActions(value: unknown, masked: MaskedText): unkn
   };
   return walk(value);
 }
-
-/** True when a string still carries a template action (a value Helm fills in at render time). */
-export function isTemplated(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('{{');
-}

@@ -56,7 +56,7 @@ async function readChartYaml(chartDir: string): Promise<ChartYaml> {
   }
   const parsed = yaml.load(text);
   if (!parsed || typeof parsed !== 'object') throw new Error(`${file}: not a YAML mapping`);
-  return parsed as ChartYaml;
+  return parsed;
 }
 
 /** The absolute directories of a chart's file:// dependencies (recursively). */

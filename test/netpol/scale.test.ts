@@ -22,7 +22,7 @@ describe('200 workloads × 300 policies', () => {
   const matrix = analyzeConnectivity(objects, opts);
   const namespaceLabels = (ns: string): Record<string, string> => {
     const declared = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns);
-    const labels = ((declared?.raw.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {}) as Record<string, string>;
+    const labels = (declared?.raw.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {};
     return { ...labels, 'kubernetes.io/metadata.name': ns };
   };
   const oracle = (a: Endpoint, b: Endpoint, port: number, protocol: string): boolean => oracleAllowed(policies, namespaceLabels, a, b, port, protocol);

@@ -53,7 +53,10 @@ type: kubernetes.io/service-account-token
 `;
 
 function docs(text: string): unknown[] {
-  return parseAllDocuments(text).map((d) => d.toJS());
+  return parseAllDocuments(text).map((d) => {
+    const value: unknown = d.toJS();
+    return value;
+  });
 }
 
 describe('sealSecretsInYaml', () => {
