@@ -147,19 +147,14 @@ export async function helmOnPath(): Promise<string | undefined> {
   return undefined;
 }
 
-export interface ResolveHelmOptions {
-  /** Prefer a `helm` on PATH over the bundled one (CLI `--helm-from-path`, `BPLUS_HELM_FROM_PATH=1`). */
-  preferPath?: boolean;
-}
-
-/** The Helm to run: `BPLUS_HELM`, then (when preferred) PATH, then the bundled binary. */
-export async function resolveHelm(options: ResolveHelmOptions = {}): Promise<HelmBinary> {
+/** The Helm to run: `BPLUS_HELM`, then PATH when `BPLUS_HELM_FROM_PATH=1`, then the bundled binary. */
+export async function resolveHelm(): Promise<HelmBinary> {
   const fromEnv = process.env.BPLUS_HELM;
   if (fromEnv) {
     if (!(await isExecutableFile(fromEnv))) throw new Error(`BPLUS_HELM=${fromEnv} is not an executable file`);
     return { path: path.resolve(fromEnv), origin: 'BPLUS_HELM' };
   }
-  if (options.preferPath || process.env.BPLUS_HELM_FROM_PATH === '1') {
+  if (process.env.BPLUS_HELM_FROM_PATH === '1') {
     const onPath = await helmOnPath();
     if (onPath) return { path: onPath, origin: 'PATH' };
   }

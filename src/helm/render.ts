@@ -16,6 +16,7 @@ import type { FileProblem } from '../types.ts';
 import { cacheDir, PINNED_HELM_SHA256 } from './binary.ts';
 import { materializeChart, repositoryPathOf, type ChartFile, type SourceMap } from './materialize.ts';
 import { helmBinary, HelmError, runHelm } from './run.ts';
+import { errorMessage } from '../yaml/format-value.ts';
 
 export interface RenderOptions {
   environment: string;
@@ -126,7 +127,7 @@ export async function renderChart(source: RepositorySource, allPaths: readonly s
   try {
     materialized = await materializeChart(source, allPaths, chart);
   } catch (error) {
-    return { ok: false, cached: false, problems: [{ path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'helm-render', message: `${chart.dir} could not be read for rendering: ${(error as Error).message}` }] };
+    return { ok: false, cached: false, problems: [{ path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'helm-render', message: `${chart.dir} could not be read for rendering: ${errorMessage(error)}` }] };
   }
   if (materialized.problems.length > 0) return { ok: false, cached: false, problems: materialized.problems };
   const templates = templatesOf(materialized.files, chart);

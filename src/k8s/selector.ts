@@ -175,14 +175,15 @@ function hasLabel(labels: Record<string, string>, key: string): boolean {
 
 /** One requirement against a label set, per labels.Requirement.Matches. */
 export function requirementMatches(req: LabelSelectorRequirement, labels: Record<string, string>): boolean {
-  const present = hasLabel(labels, req.key);
+  const value = hasLabel(labels, req.key) ? labels[req.key] : undefined;
+  const present = value !== undefined;
   const values = req.values ?? [];
   switch (req.operator) {
     case 'In':
-      return present && values.includes(labels[req.key] as string);
+      return present && values.includes(value);
     case 'NotIn':
       // A missing key satisfies NotIn: the label is certainly not one of the values.
-      return !present || !values.includes(labels[req.key] as string);
+      return !present || !values.includes(value);
     case 'Exists':
       return present;
     case 'DoesNotExist':

@@ -10,7 +10,7 @@ export const MIN_PORT = 1;
 export const MAX_PORT = 65535;
 
 export function isProtocol(value: unknown): value is Protocol {
-  return typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value);
+  return PROTOCOLS.some((protocol) => protocol === value);
 }
 
 /** A container port name as Kubernetes validates it (IsValidPortName, an IANA service name). */

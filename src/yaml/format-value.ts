@@ -16,6 +16,11 @@ export function formatValue(value: unknown, max = Number.POSITIVE_INFINITY): str
   return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
 }
 
+/** What went wrong, from anything a `catch` receives (a library may throw a non-Error). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : formatValue(error);
+}
+
 function flow(value: unknown, depth: number, open: Set<object>): string {
   switch (typeof value) {
     case 'string':

@@ -300,7 +300,7 @@ function sizeOf(v: unknown, memo: Map<object, { nodes: number; bytes: number }>,
   if (Array.isArray(v)) {
     for (const child of v) if (add('', child)) break;
   } else {
-    for (const key in v) if (Object.hasOwn(v, key) && add(key, (v as Record<string, unknown>)[key])) break;
+    for (const key in v) if (Object.hasOwn(v, key) && add(key, Reflect.get(v, key))) break;
   }
   const size = nodes > limits.nodes ? { nodes: Infinity, bytes } : bytes > limits.bytes ? { nodes, bytes: Infinity } : { nodes, bytes };
   memo.set(v, size);

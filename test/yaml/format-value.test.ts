@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../src/yaml/parse.ts';
-import { formatValue } from '../../src/yaml/format-value.ts';
+import { errorMessage, formatValue } from '../../src/yaml/format-value.ts';
 import { isRecord } from '../../src/model/values.ts';
 
 describe('formatValue', () => {
@@ -32,5 +32,11 @@ describe('formatValue', () => {
     const long = formatValue('y'.repeat(500), 20);
     expect(long).toHaveLength(20);
     expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('says what went wrong whatever was thrown', () => {
+    expect(errorMessage(new Error('EACCES: permission denied'))).toBe('EACCES: permission denied');
+    expect(errorMessage({ status: 500 })).toBe('{status: 500}');
+    expect(errorMessage('plain text')).toBe('plain text');
   });
 });
