@@ -95,6 +95,9 @@ async function readCached(key: string): Promise<StoredOutcome | undefined> {
   if (inMemory) return inMemory;
   try {
     const file = nodePath.join(await cacheDir(), 'renders', key.slice(0, 2), `${key}.json`);
+    // Sound: only this module writes these files, under a key that hashes the inputs, the Helm
+    // binary and CACHE_FORMAT (bumped when the stored shape changes); a file cut short fails to
+    // parse and counts as a miss.
     const stored = JSON.parse(await readFile(file, 'utf8')) as StoredOutcome;
     remember(key, stored);
     return stored;
@@ -104,7 +107,8 @@ async function readCached(key: string): Promise<StoredOutcome | undefined> {
 }
 
 function remember(key: string, outcome: StoredOutcome): void {
-  if (memory.size >= MEMORY_ENTRIES) memory.delete(memory.keys().next().value as string);
+  const oldest = memory.keys().next();
+  if (memory.size >= MEMORY_ENTRIES && !oldest.done) memory.delete(oldest.value);
   memory.set(key, outcome);
 }
 

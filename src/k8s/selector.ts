@@ -168,6 +168,11 @@ export function validateLabelSelector(sel: unknown): string[] {
   return errors;
 }
 
+/** A selector Kubernetes accepts (validateLabelSelector finds nothing wrong with it). */
+export function isValidLabelSelector(value: unknown): value is LabelSelector {
+  return validateLabelSelector(value).length === 0;
+}
+
 function hasLabel(labels: Record<string, string>, key: string): boolean {
   // Own properties only: a label called "constructor" must not be found on the prototype.
   return Object.prototype.hasOwnProperty.call(labels, key);
@@ -214,17 +219,17 @@ export function matchesLabelSelector(sel: LabelSelector, labels: Record<string, 
  * one LabelSelectorAsSelector turns into labels.Everything(). null/undefined is
  * labels.Nothing() and returns false. A selector such as `key Exists` is not "everything".
  */
-export function selectsEverything(sel: LabelSelector | undefined | null): boolean {
-  if (sel === undefined || sel === null || !isPlainObject(sel)) return false;
+export function selectsEverything(sel: unknown): boolean {
+  if (!isPlainObject(sel)) return false;
   const labelCount = isPlainObject(sel.matchLabels) ? Object.keys(sel.matchLabels).length : 0;
   const exprCount = Array.isArray(sel.matchExpressions) ? sel.matchExpressions.length : 0;
   return labelCount + exprCount === 0;
 }
 
 /** Human-readable form like labels.Selector.String(): requirements sorted by key, values sorted. */
-export function formatLabelSelector(sel: LabelSelector | undefined | null): string {
+export function formatLabelSelector(sel: unknown): string {
   if (sel === undefined || sel === null) return '<nothing>';
-  if (validateLabelSelector(sel).length > 0) return '<error>';
+  if (!isValidLabelSelector(sel)) return '<error>';
   const parts: Array<{ key: string; text: string }> = [];
   for (const [key, value] of Object.entries(sel.matchLabels ?? {})) parts.push({ key, text: `${key}=${value}` });
   for (const req of sel.matchExpressions ?? []) {

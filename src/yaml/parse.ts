@@ -8,6 +8,7 @@ import yaml from 'js-yaml';
 import type { Span, ValuePath } from '../types.ts';
 import { createPositionRecorder, toPosTree, type PosNode } from './positions.ts';
 import { LineIndex } from './line-index.ts';
+import { errorMessage } from './format-value.ts';
 import { maskTemplateActions, restoreTemplateActions, type MaskedText } from './template-mask.ts';
 
 export interface YamlDocument {
@@ -52,6 +53,8 @@ const DEFAULT_MAX_DOCUMENTS = 5_000;
  * YAML 1.2 core types plus merge keys, as Kubernetes and Helm read YAML: no timestamps (a date in
  * an annotation stays a string) and no `!!binary`.
  */
+// Sound: js-yaml exports its built-in types (`types.merge` among them) at run time; its type
+// declarations leave them out.
 const KUBERNETES_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 const DOCUMENT_SEPARATOR = /^(---|\.\.\.)(?=[ \t]|$)/gm;
 
@@ -231,10 +234,10 @@ function firstLineOf(node: PosNode, lines: LineIndex): Span {
 }
 
 function toProblem(error: unknown, base: number, bodyLength: number, lines: LineIndex): YamlProblem {
-  const e = error as { reason?: string; message?: string; mark?: { position?: number } };
-  const reason = e.reason ?? e.message ?? String(error);
+  const yamlError = error instanceof yaml.YAMLException ? error : undefined;
+  const reason = yamlError?.reason ?? errorMessage(error);
   // An error "at the end of the stream" belongs to the document's last line, not the next `---`.
-  const position = base + Math.min(e.mark?.position ?? 0, Math.max(0, bodyLength - 1));
+  const position = base + Math.min(yamlError?.mark?.position ?? 0, Math.max(0, bodyLength - 1));
   const at = lines.span(position, position);
   const duplicate = /duplicated mapping key/.test(reason);
   // Name the key (js-yaml's reason does not), as written on the line the error points at.

@@ -105,7 +105,7 @@ export function restoreTemplateActions(value: unknown, masked: MaskedText): unkn
       for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
       return v;
     }
-    // Sound: a non-null object that is not an array is a mapping here (the value came from YAML).
+    // Sound: a non-null object that is not an array is a mapping (the value came from YAML).
     const record = v as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const restoredKey = restoreString(key);
