@@ -85,6 +85,8 @@ export function readExistingSealedSecret(value: unknown): ExistingSealedSecret {
   for (const field of SERVER_METADATA) delete metadata?.[field];
   delete copy.status;
 
+  // Sound: the checks above are the ones the controller makes (a name, encryptedData of strings, a
+  // template mapping); the other fields are carried over as the file has them.
   const object = { ...copy, metadata: metadata ?? { name }, spec: { ...spec, encryptedData, template } } as SealedSecret;
   return { name, namespace, scope: scopeFromAnnotations(metadata?.annotations), object };
 }
