@@ -168,9 +168,9 @@ export function validateLabelSelector(sel: unknown): string[] {
   return errors;
 }
 
-/** A selector Kubernetes accepts (validateLabelSelector finds nothing wrong with it). */
+/** A selector that is there and that Kubernetes accepts (validateLabelSelector also lets null pass). */
 export function isValidLabelSelector(value: unknown): value is LabelSelector {
-  return validateLabelSelector(value).length === 0;
+  return value !== undefined && value !== null && validateLabelSelector(value).length === 0;
 }
 
 function hasLabel(labels: Record<string, string>, key: string): boolean {
@@ -202,12 +202,11 @@ export function requirementMatches(req: LabelSelectorRequirement, labels: Record
  * Whether `labels` satisfy `sel` (matchLabels and matchExpressions are ANDed). {} matches
  * every label set. A selector that Kubernetes would refuse to convert (see
  * validateLabelSelector) matches nothing: LabelSelectorAsSelector returns an error there,
- * and controllers then select no objects. A null/undefined selector (outside the type, for
- * JS callers) matches nothing, as labels.Nothing().
+ * and controllers then select no objects. A null/undefined selector (a raw manifest's missing
+ * field) matches nothing, as labels.Nothing().
  */
-export function matchesLabelSelector(sel: LabelSelector, labels: Record<string, string>): boolean {
-  if (sel === undefined || sel === null) return false;
-  if (validateLabelSelector(sel).length > 0) return false;
+export function matchesLabelSelector(sel: unknown, labels: Record<string, string>): boolean {
+  if (!isValidLabelSelector(sel)) return false;
   for (const [key, value] of Object.entries(sel.matchLabels ?? {})) {
     if (!hasLabel(labels, key) || labels[key] !== value) return false;
   }

@@ -11,8 +11,8 @@ import { SYNTHETIC_NAMESPACES, syntheticCluster } from './synthetic.ts';
 const opts = {
   namespace: 'balance-plus',
   externalPeers: [
-    { name: 'corp', cidr: '10.20.3.4', ports: [{ port: 443, protocol: 'TCP' as Protocol }] },
-    { name: 'v6', cidr: '2001:db8::7', ports: [{ port: 443, protocol: 'TCP' as Protocol }] },
+    { name: 'corp', cidr: '10.20.3.4', ports: [{ port: 443, protocol: 'TCP' as const }] },
+    { name: 'v6', cidr: '2001:db8::7', ports: [{ port: 443, protocol: 'TCP' as const }] },
   ],
 };
 
