@@ -18,7 +18,8 @@ import { configRule, coreRules, exceptionRule, inputRule, kindRule, schemaRule }
 import { isValidatable, loadValidators } from './schema-validation.ts';
 import { loadRules } from './registry.ts';
 import { BudgetedSource, budgetSpent, unreachedProblems, type ReviewBudget } from './budget.ts';
-import { docsUrl, formatMessage, formatValue, type MessageData, type Report, type Rule, type RuleContext, type RuleFix } from './rule.ts';
+import { formatValue } from '../yaml/format-value.ts';
+import { docsUrl, formatMessage, type MessageData, type Report, type Rule, type RuleContext, type RuleFix } from './rule.ts';
 
 export const EXCEPTION_ANNOTATION_PREFIX = 'bplus.io/exception-';
 

@@ -6,7 +6,6 @@
  */
 export {
   defineRule,
-  formatValue,
   secretsFix,
   type FixChange,
   type FixOutcome,
@@ -19,6 +18,7 @@ export {
   type RuleMessages,
   type WorkingTree,
 } from './rule.ts';
+export { formatValue } from '../yaml/format-value.ts';
 export type { BplusConfig, ServiceKind } from '../config/schema.ts';
 export type { K8sObject, Location, PathSegment, ValuePath } from '../types.ts';
 export type { RepositoryModel, ServiceValues } from '../model/repository.ts';

@@ -3,12 +3,12 @@
  * level, pack, docs, fixable) and a pure `check` over the repository model that reports findings
  * through its context. A rule never reads files, never knows GitHub, never formats output.
  */
-import { stringify } from 'yaml';
 import type { z } from 'zod';
 import type { BplusConfig } from '../config/schema.ts';
 import type { RepositoryModel, ServiceValues } from '../model/repository.ts';
 import type { SealingCertificate } from '../seal/index.ts';
 import type { K8sObject, Level, Location, ValuePath } from '../types.ts';
+import { formatValue } from '../yaml/format-value.ts';
 import type { ContainerRef } from './workloads.ts';
 
 export interface Bilingual {
@@ -170,19 +170,4 @@ export function docsUrl(ruleId: string): string {
 
 export function formatMessage(template: string, data: MessageData = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? formatValue(data[key]) : whole));
-}
-
-/**
- * A value as a message shows it: scalars as they are, anything else as YAML flow text
- * (`{x: 1}`, `[a, b]`), never `[object Object]`.
- */
-export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value === null || value === undefined) return String(value);
-  try {
-    return stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim();
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }

@@ -82,7 +82,7 @@ ruleTester(rule, {
     {
       name: 'a mapping where a quantity goes is shown as YAML, not [object Object]',
       files: { 'manifests/web.yaml': deployment('          resources:\n            requests: { cpu: { x: 1 }, memory: 64Mi }\n            limits: { cpu: 100m, memory: 64Mi }\n') },
-      errors: [{ messageId: 'invalidQuantity', path: 'manifests/web.yaml', line: 13, column: 25, message: 'requests.cpu "{ x: 1 }" is not a Kubernetes quantity' }],
+      errors: [{ messageId: 'invalidQuantity', path: 'manifests/web.yaml', line: 13, column: 25, message: 'requests.cpu "{x: 1}" is not a Kubernetes quantity' }],
     },
     {
       name: 'plain manifest container without resources',
