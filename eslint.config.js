@@ -23,7 +23,6 @@ const TYPE_CHECK_PENDING = [
   'test/fix/**',
   'test/app/**',
   'test/cli/**',
-  'test/engine/**',
   'test/architecture/**',
   'bench/**',
 ];
