@@ -19,7 +19,6 @@ const TYPE_CHECK_PENDING = [
   'test/fix/fake-git.ts',
   'test/app/**',
   'test/cli/**',
-  'test/engine/**',
   'test/architecture/**',
   'bench/**',
 ];
