@@ -62,7 +62,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       case 'seal':
         refuseUnknownOptions('seal', rest, SEAL_OPTIONS);
         if (wantsVersion(rest)) return version(io);
-        return await (await import('../seal/cli.ts')).runSealCommand(rest, defaultFileIO(io));
+        return await (await import('./seal-command.ts')).runSealCommand(rest, defaultFileIO(io));
       case 'netpol':
         return await (await import('./netpol-command.ts')).runNetpolCommand(rest, io);
       case 'rules':

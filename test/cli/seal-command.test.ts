@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { runSealCommand, SEAL_USAGE } from '../../src/seal/cli.ts';
+import { runSealCommand, SEAL_USAGE } from '../../src/cli/seal-command.ts';
 import type { SealedSecret } from '../../src/seal/sealed-secret.ts';
 import { unsealSealedSecret } from '../../src/seal/unseal.ts';
-import { CERT_2048, expectNoLeak, fixture, KEY_2048 } from './keys.ts';
+import { CERT_2048, expectNoLeak, fixture, KEY_2048 } from '../seal/keys.ts';
 
 const PASSWORD = 'cli-P4ssw0rd!-never-print-me';
 const SECRET = `# credentials

@@ -5,10 +5,10 @@
  * Output goes to -o, or back into the input (--in-place), or into the --merge-into file (as
  * kubeseal --merge-into does), else to stdout. Exit codes: 0 sealed, 1 sealing error, 2 usage.
  */
-import { loadSealingCertificate, type SealingCertificate } from './certificate.ts';
-import { isSealingError } from './errors.ts';
-import { parseScope, type SealingScope } from './scope.ts';
-import { mergeSecretIntoYaml, sealSecretsInYaml, type SealYamlResult } from './secret-file.ts';
+import { loadSealingCertificate, type SealingCertificate } from '../seal/certificate.ts';
+import { isSealingError } from '../seal/errors.ts';
+import { parseScope, type SealingScope } from '../seal/scope.ts';
+import { mergeSecretIntoYaml, sealSecretsInYaml, type SealYamlResult } from '../seal/secret-file.ts';
 
 export interface SealCommandIO {
   stdout: (s: string) => void;
