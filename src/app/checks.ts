@@ -3,7 +3,7 @@
  * `in_progress`, complete it with the report, send annotations past the first 50 in updates.
  */
 import type { ProbotOctokit } from 'probot';
-import { CHECK_RUN_NAME, type CheckRunReport } from '../report/check-run.ts';
+import { CHECK_RUN_NAME, type CheckRunReport } from './check-run.ts';
 
 export type GitHubApi = InstanceType<typeof ProbotOctokit>;
 

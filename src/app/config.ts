@@ -10,7 +10,7 @@
 import { stringify } from 'yaml';
 import { CONFIG_PATH, parseConfig } from '../config/load.ts';
 import type { Finding } from '../types.ts';
-import type { FailOn } from '../report/check-run.ts';
+import type { FailOn } from './check-run.ts';
 import type { RepositorySource } from '../source/types.ts';
 
 /** Where findings about the applied (default-branch, merged) configuration are reported. */

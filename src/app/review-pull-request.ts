@@ -15,7 +15,7 @@ import {
   buildCheckRunReport,
   buildIncompleteReport,
   type CheckRunReport,
-} from '../report/check-run.ts';
+} from './check-run.ts';
 import { diffFromFiles, MAX_LISTED_FILES, type ChangedFile, type PullRequestDiff } from './diff.ts';
 import { appliedConfig, validateEditedConfig } from './config.ts';
 import { completeCheckRun, findCheckRun, startCheckRun, type GitHubApi } from './checks.ts';

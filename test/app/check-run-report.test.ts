@@ -5,7 +5,7 @@ import {
   MAX_OUTPUT_CHARS,
   splitByDiff,
   toAnnotation,
-} from '../../src/report/check-run.ts';
+} from '../../src/app/check-run.ts';
 import { diffFromFiles, parsePatch } from '../../src/app/diff.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
 import type { Finding } from '../../src/types.ts';

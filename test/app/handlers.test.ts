@@ -10,7 +10,7 @@ import { createApp } from '../../src/app/index.ts';
 import type { ReviewFunction } from '../../src/app/review-pull-request.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
 import type { Finding } from '../../src/types.ts';
-import { CHECK_RUN_NAME } from '../../src/report/check-run.ts';
+import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
 import {
   APP_ID,

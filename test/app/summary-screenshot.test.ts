@@ -13,7 +13,7 @@ import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import { appliedConfig } from '../../src/app/config.ts';
 import { diffFromFiles, type ChangedFile } from '../../src/app/diff.ts';
-import { buildCheckRunReport } from '../../src/report/check-run.ts';
+import { buildCheckRunReport } from '../../src/app/check-run.ts';
 import { diffTrees } from './fake-github.ts';
 import { fixtureTree, HEAD_SHA, ROOT, violatingVariant, type Variant } from './harness.ts';
 

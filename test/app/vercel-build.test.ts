@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
-import { CHECK_RUN_NAME } from '../../src/report/check-run.ts';
+import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { FakeGitHub } from './fake-github.ts';
 import { APP_ID, appEnvironment, examplePayload, freePort, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
 

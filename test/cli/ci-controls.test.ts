@@ -163,7 +163,7 @@ describe('--format github', () => {
 
 describe('the check run summary', () => {
   it('counts waived findings too', async () => {
-    const { buildCheckRunReport } = await import('../../src/report/check-run.ts');
+    const { buildCheckRunReport } = await import('../../src/app/check-run.ts');
     const dir = await variant('ok-loadbalancer-exception');
     const { reviewRepository } = await import('../../src/engine/review.ts');
     const { LocalSource } = await import('../../src/source/local.ts');

@@ -13,7 +13,7 @@
 import type { Probot } from 'probot';
 import { planFixes, type FixPlan } from '../../fix/index.ts';
 import { GitHubSource } from '../../source/github.ts';
-import { CHECK_RUN_NAME } from '../../report/check-run.ts';
+import { CHECK_RUN_NAME } from '../check-run.ts';
 import type { GitHubApi } from '../checks.ts';
 import { appliedConfig } from '../config.ts';
 import { diffFromFiles, type ChangedFile } from '../diff.ts';
