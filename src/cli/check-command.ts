@@ -20,7 +20,7 @@ import { UsageError, oneOf, parseCommandArgs, stringValue } from './args.ts';
 import { changedFilesSince } from './git.ts';
 import { budgetFromFlags } from './budget-flags.ts';
 import { jailIfExists, readNamedFile } from '../source/jail.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 import { packageVersion } from './version.ts';
 
 export const CHECK_USAGE = `Usage: bplus check [DIR] [options]

@@ -14,7 +14,7 @@ import { failing, planFixes, unifiedDiff, type FixPlan } from '../fix/index.ts';
 import { jailIfExists, readNamedFile } from '../source/jail.ts';
 import { LocalSource } from '../source/local.ts';
 import { UsageError, closest, parseCommandArgs, stringList, stringValue } from './args.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 import { packageVersion } from './version.ts';
 
 export const FIX_USAGE = `Usage: bplus fix [DIR] [--rule ID ...] [--cert FILE | --cert ENV=FILE ...] [--config FILE] [--dry-run]

@@ -7,21 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { jailIfExists, readNamedFile } from '../source/jail.ts';
 import { UsageError, closest, oneOf, parseCommandArgs, refuseUnknownOptions, type OptionSpecs } from './args.ts';
-import { runCheckCommand, CHECK_USAGE } from './check-command.ts';
+import { runCheckCommand } from './check-command.ts';
 import { packageVersion } from './version.ts';
 
-export { UsageError, oneOf } from './args.ts';
-export { packageVersion } from './version.ts';
-export { budgetFromFlags } from './budget-flags.ts';
+import type { CliFileIO, CliIO } from './io.ts';
 
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** The process environment (NO_COLOR, FORCE_COLOR); absent in tests: no colour. */
-  env?: Record<string, string | undefined>;
-  stdoutIsTTY?: boolean;
-  stderrIsTTY?: boolean;
-}
+export type { CliIO } from './io.ts';
+export { packageVersion } from './version.ts';
 
 export const USAGE = `bplus — the Balance+ platform rules for Kubernetes/Helm GitOps repositories
 
@@ -125,13 +117,11 @@ async function rules(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-export { CHECK_USAGE };
-
 /**
  * seal names its files itself: inside the working directory (the checkout it is run from) they are
  * read and written through its jail, so a link committed there cannot lead a write outside.
  */
-function defaultFileIO(io: CliIO) {
+function defaultFileIO(io: CliIO): CliFileIO {
   const jail = jailIfExists(process.cwd());
   return {
     ...io,

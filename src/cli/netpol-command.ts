@@ -15,7 +15,7 @@ import { Jail, readNamedFile } from '../source/jail.ts';
 import { LocalSource } from '../source/local.ts';
 import type { GraphViolation } from '../netpol/graph.ts';
 import { UsageError, parseCommandArgs, stringValue } from './args.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 import { packageVersion } from './version.ts';
 
 const USAGE = `Usage: bplus netpol [DIR] [--format text|json|mermaid] [--config FILE] [--environment ENV]
@@ -26,8 +26,6 @@ Mermaid draws forbidden edges that are reachable in red and declared edges that 
 dashed crossed lines.
 Exit codes: 0 the connectivity matches the declared graph, 1 it violates it, 2 usage or configuration error.`;
 const FORMATS: readonly MatrixFormat[] = ['text', 'json', 'mermaid'];
-
-class NetpolUsageError extends UsageError {}
 
 export async function runNetpolCommand(args: string[], io: CliIO): Promise<number> {
   try {
@@ -58,12 +56,12 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
   }
   const positionals = parsed.positionals;
   const values = { format: String(parsed.values.format), config: stringValue(parsed, 'config'), environment: stringValue(parsed, 'environment') };
-  if (positionals.length > 1) throw new NetpolUsageError(`netpol takes one directory, got ${positionals.length}`);
+  if (positionals.length > 1) throw new UsageError(`netpol takes one directory, got ${positionals.length}`);
   const format = values.format as MatrixFormat;
-  if (!FORMATS.includes(format)) throw new NetpolUsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const dir = positionals[0] ?? '.';
   const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!isDirectory) throw new NetpolUsageError(`${dir}: not a directory`);
+  if (!isDirectory) throw new UsageError(`${dir}: not a directory`);
 
   const loaded = await readConfiguration(dir, values.config);
   if (loaded.problems.length > 0) {
@@ -73,7 +71,7 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
   const config = loaded.config;
   const environment = values.environment ?? defaultEnvironment(config);
   if (!config.production.environments.includes(environment)) {
-    throw new NetpolUsageError(`--environment must be one of the production environments (${config.production.environments.join(', ')}), not "${environment}"`);
+    throw new UsageError(`--environment must be one of the production environments (${config.production.environments.join(', ')}), not "${environment}"`);
   }
 
   const model = await loadRepository(new LocalSource(dir), config);
@@ -163,7 +161,7 @@ async function readConfiguration(dir: string, configFile: string | undefined): P
     try {
       text = readNamedFile(jail, configFile).toString('utf8');
     } catch (error) {
-      throw new NetpolUsageError(`--config ${configFile}: ${(error as Error).message}`);
+      throw new UsageError(`--config ${configFile}: ${(error as Error).message}`);
     }
     return parseConfig(text, configFile);
   }
