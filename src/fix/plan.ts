@@ -109,6 +109,7 @@ function identity(f: Finding): string {
 }
 
 async function readConfig(source: RepositorySource, options: ReviewOptions | undefined): Promise<LoadedConfig> {
+  if (options?.config) return options.config;
   if (options?.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH);
   const listed = await source.list();
   if (!listed.some((f) => f.path === CONFIG_PATH)) return { config: defaultConfig, problems: [] };
