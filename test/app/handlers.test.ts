@@ -7,8 +7,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { createApp } from '../../src/app/index.ts';
-import type { ReviewFunction } from '../../src/app/review-pull-request.ts';
+import type { ReviewFunction } from '../../src/app/engine-jobs.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
+import type { BplusConfig } from '../../src/config/schema.ts';
 import type { Finding } from '../../src/types.ts';
 import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
@@ -39,9 +40,9 @@ function summaryOf(findings: Finding[]): ReviewResult['summary'] {
 }
 
 /** A stand-in engine: reads every YAML file the way the engine does, then reports `findings`. */
-function stubReview(findings: Finding[] | (() => Finding[]), seen?: { configText?: string }): ReviewFunction {
+function stubReview(findings: Finding[] | (() => Finding[]), seen?: { config?: BplusConfig }): ReviewFunction {
   return async (source, options) => {
-    if (seen) seen.configText = options?.configText;
+    if (seen) seen.config = options?.config?.config;
     const files = await source.list();
     await Promise.all(files.filter((f) => /\.ya?ml$/.test(f.path)).map((f) => source.read(f.path)));
     const list = typeof findings === 'function' ? findings() : findings;
@@ -173,11 +174,11 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
   it('review.failOn: changed fails only on findings on changed lines', async () => {
     const withConfig = new Map(base);
     withConfig.set('.github/bplus.yml', Buffer.from('review:\n  failOn: changed\n'));
-    const seen: { configText?: string } = {};
+    const seen: { config?: BplusConfig } = {};
     await setUp({ base: withConfig, head: headTree(withConfig), review: stubReview([finding('charts/frontend/values.yaml', 3)], seen) });
     await probot.receive({ id: 'd6', name: 'pull_request', payload: pullRequestPayload() as any });
     expect(onlyRun().conclusion).toBe('success');
-    expect(seen.configText).toContain('failOn: changed');
+    expect(seen.config?.review.failOn).toBe('changed');
   });
 
   it('review.neutral from the organisation .github repository (via _extends) makes failures neutral', async () => {
@@ -192,14 +193,14 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
   it('validates a configuration edited in the pull request and annotates its problems', async () => {
     const head = headTree(base);
     head.set('.github/bplus.yml', Buffer.from('review:\n  failOn: sometimes\n'));
-    const seen: { configText?: string } = {};
+    const seen: { config?: BplusConfig } = {};
     await setUp({ head, review: stubReview([], seen), base: new Map([...base].filter(([p]) => p !== '.github/bplus.yml')) });
     await probot.receive({ id: 'd8', name: 'pull_request', payload: pullRequestPayload() as any });
     const run = onlyRun();
     expect(run.conclusion).toBe('failure');
     expect(run.annotations).toEqual([expect.objectContaining({ path: '.github/bplus.yml', title: expect.stringContaining('config') })]);
     // The edit does not apply to its own review.
-    expect(seen.configText).not.toContain('sometimes');
+    expect(seen.config?.review.failOn).toBe('all');
   });
 
   it('check_run.rerequested for our run updates that run', async () => {

@@ -39,7 +39,7 @@ describe.skipIf(!existsSync(CHROMIUM))('check run summary screenshot', () => {
     const base = fixtureTree();
     const variant = combinedVariant();
     const config = appliedConfig(parseYaml(base.get('.github/bplus.yml')!.toString()) as Record<string, unknown>);
-    const result = await reviewRepository(new MemorySource(variant.head), { configText: config.configText, configPath: config.configPath });
+    const result = await reviewRepository(new MemorySource(variant.head), { config: config.loaded });
     const diff = diffFromFiles(diffTrees(base, variant.head) as unknown as ChangedFile[]);
     const texts = new Map([...variant.head].map(([file, content]) => [file, content.toString('utf8')]));
     const report = buildCheckRunReport(result, { repository: 'balance-plus/gitops', headSha: HEAD_SHA, diff, headTexts: texts });
