@@ -9,7 +9,7 @@ import { connectivityDiff } from '../engine/connectivity.ts';
 import { loadRepository } from '../model/repository.ts';
 import { isYamlPath } from '../model/files.ts';
 import type { RepositorySource } from '../source/types.ts';
-import type { PullRequestDiff } from './diff.ts';
+import type { PullRequestDiff } from './pull-request-diff.ts';
 
 const NETWORK_WORDS = /NetworkPolicy|networkPolicy|ingressFrom|egressTo|podSelector|namespaceSelector|ipBlock|policyTypes|labels|ports|containerPort|kind:/;
 

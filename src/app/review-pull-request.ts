@@ -16,7 +16,7 @@ import {
   buildIncompleteReport,
   type CheckRunReport,
 } from './check-run.ts';
-import { diffFromFiles, MAX_LISTED_FILES, type ChangedFile, type PullRequestDiff } from './diff.ts';
+import { diffFromFiles, MAX_LISTED_FILES, type ChangedFile, type PullRequestDiff } from './pull-request-diff.ts';
 import { appliedConfig, validateEditedConfig } from './config.ts';
 import { completeCheckRun, findCheckRun, startCheckRun, type GitHubApi } from './checks.ts';
 import type { ReviewTarget } from './targets.ts';

@@ -6,7 +6,7 @@ import {
   splitByDiff,
   toAnnotation,
 } from '../../src/app/check-run.ts';
-import { diffFromFiles, parsePatch } from '../../src/app/diff.ts';
+import { diffFromFiles, parsePatch } from '../../src/app/pull-request-diff.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
 import type { Finding } from '../../src/types.ts';
 

@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import { appliedConfig } from '../../src/app/config.ts';
-import { diffFromFiles, type ChangedFile } from '../../src/app/diff.ts';
+import { diffFromFiles, type ChangedFile } from '../../src/app/pull-request-diff.ts';
 import { CHECK_RUN_NAME, splitByDiff } from '../../src/app/check-run.ts';
 import { diffTrees, FakeGitHub } from './fake-github.ts';
 import {

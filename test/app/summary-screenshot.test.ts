@@ -15,7 +15,7 @@ import { reviewRepository } from '../../src/engine/review.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import { appliedConfig } from '../../src/app/config.ts';
-import { diffFromFiles, type ChangedFile } from '../../src/app/diff.ts';
+import { diffFromFiles, type ChangedFile } from '../../src/app/pull-request-diff.ts';
 import { buildCheckRunReport, type CheckRunReport } from '../../src/app/check-run.ts';
 import type { Finding } from '../../src/types.ts';
 import { diffTrees } from './fake-github.ts';

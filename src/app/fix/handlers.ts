@@ -17,7 +17,7 @@ import { CHECK_RUN_NAME } from '../check-run.ts';
 import type { GitHubApi } from '../checks.ts';
 import { appliedConfig } from '../config.ts';
 import { planFix, type PlanFixFunction } from '../engine-jobs.ts';
-import { diffFromFiles, type ChangedFile } from '../diff.ts';
+import { diffFromFiles, type ChangedFile } from '../pull-request-diff.ts';
 import { unthrottledGraphql } from '../read-client.ts';
 import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from '../review-pull-request.ts';
 import { FIX_ACTION_IDENTIFIER } from './actions.ts';

@@ -7,7 +7,7 @@
  */
 import { changeHunks, splitLines } from '../../fix/diff.ts';
 import { credentialShape, detectCredential } from '../../engine/credentials.ts';
-import type { PullRequestDiff } from '../diff.ts';
+import type { PullRequestDiff } from '../pull-request-diff.ts';
 
 export interface ReviewComment {
   path: string;
