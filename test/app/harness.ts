@@ -92,6 +92,14 @@ export function violatingVariant(base: Tree, name: string): Variant {
   return { name, head, expected };
 }
 
+/** The fixture with only a CPU request changed: a change that cannot move connectivity. */
+export function resourcesOnlyChange(base: Tree): Tree {
+  const head = new Map(base);
+  const file = 'charts/api-gateway/values-prod.yaml';
+  head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m')));
+  return head;
+}
+
 export function variantNames(): string[] {
   if (!existsSync(VIOLATIONS)) return [];
   return readdirSync(VIOLATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { createApp } from '../../src/app/index.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
-import { APP_ID, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, testProbot, violatingVariant } from './harness.ts';
+import { APP_ID, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant } from './harness.ts';
 
 describe('network connectivity changes in the check-run summary', () => {
   let fake: FakeGitHub;
@@ -37,11 +37,7 @@ describe('network connectivity changes in the check-run summary', () => {
   });
 
   it('a change of resources only reads no base commit and says nothing about the network', async () => {
-    const base = fixtureTree();
-    const head = new Map(base);
-    const file = 'charts/api-gateway/values-prod.yaml';
-    head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m')));
-    const run = await review(head);
+    const run = await review(resourcesOnlyChange(fixtureTree()));
     expect(run.output.summary).not.toContain('Network connectivity');
     const trees = fake.apiRequests().filter((r) => r.path.includes('/git/trees/'));
     expect(trees).toHaveLength(1);

@@ -12,7 +12,7 @@ import * as fixes from '../../src/fix/index.ts';
 import * as repository from '../../src/model/repository.ts';
 import type { RepositorySource } from '../../src/source/types.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
-import { APP_ID, examplePayload, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, testProbot, violatingVariant } from './harness.ts';
+import { APP_ID, examplePayload, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant } from './harness.ts';
 import { FakeGitHubWithGit } from '../fix/fake-git.ts';
 
 vi.mock('../../src/config/load.ts', async (original) => {
@@ -34,13 +34,6 @@ vi.mock('../../src/fix/index.ts', async (original) => {
 
 const parses = () => vi.mocked(configLoad.parseConfig).mock.calls.length + vi.mocked(configLoad.validateConfig).mock.calls.length;
 const modelsBuilt = () => vi.mocked(repository.loadRepository).mock.calls.map(([source]: [RepositorySource, ...unknown[]]) => source.name);
-
-function withResourcesChanged(base: Tree): Tree {
-  const head = new Map(base);
-  const file = 'charts/api-gateway/values-prod.yaml';
-  head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m')));
-  return head;
-}
 
 const stops: Array<() => Promise<void>> = [];
 beforeEach(() => vi.clearAllMocks());
@@ -78,14 +71,14 @@ describe('a pull request is reviewed in one pass', () => {
   }, 120_000);
 
   it('a change of resources only: one parse, one model (the head), no base', async () => {
-    const { run } = await reviewPullRequestOf(withResourcesChanged(fixtureTree()));
+    const { run } = await reviewPullRequestOf(resourcesOnlyChange(fixtureTree()));
     expect(run.output.summary).not.toContain('Network connectivity');
     expect(parses()).toBe(1);
     expect(modelsBuilt()).toEqual([expect.stringMatching(new RegExp(`@${HEAD_SHA.slice(0, 7)}$`))]);
   }, 120_000);
 
   it('a pull request that edits .github/bplus.yml: its edit parsed once more, to annotate it, and still one model', async () => {
-    const { run } = await reviewPullRequestOf(withResourcesChanged(fixtureTree()), { '.github/bplus.yml': 'review:\n  failOn: sometimes\n' });
+    const { run } = await reviewPullRequestOf(resourcesOnlyChange(fixtureTree()), { '.github/bplus.yml': 'review:\n  failOn: sometimes\n' });
     expect(run.conclusion).toBe('failure');
     expect(vi.mocked(configLoad.validateConfig)).toHaveBeenCalledTimes(1);
     expect(vi.mocked(configLoad.parseConfig).mock.calls.map((call) => call[1])).toEqual(['.github/bplus.yml']);
@@ -96,9 +89,7 @@ describe('a pull request is reviewed in one pass', () => {
 describe('/bplus fix plans from its one review of the head', () => {
   it('reviews the head once before planning, and plans with that review (model and configuration)', async () => {
     const base = fixtureTree();
-    const head = new Map(base);
-    const file = 'charts/api-gateway/values.yaml';
-    head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/type: ClusterIP/, 'type: NodePort')));
+    const head = violatingVariant(base, 'tr-k8s-6-nodeport').head;
     const fake = new FakeGitHubWithGit({ owner: OWNER, repo: REPO, base, head, headSha: HEAD_SHA, pullNumber: 7, appId: APP_ID, permissions: { maintainer: 'maintain' } });
     const host = await fake.start();
     stops.push(() => fake.stop());
