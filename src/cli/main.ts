@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { jailIfExists, readNamedFile } from '../source/jail.ts';
-import { UsageError, closest, oneOf, parseCommandArgs, refuseUnknownOptions, type OptionSpecs } from './args.ts';
+import { UsageError, closest, refuseUnknownOptions, type OptionSpecs } from './args.ts';
 import { runCheckCommand } from './check-command.ts';
 import { packageVersion } from './version.ts';
 
@@ -58,7 +58,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       case 'netpol':
         return await (await import('./netpol-command.ts')).runNetpolCommand(rest, io);
       case 'rules':
-        return await rules(rest, io);
+        return await (await import('./rules-command.ts')).runRulesCommand(rest, io);
       case 'demo':
         return await (await import('./demo-command.ts')).runDemoCommand(rest, io);
       case '--version':
@@ -98,22 +98,6 @@ function wantsVersion(args: readonly string[]): boolean {
 
 function version(io: CliIO): number {
   io.stdout(`${packageVersion()}\n`);
-  return 0;
-}
-
-const RULES_USAGE = `Usage: bplus rules [--locale en|ru]
-
-Lists every rule: its level, pack, whether bplus fix can fix it, what it requires and its page.`;
-
-async function rules(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs('rules', args, { locale: { type: 'string', default: 'en' } });
-  if (parsed.help) return (io.stdout(`${RULES_USAGE}\n`), 0);
-  if (parsed.version) return version(io);
-  if (parsed.positionals.length > 0) throw new UsageError(`rules: takes no arguments, got "${parsed.positionals[0]}"`);
-  const locale = oneOf(String(parsed.values.locale), ['en', 'ru'] as const, '--locale');
-  const { loadRules } = await import('../engine/registry.ts');
-  const { formatRulesText } = await import('./rules-text.ts');
-  io.stdout(formatRulesText(await loadRules(), locale));
   return 0;
 }
 
