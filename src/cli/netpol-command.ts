@@ -14,7 +14,7 @@ import { checkServiceGraph, formatMatrix, type ConnectivityMatrix, type MatrixFo
 import { Jail, readNamedFile } from '../source/jail.ts';
 import { LocalSource } from '../source/local.ts';
 import type { GraphViolation } from '../netpol/graph.ts';
-import { UsageError, parseCommandArgs, stringValue } from './args.ts';
+import { UsageError, parseCommandArgs, stringValue, usageFailure } from './args.ts';
 import type { CliIO } from './io.ts';
 import { packageVersion } from './version.ts';
 
@@ -31,10 +31,7 @@ export async function runNetpolCommand(args: string[], io: CliIO): Promise<numbe
   try {
     return await netpol(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`bplus netpol: ${(error as Error).message.replace(/^netpol: /, '')}\n${USAGE}\n`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageFailure(io, 'netpol', error, USAGE);
     io.stderr(`bplus netpol: ${(error as Error).message ?? String(error)}\n`);
     return 2;
   }
@@ -63,7 +60,7 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
   const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDirectory) throw new UsageError(`${dir}: not a directory`);
 
-  const loaded = await readConfiguration(dir, values.config);
+  const loaded = readConfiguration(dir, values.config);
   if (loaded.problems.length > 0) {
     for (const p of loaded.problems) io.stderr(`${p.path}:${p.line}:${p.column}: ${p.message}\n`);
     return 2;
@@ -154,7 +151,7 @@ export function mermaidWithViolations(mermaid: string, violations: readonly Grap
   return [...lines, ...styles].join('\n') + '\n';
 }
 
-async function readConfiguration(dir: string, configFile: string | undefined): Promise<LoadedConfig> {
+function readConfiguration(dir: string, configFile: string | undefined): LoadedConfig {
   const jail = new Jail(dir);
   if (configFile !== undefined) {
     let text: string;

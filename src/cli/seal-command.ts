@@ -5,7 +5,7 @@
  * Output goes to -o, or back into the input (--in-place), or into the --merge-into file (as
  * kubeseal --merge-into does), else to stdout. Exit codes: 0 sealed, 1 sealing error, 2 usage.
  */
-import { UsageError } from './args.ts';
+import { UsageError, usageFailure } from './args.ts';
 import type { CliFileIO } from './io.ts';
 import { loadSealingCertificate, type SealingCertificate } from '../seal/certificate.ts';
 import { isSealingError } from '../seal/errors.ts';
@@ -41,8 +41,7 @@ export async function runSealCommand(args: string[], io: CliFileIO): Promise<num
     parsed = parseArgs(args);
   } catch (e) {
     if (!(e instanceof UsageError) && !isSealingError(e)) throw e;
-    io.stderr(`bplus seal: ${e.message}\n\n${SEAL_USAGE}`);
-    return 2;
+    return usageFailure(io, 'seal', e, SEAL_USAGE);
   }
   if (parsed === 'help') {
     io.stdout(SEAL_USAGE);
