@@ -65,13 +65,13 @@ export async function createCheckRun(
     }
     try {
       const { data } = await octokit.rest.checks.create({
-        ...(body as object),
+        ...body,
         owner: target.owner,
         repo: target.repo,
         name: CHECK_RUN_NAME,
         head_sha: target.headSha,
         external_id: target.headSha,
-      } as Parameters<GitHubApi['rest']['checks']['create']>[0]);
+      });
       return { id: data.id, reconciled: false, status: data.status };
     } catch (error) {
       if (isRefusal(error)) throw error;

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { jailIfExists, readNamedFile } from '../source/jail.ts';
-import { UsageError, closest, refuseUnknownOptions, type OptionSpecs } from './args.ts';
+import { UsageError, closest, refuseUnknownOptions, usageFailure, type OptionSpecs } from './args.ts';
 import { runCheckCommand } from './check-command.ts';
 import { packageVersion } from './version.ts';
 
@@ -79,16 +79,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`bplus${command && error.message.startsWith(`${command}:`) ? ' ' : ': '}${error.message}\n${commandHint(command)}`);
+      if (command && (COMMANDS as readonly string[]).includes(command)) return usageFailure(io, command, error);
+      io.stderr(`bplus: ${error.message}\n`);
       return 2;
     }
     io.stderr(`bplus: ${(error as Error).message ?? String(error)}\n`);
     return 2;
   }
-}
-
-function commandHint(command: string | undefined): string {
-  return command && (COMMANDS as readonly string[]).includes(command) ? `Run "bplus ${command} --help" for its options.\n` : '';
 }
 
 function wantsVersion(args: readonly string[]): boolean {
@@ -109,7 +106,8 @@ function defaultFileIO(io: CliIO): CliFileIO {
   const jail = jailIfExists(process.cwd());
   return {
     ...io,
-    readFile: async (p: string) => readNamedFile(jail, p).toString('utf8'),
+    // Read inside a promise, so that a refused name is a rejection like any other read error.
+    readFile: (p: string) => Promise.resolve().then(() => readNamedFile(jail, p).toString('utf8')),
     writeFile: async (p: string, s: string) => {
       if (jail?.names(p)) return jail.writeFile(path.resolve(p), s);
       await writeFile(p, s);

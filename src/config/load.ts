@@ -91,7 +91,13 @@ const LEVEL_ALIASES: Record<string, string> = { error: 'failure', fail: 'failure
 export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale = 'en'): string {
   const ru = locale === 'ru';
   const where = issue.path.length ? issue.path.map(String).join('.') : ru ? 'верхний уровень' : 'the top level';
-  const shown = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : v === null ? 'null' : Array.isArray(v) ? (ru ? 'список' : 'a list') : typeof v === 'object' ? (ru ? 'объект' : 'a mapping') : String(v));
+  const shown = (v: unknown): string => {
+    if (typeof v === 'string') return `"${v}"`;
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return ru ? 'список' : 'a list';
+    if (typeof v === 'object') return ru ? 'объект' : 'a mapping';
+    return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : typeof v;
+  };
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     const known = knownKeys(issue.path);

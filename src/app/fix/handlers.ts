@@ -53,7 +53,7 @@ export function registerFixCommands(app: Probot, reviewDeps: FixDeps): void {
   const deps: FixDeps = { ...reviewDeps, certificates: reviewDeps.certificates ?? certificatesFromEnvironment() };
   app.on('issue_comment.created', async (context) => {
     const env = environmentOf(context);
-    await handleComment(env, context.payload as unknown as CommentPayload, deps);
+    await handleComment(env, context.payload, deps);
   });
   app.on('check_run.requested_action', async (context) => {
     const env = environmentOf(context);
