@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { createApp } from '../../src/app/index.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
-import { APP_ID, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant } from './harness.ts';
+import { APP_ID, delivery, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant } from './harness.ts';
 
 describe('network connectivity changes in the check-run summary', () => {
   let fake: FakeGitHub;
@@ -25,7 +25,7 @@ describe('network connectivity changes in the check-run summary', () => {
     await probot.load(createApp({ appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
     const payload = pullRequestPayload();
     payload.pull_request.base.sha = fake.baseSha;
-    await probot.receive({ id: 'net', name: 'pull_request', payload: payload as any });
+    await probot.receive(delivery('net', 'pull_request', payload));
     expect(fake.checkRuns.size).toBe(1);
     return [...fake.checkRuns.values()][0]!;
   }
@@ -55,7 +55,7 @@ describe('the Fix button', () => {
     try {
       const probot = testProbot(fake.host);
       await probot.load(createApp({ appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
-      await probot.receive({ id: 'fix-button', name: 'pull_request', payload: pullRequestPayload() as any });
+      await probot.receive(delivery('fix-button', 'pull_request', pullRequestPayload()));
       const writes = fake.requests.filter((r) => r.method !== 'GET' && r.path.includes('/check-runs'));
       const completing = writes.find((w) => (w.body as { status?: string }).status === 'completed')!.body as { conclusion: string; actions: Array<{ identifier: string }> };
       expect(completing.conclusion).toBe('failure');

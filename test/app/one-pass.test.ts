@@ -10,9 +10,10 @@ import * as configLoad from '../../src/config/load.ts';
 import * as engineReview from '../../src/engine/review.ts';
 import * as fixes from '../../src/fix/index.ts';
 import * as repository from '../../src/model/repository.ts';
+import type { Review } from '../../src/engine/api.ts';
 import type { RepositorySource } from '../../src/source/types.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
-import { APP_ID, examplePayload, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant } from './harness.ts';
+import { APP_ID, delivery, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant, webhookPayload } from './harness.ts';
 import { FakeGitHubWithGit } from '../fix/fake-git.ts';
 
 vi.mock('../../src/config/load.ts', async (original) => {
@@ -51,7 +52,7 @@ async function reviewPullRequestOf(head: Tree, edits: Record<string, string> = {
   await probot.load(createApp({ appId: APP_ID, timeoutMs: 60_000, inProgressAfterMs: 60_000 }));
   const payload = pullRequestPayload();
   payload.pull_request.base.sha = fake.baseSha;
-  await probot.receive({ id: 'one-pass', name: 'pull_request', payload: payload as never });
+  await probot.receive(delivery('one-pass', 'pull_request', payload));
   expect(fake.violations).toEqual([]);
   expect(fake.checkRuns.size).toBe(1);
   return { run: [...fake.checkRuns.values()][0]!, baseSha: fake.baseSha };
@@ -95,15 +96,12 @@ describe('/bplus fix plans from its one review of the head', () => {
     stops.push(() => fake.stop());
     const probot = testProbot(host);
     await probot.load(createApp({ appId: APP_ID, timeoutMs: 60_000, inProgressAfterMs: 60_000 }));
-    const payload = examplePayload('issue_comment', 'created');
-    payload.repository.owner.login = OWNER;
-    payload.repository.name = REPO;
-    payload.issue.number = 7;
-    payload.issue.pull_request = { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/7` };
-    payload.comment.body = '/bplus fix';
-    payload.comment.user = { ...payload.comment.user, login: 'maintainer', type: 'User' };
-    payload.sender = { ...payload.sender, login: 'maintainer', type: 'User' };
-    await probot.receive({ id: 'one-pass-fix', name: 'issue_comment', payload } as never);
+    const payload = webhookPayload('issue_comment.created');
+    Object.assign(payload.repository, { name: REPO, owner: { ...payload.repository.owner, login: OWNER } });
+    Object.assign(payload.issue, { number: 7, pull_request: { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/7` } });
+    const maintainer = { ...payload.sender, login: 'maintainer', type: 'User' as const };
+    Object.assign(payload, { comment: { ...payload.comment, body: '/bplus fix', user: maintainer }, sender: maintainer });
+    await probot.receive(delivery('one-pass-fix', 'issue_comment', payload));
     expect(fake.allViolations()).toEqual([]);
     expect([...fake.commits.values()]).toHaveLength(1);
 
@@ -114,7 +112,7 @@ describe('/bplus fix plans from its one review of the head', () => {
     const before = reviews.mock.invocationCallOrder.flatMap((order, i) => (order < planOrder ? [reviews.mock.calls[i]![0].name] : []));
     expect(before).toEqual([expect.stringMatching(new RegExp(`@${HEAD_SHA.slice(0, 7)}$`))]);
     // planFixes gets that review itself, with its model and configuration, not a copy of the findings.
-    const review = await reviews.mock.results[0]!.value;
+    const review = (await reviews.mock.results[0]!.value) as Review;
     expect(planned.mock.calls[0]![1]).toBe(review);
     expect(review.model).toBeDefined();
     expect(parses()).toBe(1);

@@ -136,8 +136,8 @@ describe('the function built by `vercel build`, under Node 24', () => {
     const port = await freePort();
     const bare = spawn(node24Path, [path.join(ROOT, 'test/app/vercel-launcher.mjs'), funcDir, String(port)], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    bare.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    bare.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    bare.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    bare.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     try {
       const deadline = Date.now() + 60_000;
       while (!/listening \d+/.test(out)) {
