@@ -3,7 +3,7 @@
  * `in_progress`, complete it with the report, send annotations past the first 50 in updates.
  */
 import type { ProbotOctokit } from 'probot';
-import { CHECK_RUN_NAME, type CheckRunReport } from '../report/check-run.ts';
+import { CHECK_RUN_NAME, type CheckRunReport } from './check-run.ts';
 
 export type GitHubApi = InstanceType<typeof ProbotOctokit>;
 
@@ -65,13 +65,13 @@ export async function createCheckRun(
     }
     try {
       const { data } = await octokit.rest.checks.create({
-        ...(body as object),
+        ...body,
         owner: target.owner,
         repo: target.repo,
         name: CHECK_RUN_NAME,
         head_sha: target.headSha,
         external_id: target.headSha,
-      } as Parameters<GitHubApi['rest']['checks']['create']>[0]);
+      });
       return { id: data.id, reconciled: false, status: data.status };
     } catch (error) {
       if (isRefusal(error)) throw error;

@@ -7,19 +7,20 @@
  * would let a change waive the rules it breaks. Its edited file is validated instead, with the
  * engine's own `parseConfig`, and every problem is reported on the line of that file.
  */
-import { stringify } from 'yaml';
-import { CONFIG_PATH, parseConfig } from '../config/load.ts';
+import { CONFIG_PATH, parseConfig, validateConfig, type LoadedConfig } from '../config/load.ts';
 import type { Finding } from '../types.ts';
-import type { FailOn } from '../report/check-run.ts';
+import type { FailOn } from './check-run.ts';
 import type { RepositorySource } from '../source/types.ts';
 
 /** Where findings about the applied (default-branch, merged) configuration are reported. */
 export const APPLIED_CONFIG_PATH = `${CONFIG_PATH} (default branch)`;
 
 export interface AppliedConfig {
-  /** Passed to the engine as `configText`: the merged default-branch configuration. */
-  configText: string;
-  configPath: string;
+  /**
+   * The merged default-branch configuration, validated once here and handed to the engine as it
+   * is (`ReviewOptions.config`): the engine neither reads the head's file nor parses text again.
+   */
+  loaded: LoadedConfig;
   failOn: FailOn;
   /** `review.neutral`: report, but never fail the check (observation mode). */
   neutral: boolean;
@@ -28,16 +29,11 @@ export interface AppliedConfig {
 /** `loaded` is what `context.config('bplus.yml')` returned (null when there is none). */
 export function appliedConfig(loaded: Record<string, unknown> | null): AppliedConfig {
   const merged = { ...(loaded ?? {}) };
-  // Already resolved by Probot; the engine must not try to resolve it again.
+  // Already resolved by Probot; the schema does not know it.
   delete merged._extends;
-  const review = (merged.review ?? {}) as { failOn?: unknown; neutral?: unknown };
-  return {
-    // An empty object, not "no text": the engine must not fall back to the head's file.
-    configText: stringify(merged),
-    configPath: APPLIED_CONFIG_PATH,
-    failOn: review.failOn === 'changed' ? 'changed' : 'all',
-    neutral: review.neutral === true,
-  };
+  // An empty object, not "no configuration": the engine must not fall back to the head's file.
+  const config = validateConfig(merged, APPLIED_CONFIG_PATH);
+  return { loaded: config, failOn: config.config.review.failOn, neutral: config.config.review.neutral };
 }
 
 /** Problems in the pull request's own edit of `.github/bplus.yml`, as findings on its lines. */

@@ -5,10 +5,10 @@
  */
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { unthrottledGraphql } from './read-client.ts';
-import { reviewRepository } from '../engine/review.ts';
-import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from './review-pull-request.ts';
+import { planFix, reviewChange } from './engine-jobs.ts';
+import { reviewPullRequest, type ReviewEnvironment } from './review-pull-request.ts';
 import { targetFromCheckRun, targetFromCheckSuite, targetFromPullRequest } from './targets.ts';
-import { registerFixCommands } from './fix/handlers.ts';
+import { registerFixCommands, type FixDeps } from './fix/handlers.ts';
 import { registerInstallationReviews } from './installation.ts';
 import { reviewTimeoutMs } from './budget.ts';
 
@@ -22,9 +22,10 @@ export const PULL_REQUEST_EVENTS = [
 /** Below this a review is done before a human could notice an "in progress" state. */
 const DEFAULT_IN_PROGRESS_AFTER_MS = 1_000;
 
-export function createApp(overrides: Partial<ReviewDeps> = {}): ApplicationFunction {
-  const deps: ReviewDeps = {
-    review: reviewRepository,
+export function createApp(overrides: Partial<FixDeps> = {}): ApplicationFunction {
+  const deps: FixDeps = {
+    review: reviewChange,
+    planFix,
     appId: Number(process.env.APP_ID) || undefined,
     timeoutMs: reviewTimeoutMs(),
     inProgressAfterMs: numberOr(process.env.BPLUS_IN_PROGRESS_AFTER_MS, DEFAULT_IN_PROGRESS_AFTER_MS),

@@ -23,7 +23,7 @@ export function registerInstallationReviews(app: Probot, deps: ReviewDeps): void
   app.on(['installation.created', 'installation_repositories.added'], async (context) => {
     const payload = context.payload as unknown as { installation: { id: number }; repositories?: RepositoryRef[]; repositories_added?: RepositoryRef[] };
     const repositories = payload.repositories_added ?? payload.repositories ?? [];
-    const octokit = context.octokit as unknown as GitHubApi;
+    const octokit: GitHubApi = context.octokit;
     const left = [...repositories];
     while (left.length > 0) {
       const deadline = deliveryDeadline();

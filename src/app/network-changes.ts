@@ -4,12 +4,12 @@
  * removes, or added or edited lines that speak of policies, selectors, labels or ports. A change
  * of resources or images costs no request.
  */
-import { parseConfig } from '../config/load.ts';
+import type { Review } from '../engine/api.ts';
 import { connectivityDiff } from '../engine/connectivity.ts';
 import { loadRepository } from '../model/repository.ts';
 import { isYamlPath } from '../model/files.ts';
 import type { RepositorySource } from '../source/types.ts';
-import type { PullRequestDiff } from './diff.ts';
+import type { PullRequestDiff } from './pull-request-diff.ts';
 
 const NETWORK_WORDS = /NetworkPolicy|networkPolicy|ingressFrom|egressTo|podSelector|namespaceSelector|ipBlock|policyTypes|labels|ports|containerPort|kind:/;
 
@@ -26,9 +26,12 @@ export async function touchesConnectivity(head: RepositorySource, diff: PullRequ
   return false;
 }
 
-/** Lines such as "now allowed: api-gateway → postgresql TCP 5432", empty when nothing changed. */
-export async function networkChanges(base: RepositorySource, head: RepositorySource, configText: string | undefined): Promise<string[]> {
-  const { config } = parseConfig(configText ?? '');
-  const [baseModel, headModel] = await Promise.all([loadRepository(base, config), loadRepository(head, config)]);
-  return connectivityDiff(baseModel, headModel);
+/**
+ * Lines such as "now allowed: api-gateway → postgresql TCP 5432", empty when nothing changed. The
+ * head is the review's own model, under the configuration it was reviewed with: only the base
+ * commit is read and built.
+ */
+export async function networkChanges(base: RepositorySource, head: Pick<Review, 'model' | 'config'>): Promise<string[]> {
+  const baseModel = await loadRepository(base, head.config.config);
+  return connectivityDiff(baseModel, head.model);
 }

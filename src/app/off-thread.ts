@@ -8,8 +8,10 @@
  */
 import os from 'node:os';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { ReviewOptions, ReviewResult } from '../engine/api.ts';
+import type { ReviewOptions } from '../engine/api.ts';
+import type { FixPlan } from '../fix/index.ts';
 import type { RepositorySource } from '../source/types.ts';
+import { postableOptions, type ChangeReview, type FixJob, type PlanFixFunction, type ReviewFunction } from './engine-jobs.ts';
 import { WORKER_URL, type SourceReply, type SourceRequest } from './review-worker.ts';
 
 export interface OffThreadOptions {
@@ -23,8 +25,11 @@ export interface OffThreadOptions {
 
 interface Job {
   source: RepositorySource;
+  /** The base commit, for the connectivity diff. */
+  base?: RepositorySource;
   options: ReviewOptions;
-  resolve: (result: ReviewResult) => void;
+  fix?: FixJob;
+  resolve: (result: ChangeReview | FixPlan) => void;
   reject: (error: Error) => void;
 }
 
@@ -35,7 +40,8 @@ interface Slot {
 }
 
 export interface OffThreadReview {
-  review: (source: RepositorySource, options?: ReviewOptions) => Promise<ReviewResult>;
+  review: ReviewFunction;
+  planFix: PlanFixFunction;
   close(): Promise<void>;
 }
 
@@ -56,7 +62,7 @@ export function createOffThreadReview(options: OffThreadOptions = {}, env: NodeJ
       : new Worker(new URL(WORKER_URL), limits);
     const slot: Slot = { worker };
     worker.unref();
-    worker.on('message', (message: { ok: boolean; result?: ReviewResult; message?: string }) => {
+    worker.on('message', (message: { ok: boolean; result?: ChangeReview | FixPlan; message?: string }) => {
       const job = slot.job;
       finish(slot);
       if (!job) return;
@@ -111,7 +117,12 @@ export function createOffThreadReview(options: OffThreadOptions = {}, env: NodeJ
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (request: SourceRequest) => {
       const reply = (message: SourceReply, transfer: ArrayBuffer[] = []) => port1.postMessage(message, transfer);
-      const work = request.op === 'list' ? job.source.list() : job.source.read(request.path).then((b) => new Uint8Array(b));
+      const source = request.tree === 'base' ? job.base : job.source;
+      const work = !source
+        ? Promise.reject(new Error('this review has no base commit'))
+        : request.op === 'list'
+          ? source.list()
+          : source.read(request.path).then((b) => new Uint8Array(b));
       work.then(
         (value) => reply({ id: request.id, ok: true, value }),
         (error: unknown) => reply({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
@@ -122,16 +133,20 @@ export function createOffThreadReview(options: OffThreadOptions = {}, env: NodeJ
       job.reject(new Error(`the review ran longer than its time budget (${Math.round(budgetMs / 1000)} s) and was stopped`));
       replace(slot);
     }, budgetMs);
-    slot.worker.postMessage({ job: ++jobIds, name: job.source.name, options: job.options, port: port2 }, [port2]);
+    const message = { job: ++jobIds, name: job.source.name, baseName: job.base?.name, options: postableOptions(job.options), fix: job.fix, port: port2 };
+    slot.worker.postMessage(message, [port2]);
+  }
+
+  function submit<T extends ChangeReview | FixPlan>(job: Omit<Job, 'resolve' | 'reject'>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ ...job, resolve: resolve as (result: ChangeReview | FixPlan) => void, reject });
+      pump();
+    });
   }
 
   return {
-    review(source, reviewOptions = {}) {
-      return new Promise<ReviewResult>((resolve, reject) => {
-        queue.push({ source, options: reviewOptions, resolve, reject });
-        pump();
-      });
-    },
+    review: (source, reviewOptions = {}, base) => submit<ChangeReview>({ source, options: reviewOptions, ...(base ? { base } : {}) }),
+    planFix: (source, reviewOptions, fix) => submit<FixPlan>({ source, options: reviewOptions, fix }),
     async close() {
       await Promise.all(slots.splice(0).map((slot) => slot.worker.terminate()));
     },

@@ -30,12 +30,13 @@ export function unthrottledGraphql(octokit: GitHubApi): GitHubClient['graphql'] 
 async function createClient(octokit: GitHubApi): Promise<GitHubClient['graphql']> {
   const auth = (await octokit.auth({ type: 'installation' })) as { token?: string };
   if (!auth.token) return octokit.graphql;
+  const retryingFetch: unknown = octokit.request.endpoint.DEFAULTS.request?.fetch;
   const client = new Octokit({
     auth: auth.token,
     baseUrl: octokit.request.endpoint.DEFAULTS.baseUrl,
     userAgent: 'bplus',
     // The App's retrying fetch (github-fetch.ts), when the client was built with one.
-    ...(octokit.request.endpoint.DEFAULTS.request?.fetch ? { request: { fetch: octokit.request.endpoint.DEFAULTS.request.fetch } } : {}),
+    ...(typeof retryingFetch === 'function' ? { request: { fetch: retryingFetch } } : {}),
   });
   client.hook.wrap('request', async (request, options) => {
     try {

@@ -5,28 +5,29 @@
  * nobody anything.
  */
 import type { Logger } from 'probot';
-import type { ReviewOptions, ReviewResult } from '../engine/api.ts';
 import type { RepositorySource } from '../source/types.ts';
 import type { Finding } from '../types.ts';
-import { networkChanges, touchesConnectivity } from './network-changes.ts';
+import type { ReviewFunction } from './engine-jobs.ts';
+import { touchesConnectivity } from './network-changes.ts';
 import { fixActionsFor } from './fix/actions.ts';
 import { GitHubSource, type GitHubClient } from '../source/github.ts';
 import {
   buildCheckRunReport,
   buildIncompleteReport,
   type CheckRunReport,
-} from '../report/check-run.ts';
-import { diffFromFiles, MAX_LISTED_FILES, type ChangedFile, type PullRequestDiff } from './diff.ts';
+} from './check-run.ts';
+import { diffFromFiles, MAX_LISTED_FILES, type ChangedFile, type PullRequestDiff } from './pull-request-diff.ts';
 import { appliedConfig, validateEditedConfig } from './config.ts';
 import { completeCheckRun, findCheckRun, startCheckRun, type GitHubApi } from './checks.ts';
 import type { ReviewTarget } from './targets.ts';
 import { createLocks, type Locks } from './locks.ts';
 import { deliveryId } from './delivery-context.ts';
 
-export type ReviewFunction = (source: RepositorySource, options?: ReviewOptions) => Promise<ReviewResult>;
-
 export interface ReviewDeps {
-  /** The engine; injected so handler tests do not depend on its verdicts. */
+  /**
+   * The engine (engine-jobs.ts `reviewChange`, in this thread or a review thread); injected so
+   * handler tests do not depend on its verdicts.
+   */
   review: ReviewFunction;
   /** Our GitHub App id, to tell our check runs from other apps' runs of the same name. */
   appId?: number;
@@ -174,17 +175,21 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
     pullNumber === undefined ? undefined : readDiff(env.octokit, target, pullNumber),
   ]);
   await prefetch;
+  // The base commit is read only when the change can move connectivity (TR-K8S-7).
+  const base =
+    diff && target.baseSha && (await touchesConnectivity(source, diff))
+      ? new GitHubSource({ request: env.octokit.request, graphql }, { owner: target.owner, repo: target.repo, commit: target.baseSha })
+      : undefined;
   const reads = trackReadFailures(source);
-  const result = await deps.review(reads.source, { configText: config.configText, configPath: config.configPath });
+  // One review: the configuration parsed once (above), the head's model built once, and the
+  // connectivity diff made from that model where it lives.
+  const result = await deps.review(reads.source, { config: config.loaded }, base);
   // A file GitHub would not give is not a finding against the pull request: no verdict.
   if (reads.failed.size > 0) throw new UnreadableSourceError(reads.failed);
   const configFindings = diff ? await validateEditedConfig(source, diff.changedPaths) : [];
   const findings = [...result.findings, ...configFindings].sort(byLocation);
   const headTexts = diff ? await textsOf(source, findings, diff.changedPaths) : undefined;
-  const connectivity =
-    diff && target.baseSha && (await touchesConnectivity(source, diff))
-      ? await networkChanges(new GitHubSource({ request: env.octokit.request, graphql }, { owner: target.owner, repo: target.repo, commit: target.baseSha }), source, config.configText).catch(() => undefined)
-      : undefined;
+  const connectivity = result.connectivity;
   // Re-read the head only if no contents query did it (a review that read no file).
   const head =
     pullNumber === undefined ? undefined : (observedHead ?? (await readHead(env.octokit, target, pullNumber)));

@@ -64,10 +64,16 @@ export function createRuntime(options: RuntimeOptions = {}): AppRuntime {
  * given). Probot merges its own options first; this runs after that merge, where the
  * installation id is known (`auth.installationId`).
  */
+/** The part of the options Probot merged that this reads; the rest is passed on as it is. */
+interface OctokitOptions extends Record<string, unknown> {
+  auth?: { installationId?: number };
+  throttle?: Record<string, unknown> & { enabled?: boolean };
+}
+
 export function perInstallationOctokit(redis?: Redis): typeof ProbotOctokit {
   const connection = redis ? new Bottleneck.IORedisConnection({ client: redis }) : undefined;
-  return ProbotOctokit.defaults((options: Record<string, any>) => {
-    const installationId = options.auth?.installationId as number | undefined;
+  return ProbotOctokit.defaults<typeof ProbotOctokit>((options: OctokitOptions) => {
+    const installationId = options.auth?.installationId;
     if (options.throttle?.enabled === false) return { ...options, retry: { enabled: false } };
     return {
       ...options,
@@ -81,5 +87,5 @@ export function perInstallationOctokit(redis?: Redis): typeof ProbotOctokit {
         ...(connection ? { Bottleneck, connection } : {}),
       },
     };
-  }) as typeof ProbotOctokit;
+  });
 }

@@ -20,7 +20,7 @@ if (!process.env.APP_ID) {
   const runtime = createRuntime();
     // The engine runs in worker threads: a heavy repository does not block other deliveries.
   const offThread = createOffThreadReview();
-  await runtime.probot.load(createApp({ locks: runtime.locks, review: offThread.review }));
+  await runtime.probot.load(createApp({ locks: runtime.locks, review: offThread.review, planFix: offThread.planFix }));
   const handler = createWebhookHandler({
     probot: runtime.probot,
     secret: process.env.WEBHOOK_SECRET ?? '',

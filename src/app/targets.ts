@@ -2,7 +2,7 @@
  * What to review, read from a webhook payload: a repository, a head commit and, when there is
  * one, the pull request it belongs to. Pure functions over the payloads, so handlers stay thin.
  */
-import { CHECK_RUN_NAME } from '../report/check-run.ts';
+import { CHECK_RUN_NAME } from './check-run.ts';
 
 export interface ReviewTarget {
   owner: string;

@@ -4,8 +4,20 @@
  * short message instead of a usage dump.
  */
 import { parseArgs } from 'node:util';
+import type { CliIO } from './io.ts';
 
+/** A command used wrongly: every command throws this one, and `usageFailure` reports it. */
 export class UsageError extends Error {}
+
+/**
+ * A usage error as every command reports it: `bplus COMMAND: what is wrong`, then the command's
+ * usage (when given) or where to find it; exit code 2.
+ */
+export function usageFailure(io: Pick<CliIO, 'stderr'>, command: string, error: Error, usage?: string): number {
+  const message = error.message.startsWith(`${command}: `) ? error.message.slice(command.length + 2) : error.message;
+  io.stderr(`bplus ${command}: ${message}\n${usage === undefined ? `Run "bplus ${command} --help" for its options.\n` : `\n${usage.trimEnd()}\n`}`);
+  return 2;
+}
 
 export interface OptionSpec {
   type: 'string' | 'boolean';

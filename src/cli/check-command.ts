@@ -20,7 +20,7 @@ import { UsageError, oneOf, parseCommandArgs, stringValue } from './args.ts';
 import { changedFilesSince } from './git.ts';
 import { budgetFromFlags } from './budget-flags.ts';
 import { jailIfExists, readNamedFile } from '../source/jail.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 import { packageVersion } from './version.ts';
 
 export const CHECK_USAGE = `Usage: bplus check [DIR] [options]
@@ -61,7 +61,7 @@ export async function runCheckCommand(args: string[], io: CliIO): Promise<number
   if (parsed.positionals.length > 1) throw new UsageError(`check: takes one directory, got ${parsed.positionals.length}`);
   const dir = parsed.positionals[0] ?? '.';
   const format = oneOf(String(parsed.values.format), FORMATS, '--format');
-  const locale = oneOf(String(parsed.values.locale), ['en', 'ru'] as const, '--locale') as Locale;
+  const locale: Locale = oneOf(String(parsed.values.locale), ['en', 'ru'] as const, '--locale');
   const failOn = oneOf(String(parsed.values['fail-on']), LEVEL_NAMES, '--fail-on');
   const baselineFile = stringValue(parsed, 'baseline');
   const writeBaseline = parsed.values['write-baseline'] === true;

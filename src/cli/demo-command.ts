@@ -8,8 +8,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError, parseCommandArgs } from './args.ts';
-import type { CliIO } from './main.ts';
+import { UsageError, oneOf, parseCommandArgs } from './args.ts';
+import { runCheckCommand } from './check-command.ts';
+import type { CliIO } from './io.ts';
 import { packageVersion } from './version.ts';
 
 export const DEMO_USAGE = `Usage: bplus demo [DIR] [--locale en|ru]
@@ -62,10 +63,10 @@ async function filesUnder(root: string, rel = ''): Promise<string[]> {
 
 export async function runDemoCommand(args: string[], io: CliIO): Promise<number> {
   const parsed = parseCommandArgs('demo', args, { locale: { type: 'string', default: 'en' } });
-  const { main } = await import('./main.ts');
   if (parsed.help) return (io.stdout(`${DEMO_USAGE}\n`), 0);
   if (parsed.version) return (io.stdout(`${packageVersion()}\n`), 0);
   if (parsed.positionals.length > 1) throw new UsageError(`demo: takes one directory, got ${parsed.positionals.length}`);
+  const locale = oneOf(String(parsed.values.locale), ['en', 'ru'] as const, '--locale');
   const target = path.resolve(parsed.positionals[0] ?? 'bplus-demo');
   const existing = await stat(target).catch(() => undefined);
   if (existing && (!existing.isDirectory() || (await readdir(target)).length > 0)) {
@@ -75,12 +76,11 @@ export async function runDemoCommand(args: string[], io: CliIO): Promise<number>
   await materializeDemo(target);
   const relative = path.relative(process.cwd(), target);
   const shown = relative === '' ? '.' : relative.startsWith('..') ? target : relative;
-  const locale = String(parsed.values.locale);
   io.stdout(`Wrote an example GitOps repository with violations to ${shown}/\n\n$ bplus check ${shown}\n`);
-  const checked = await main(['check', target, '--locale', locale], io);
+  const checked = await runCheckCommand([target, '--locale', locale], io);
   if (checked === 2) return 2;
   io.stdout(`\n$ bplus fix ${shown} --dry-run\n`);
-  const fixed = await main(['fix', target, '--dry-run'], io);
+  const fixed = await (await import('./fix-command.ts')).runFixCommand([target, '--dry-run'], io);
   if (fixed === 2) return 2;
   io.stdout(
     `\nNext: "bplus fix ${shown}" writes these changes; "bplus fix ${shown} --cert CERT.pem" also seals the plain Secret;\n` +

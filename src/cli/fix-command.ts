@@ -13,8 +13,8 @@ import { loadRules } from '../engine/registry.ts';
 import { failing, planFixes, unifiedDiff, type FixPlan } from '../fix/index.ts';
 import { jailIfExists, readNamedFile } from '../source/jail.ts';
 import { LocalSource } from '../source/local.ts';
-import { UsageError, closest, parseCommandArgs, stringList, stringValue } from './args.ts';
-import type { CliIO } from './main.ts';
+import { UsageError, closest, parseCommandArgs, stringList, stringValue, usageFailure } from './args.ts';
+import type { CliIO } from './io.ts';
 import { packageVersion } from './version.ts';
 
 export const FIX_USAGE = `Usage: bplus fix [DIR] [--rule ID ...] [--cert FILE | --cert ENV=FILE ...] [--config FILE] [--dry-run]
@@ -35,8 +35,7 @@ export async function runFixCommand(args: string[], io: CliIO): Promise<number> 
     return await fix(args, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr(`bplus fix: ${error.message.replace(/^fix: /, '')}\nRun "bplus fix --help" for its options.\n`);
-    return 2;
+    return usageFailure(io, 'fix', error);
   }
 }
 

@@ -6,22 +6,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { jailIfExists, readNamedFile } from '../source/jail.ts';
-import { UsageError, closest, oneOf, parseCommandArgs, refuseUnknownOptions, type OptionSpecs } from './args.ts';
-import { runCheckCommand, CHECK_USAGE } from './check-command.ts';
+import { UsageError, closest, refuseUnknownOptions, usageFailure, type OptionSpecs } from './args.ts';
+import { runCheckCommand } from './check-command.ts';
 import { packageVersion } from './version.ts';
 
-export { UsageError, oneOf } from './args.ts';
-export { packageVersion } from './version.ts';
-export { budgetFromFlags } from './budget-flags.ts';
+import type { CliFileIO, CliIO } from './io.ts';
 
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** The process environment (NO_COLOR, FORCE_COLOR); absent in tests: no colour. */
-  env?: Record<string, string | undefined>;
-  stdoutIsTTY?: boolean;
-  stderrIsTTY?: boolean;
-}
+export type { CliIO } from './io.ts';
+export { packageVersion } from './version.ts';
 
 export const USAGE = `bplus — the Balance+ platform rules for Kubernetes/Helm GitOps repositories
 
@@ -62,11 +54,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       case 'seal':
         refuseUnknownOptions('seal', rest, SEAL_OPTIONS);
         if (wantsVersion(rest)) return version(io);
-        return await (await import('../seal/cli.ts')).runSealCommand(rest, defaultFileIO(io));
+        return await (await import('./seal-command.ts')).runSealCommand(rest, defaultFileIO(io));
       case 'netpol':
         return await (await import('./netpol-command.ts')).runNetpolCommand(rest, io);
       case 'rules':
-        return await rules(rest, io);
+        return await (await import('./rules-command.ts')).runRulesCommand(rest, io);
       case 'demo':
         return await (await import('./demo-command.ts')).runDemoCommand(rest, io);
       case '--version':
@@ -87,16 +79,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`bplus${command && error.message.startsWith(`${command}:`) ? ' ' : ': '}${error.message}\n${commandHint(command)}`);
+      if (command && (COMMANDS as readonly string[]).includes(command)) return usageFailure(io, command, error);
+      io.stderr(`bplus: ${error.message}\n`);
       return 2;
     }
     io.stderr(`bplus: ${(error as Error).message ?? String(error)}\n`);
     return 2;
   }
-}
-
-function commandHint(command: string | undefined): string {
-  return command && (COMMANDS as readonly string[]).includes(command) ? `Run "bplus ${command} --help" for its options.\n` : '';
 }
 
 function wantsVersion(args: readonly string[]): boolean {
@@ -109,33 +98,16 @@ function version(io: CliIO): number {
   return 0;
 }
 
-const RULES_USAGE = `Usage: bplus rules [--locale en|ru]
-
-Lists every rule: its level, pack, whether bplus fix can fix it, what it requires and its page.`;
-
-async function rules(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs('rules', args, { locale: { type: 'string', default: 'en' } });
-  if (parsed.help) return (io.stdout(`${RULES_USAGE}\n`), 0);
-  if (parsed.version) return version(io);
-  if (parsed.positionals.length > 0) throw new UsageError(`rules: takes no arguments, got "${parsed.positionals[0]}"`);
-  const locale = oneOf(String(parsed.values.locale), ['en', 'ru'] as const, '--locale');
-  const { loadRules } = await import('../engine/registry.ts');
-  const { formatRulesText } = await import('./rules-text.ts');
-  io.stdout(formatRulesText(await loadRules(), locale));
-  return 0;
-}
-
-export { CHECK_USAGE };
-
 /**
  * seal names its files itself: inside the working directory (the checkout it is run from) they are
  * read and written through its jail, so a link committed there cannot lead a write outside.
  */
-function defaultFileIO(io: CliIO) {
+function defaultFileIO(io: CliIO): CliFileIO {
   const jail = jailIfExists(process.cwd());
   return {
     ...io,
-    readFile: async (p: string) => readNamedFile(jail, p).toString('utf8'),
+    // Read inside a promise, so that a refused name is a rejection like any other read error.
+    readFile: (p: string) => Promise.resolve().then(() => readNamedFile(jail, p).toString('utf8')),
     writeFile: async (p: string, s: string) => {
       if (jail?.names(p)) return jail.writeFile(path.resolve(p), s);
       await writeFile(p, s);

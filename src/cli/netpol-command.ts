@@ -14,8 +14,8 @@ import { checkServiceGraph, formatMatrix, type ConnectivityMatrix, type MatrixFo
 import { Jail, readNamedFile } from '../source/jail.ts';
 import { LocalSource } from '../source/local.ts';
 import type { GraphViolation } from '../netpol/graph.ts';
-import { UsageError, parseCommandArgs, stringValue } from './args.ts';
-import type { CliIO } from './main.ts';
+import { UsageError, parseCommandArgs, stringValue, usageFailure } from './args.ts';
+import type { CliIO } from './io.ts';
 import { packageVersion } from './version.ts';
 
 const USAGE = `Usage: bplus netpol [DIR] [--format text|json|mermaid] [--config FILE] [--environment ENV]
@@ -27,16 +27,11 @@ dashed crossed lines.
 Exit codes: 0 the connectivity matches the declared graph, 1 it violates it, 2 usage or configuration error.`;
 const FORMATS: readonly MatrixFormat[] = ['text', 'json', 'mermaid'];
 
-class NetpolUsageError extends UsageError {}
-
 export async function runNetpolCommand(args: string[], io: CliIO): Promise<number> {
   try {
     return await netpol(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`bplus netpol: ${(error as Error).message.replace(/^netpol: /, '')}\n${USAGE}\n`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageFailure(io, 'netpol', error, USAGE);
     io.stderr(`bplus netpol: ${(error as Error).message ?? String(error)}\n`);
     return 2;
   }
@@ -58,14 +53,14 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
   }
   const positionals = parsed.positionals;
   const values = { format: String(parsed.values.format), config: stringValue(parsed, 'config'), environment: stringValue(parsed, 'environment') };
-  if (positionals.length > 1) throw new NetpolUsageError(`netpol takes one directory, got ${positionals.length}`);
+  if (positionals.length > 1) throw new UsageError(`netpol takes one directory, got ${positionals.length}`);
   const format = values.format as MatrixFormat;
-  if (!FORMATS.includes(format)) throw new NetpolUsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const dir = positionals[0] ?? '.';
   const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!isDirectory) throw new NetpolUsageError(`${dir}: not a directory`);
+  if (!isDirectory) throw new UsageError(`${dir}: not a directory`);
 
-  const loaded = await readConfiguration(dir, values.config);
+  const loaded = readConfiguration(dir, values.config);
   if (loaded.problems.length > 0) {
     for (const p of loaded.problems) io.stderr(`${p.path}:${p.line}:${p.column}: ${p.message}\n`);
     return 2;
@@ -73,7 +68,7 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
   const config = loaded.config;
   const environment = values.environment ?? defaultEnvironment(config);
   if (!config.production.environments.includes(environment)) {
-    throw new NetpolUsageError(`--environment must be one of the production environments (${config.production.environments.join(', ')}), not "${environment}"`);
+    throw new UsageError(`--environment must be one of the production environments (${config.production.environments.join(', ')}), not "${environment}"`);
   }
 
   const model = await loadRepository(new LocalSource(dir), config);
@@ -156,14 +151,14 @@ export function mermaidWithViolations(mermaid: string, violations: readonly Grap
   return [...lines, ...styles].join('\n') + '\n';
 }
 
-async function readConfiguration(dir: string, configFile: string | undefined): Promise<LoadedConfig> {
+function readConfiguration(dir: string, configFile: string | undefined): LoadedConfig {
   const jail = new Jail(dir);
   if (configFile !== undefined) {
     let text: string;
     try {
       text = readNamedFile(jail, configFile).toString('utf8');
     } catch (error) {
-      throw new NetpolUsageError(`--config ${configFile}: ${(error as Error).message}`);
+      throw new UsageError(`--config ${configFile}: ${(error as Error).message}`);
     }
     return parseConfig(text, configFile);
   }

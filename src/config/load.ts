@@ -35,24 +35,37 @@ export function parseConfig(text: string, path = CONFIG_PATH, locale: Locale = '
     problems.push({ ...extra.span, path, code: 'config-invalid', message: 'configuration: only one YAML document is read; the others are ignored' });
   }
   const locateConfig = (at: ValuePath): Location => ({ path, ...doc.locate(at) });
-  const budgeted = trimConfigToBudget(doc.value, path, locateConfig);
+  const validated = validateConfig(doc.value, path, locale, locateConfig);
+  return { ...validated, problems: [...problems, ...validated.problems] };
+}
+
+/**
+ * The configuration from a value already parsed (Probot's `context.config` returns the merged
+ * object): checked against the schema once, problems on `locateConfig`'s lines when there is a
+ * text to point into, on the first line of `path` otherwise.
+ */
+export function validateConfig(value: unknown, path = CONFIG_PATH, locale: Locale = 'en', locateConfig?: (at: ValuePath) => Location): LoadedConfig {
+  const locate = locateConfig ?? ((): Location => ({ path, line: 1, column: 1, endLine: 1, endColumn: 1 }));
+  const problems: FileProblem[] = [];
+  const located = locateConfig ? { locateConfig } : {};
+  const budgeted = trimConfigToBudget(value, path, locateConfig);
   problems.push(...budgeted.problems);
   // zod's own Russian texts for the issues describeIssue does not phrase itself.
   const result = locale === 'ru' ? configSchema.safeParse(budgeted.value, { error: z.locales.ru().localeError }) : configSchema.safeParse(budgeted.value);
-  if (result.success) return { config: result.data, problems, locateConfig };
+  if (result.success) return { config: result.data, problems, ...located };
   // One problem per unknown key, each on its own line.
   const issues = (result.error.issues as unknown as ConfigIssue[]).flatMap((i) => (i.code === 'unrecognized_keys' && i.keys && i.keys.length > 1 ? i.keys.map((k) => ({ ...i, keys: [k] })) : [i]));
   for (const issue of issues) {
     // An unknown key is best shown on that key, not on its parent.
     const keyPath = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
-    const at = doc.locate(issue.keys?.length ? [...keyPath, issue.keys[0]!] : keyPath);
-    problems.push({ ...at, path, code: 'config-invalid', message: describeIssue(issue, valueAt(doc.value, issue.path), locale) });
+    const at = locate(issue.keys?.length ? [...keyPath, issue.keys[0]!] : keyPath);
+    problems.push({ ...at, path, code: 'config-invalid', message: describeIssue(issue, valueAt(value, issue.path), locale) });
   }
   // Keep what is valid: retry with the offending top-level keys dropped.
-  const value = { ...(budgeted.value as Record<string, unknown>) };
-  for (const issue of result.error.issues) delete value[String(issue.path[0])];
-  const fallback = configSchema.safeParse(value);
-  return { config: fallback.success ? fallback.data : defaultConfig, problems, locateConfig };
+  const kept = { ...(budgeted.value as Record<string, unknown>) };
+  for (const issue of result.error.issues) delete kept[String(issue.path[0])];
+  const fallback = configSchema.safeParse(kept);
+  return { config: fallback.success ? fallback.data : defaultConfig, problems, ...located };
 }
 
 interface ConfigIssue {
@@ -78,7 +91,13 @@ const LEVEL_ALIASES: Record<string, string> = { error: 'failure', fail: 'failure
 export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale = 'en'): string {
   const ru = locale === 'ru';
   const where = issue.path.length ? issue.path.map(String).join('.') : ru ? 'верхний уровень' : 'the top level';
-  const shown = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : v === null ? 'null' : Array.isArray(v) ? (ru ? 'список' : 'a list') : typeof v === 'object' ? (ru ? 'объект' : 'a mapping') : String(v));
+  const shown = (v: unknown): string => {
+    if (typeof v === 'string') return `"${v}"`;
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return ru ? 'список' : 'a list';
+    if (typeof v === 'object') return ru ? 'объект' : 'a mapping';
+    return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : typeof v;
+  };
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     const known = knownKeys(issue.path);

@@ -10,6 +10,12 @@ export interface ReviewOptions {
   configText?: string;
   /** Path the configuration text is reported under. */
   configPath?: string;
+  /**
+   * The configuration already parsed (the App validates the default branch's merged object once,
+   * `validateConfig`): used as it is, neither `configText` nor the repository's file is read.
+   * Crosses a thread when it has no `locateConfig` (an object has no lines to point into).
+   */
+  config?: LoadedConfig;
   /** When set, only findings in these paths are kept (CLI `--changed-since`, pull requests). */
   onlyPaths?: ReadonlySet<string>;
   /** Wall-clock and memory budget (src/engine/budget.ts); what it leaves unreached is reported. */

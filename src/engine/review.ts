@@ -43,6 +43,7 @@ export async function reviewRepository(unbudgeted: RepositorySource, options: Re
 }
 
 async function readConfig(source: RepositorySource, listed: readonly SourceEntry[], options: ReviewOptions): Promise<LoadedConfig> {
+  if (options.config) return options.config;
   if (options.configText !== undefined) return parseConfig(options.configText, options.configPath ?? CONFIG_PATH, options.locale);
   if (!listed.some((f) => f.path === CONFIG_PATH)) return { config: defaultConfig, problems: [] };
   try {

@@ -24,4 +24,3 @@ export {
   type SealYamlResult,
   type SealedSummary,
 } from './secret-file.ts';
-export { runSealCommand, type SealCommandIO } from './cli.ts';

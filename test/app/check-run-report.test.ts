@@ -5,8 +5,8 @@ import {
   MAX_OUTPUT_CHARS,
   splitByDiff,
   toAnnotation,
-} from '../../src/report/check-run.ts';
-import { diffFromFiles, parsePatch } from '../../src/app/diff.ts';
+} from '../../src/app/check-run.ts';
+import { diffFromFiles, parsePatch } from '../../src/app/pull-request-diff.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
 import type { Finding } from '../../src/types.ts';
 

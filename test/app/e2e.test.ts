@@ -12,8 +12,8 @@ import { parse as parseYaml } from 'yaml';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import { appliedConfig } from '../../src/app/config.ts';
-import { diffFromFiles, type ChangedFile } from '../../src/app/diff.ts';
-import { CHECK_RUN_NAME, splitByDiff } from '../../src/report/check-run.ts';
+import { diffFromFiles, type ChangedFile } from '../../src/app/pull-request-diff.ts';
+import { CHECK_RUN_NAME, splitByDiff } from '../../src/app/check-run.ts';
 import { diffTrees, FakeGitHub } from './fake-github.ts';
 import {
   APP_ID,
@@ -93,7 +93,7 @@ describe('the server process reviews a pull request on the fixture repository', 
     // And exactly the engine's findings on changed lines, nothing more: the same engine run
     // locally over the same head with the same (default-branch) configuration.
     const config = appliedConfig(parseYaml(base.get('.github/bplus.yml')!.toString()) as Record<string, unknown>);
-    const local = await reviewRepository(new MemorySource(variant.head), { configText: config.configText, configPath: config.configPath });
+    const local = await reviewRepository(new MemorySource(variant.head), { config: config.loaded });
     const diff = diffFromFiles(diffTrees(base, variant.head) as unknown as ChangedFile[]);
     const texts = new Map([...variant.head].map(([file, content]) => [file, content.toString('utf8')]));
     const expected = splitByDiff(local.findings, diff, texts).inDiff.map((f) => `${f.path}:${f.line} ${f.level} ${f.ruleId}`);

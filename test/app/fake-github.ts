@@ -54,9 +54,31 @@ export interface CheckRunRecord {
   status: string;
   conclusion?: string;
   output: { title?: string; summary?: string; text?: string };
-  annotations: Array<Record<string, unknown>>;
+  annotations: CheckRunAnnotation[];
   updates: number;
   app: { id: number };
+}
+
+/** An annotation as the App sends it (the request was validated against GitHub's schema first). */
+export interface CheckRunAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: string;
+  message: string;
+  title?: string;
+  start_column?: number;
+  end_column?: number;
+}
+
+/** A check-run create or update body, as far as the fake keeps it. */
+interface CheckRunWrite {
+  name?: string;
+  head_sha?: string;
+  external_id?: string;
+  status?: string;
+  conclusion?: string;
+  output?: { title?: string; summary?: string; text?: string; annotations?: CheckRunAnnotation[] };
 }
 
 export interface FakeGitHubOptions {
@@ -292,7 +314,8 @@ export class FakeGitHub {
     }
     if (r.method === 'GET' && /^\/commits\/[^/]+\/pulls$/.test(rest)) return { status: 200, body: [] };
     if (r.method === 'POST' && rest === '/check-runs') {
-      const b = r.body as Record<string, any>;
+      const b = r.body as CheckRunWrite & { name: string; head_sha: string };
+      const { annotations = [], ...output } = b.output ?? {};
       const run: CheckRunRecord = {
         id: this.nextCheckRunId++,
         name: b.name,
@@ -300,8 +323,8 @@ export class FakeGitHub {
         external_id: b.external_id,
         status: b.conclusion ? 'completed' : (b.status ?? 'queued'),
         conclusion: b.conclusion,
-        output: { ...b.output, annotations: undefined },
-        annotations: [...(b.output?.annotations ?? [])],
+        output,
+        annotations: [...annotations],
         updates: 0,
         app: { id: this.options.appId ?? 1 },
       };
@@ -311,7 +334,7 @@ export class FakeGitHub {
     if (r.method === 'PATCH' && (m = /^\/check-runs\/(\d+)$/.exec(rest))) {
       const run = this.checkRuns.get(Number(m[1]));
       if (!run) return { status: 404, body: { message: 'Not Found' } };
-      const b = r.body as Record<string, any>;
+      const b = r.body as CheckRunWrite;
       run.updates++;
       if (b.status) run.status = b.status;
       if (b.conclusion) {

@@ -71,7 +71,7 @@ describe('faults injected on every endpoint a review uses', () => {
       );
       for (const [name, result] of results) {
         expect(result.hits, `${name}: the fault was not hit`).toBe(1);
-        expect(result.completed.map((r) => r.conclusion), `${name}: ${String(result.error ?? '')}`).toEqual(['failure']);
+        expect(result.completed.map((r) => r.conclusion), `${name}: ${result.error instanceof Error ? result.error.message : 'no error'}`).toEqual(['failure']);
         expect(result.runs, name).toHaveLength(1);
         expect(result.fake.violations, name).toEqual([]);
       }

@@ -7,20 +7,22 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { createApp } from '../../src/app/index.ts';
-import type { ReviewFunction } from '../../src/app/review-pull-request.ts';
+import type { ReviewFunction } from '../../src/app/engine-jobs.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
+import type { BplusConfig } from '../../src/config/schema.ts';
 import type { Finding } from '../../src/types.ts';
-import { CHECK_RUN_NAME } from '../../src/report/check-run.ts';
+import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
 import {
   APP_ID,
-  examplePayload,
+  delivery,
   fixtureTree,
   HEAD_SHA,
   OWNER,
   pullRequestPayload,
   REPO,
   testProbot,
+  webhookPayload,
 } from './harness.ts';
 
 const VALUES = 'charts/api-gateway/values-prod.yaml';
@@ -38,10 +40,15 @@ function summaryOf(findings: Finding[]): ReviewResult['summary'] {
   };
 }
 
+/** What the App wrote in a check-run request (the fake API validated it against GitHub's schema). */
+function written(request: { body?: unknown }): { status?: string; conclusion?: string; output: { annotations?: unknown[] } } {
+  return request.body as { status?: string; conclusion?: string; output: { annotations?: unknown[] } };
+}
+
 /** A stand-in engine: reads every YAML file the way the engine does, then reports `findings`. */
-function stubReview(findings: Finding[] | (() => Finding[]), seen?: { configText?: string }): ReviewFunction {
+function stubReview(findings: Finding[] | (() => Finding[]), seen?: { config?: BplusConfig }): ReviewFunction {
   return async (source, options) => {
-    if (seen) seen.configText = options?.configText;
+    if (seen) seen.config = options?.config?.config;
     const files = await source.list();
     await Promise.all(files.filter((f) => /\.ya?ml$/.test(f.path)).map((f) => source.read(f.path)));
     const list = typeof findings === 'function' ? findings() : findings;
@@ -85,7 +92,7 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
 
   it.each(['opened', 'synchronize', 'reopened', 'ready_for_review'])('pull_request.%s → one completed check run', async (action) => {
     await setUp({ review: stubReview([finding(VALUES, 8), finding('charts/frontend/values.yaml', 3, 'warning')]) });
-    await probot.receive({ id: `d-${action}`, name: 'pull_request', payload: pullRequestPayload(action) as any });
+    await probot.receive(delivery(`d-${action}`, 'pull_request', pullRequestPayload(action)));
     const run = onlyRun();
     expect(run).toMatchObject({ name: CHECK_RUN_NAME, head_sha: HEAD_SHA, external_id: HEAD_SHA, status: 'completed', conclusion: 'failure' });
     // Line 8 was changed: annotated. The frontend finding is outside the diff: summary only.
@@ -96,7 +103,7 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
 
   it('reads a 40-file head with a bounded number of requests', async () => {
     await setUp({ review: stubReview([]) });
-    await probot.receive({ id: 'd1', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('d1', 'pull_request', pullRequestPayload()));
     expect(onlyRun().conclusion).toBe('success');
     const calls = fake.apiRequests().map((r) => `${r.method} ${r.path}`);
     expect(calls.filter((c) => c.includes('/git/blobs/'))).toEqual([]);
@@ -107,25 +114,25 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
 
   it('a slow review shows the run in progress first, then completes the same run', async () => {
     await setUp({ review: stubReview([finding(VALUES, 8)]), inProgressAfterMs: 0 });
-    await probot.receive({ id: 'slow', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('slow', 'pull_request', pullRequestPayload()));
     const writes = fake.requests.filter((r) => r.method !== 'GET' && r.path.includes('/check-runs'));
-    expect(writes.map((w) => `${w.method} ${(w.body as any).status}`)).toEqual(['POST in_progress', 'PATCH completed']);
+    expect(writes.map((w) => `${w.method} ${written(w).status}`)).toEqual(['POST in_progress', 'PATCH completed']);
     expect(onlyRun()).toMatchObject({ status: 'completed', conclusion: 'failure' });
   });
 
   it('a fast review creates the run completed in one request', async () => {
     await setUp({ review: stubReview([]) });
-    await probot.receive({ id: 'fast', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('fast', 'pull_request', pullRequestPayload()));
     const writes = fake.requests.filter((r) => r.method !== 'GET' && r.path.includes('/check-runs'));
-    expect(writes.map((w) => `${w.method} ${(w.body as any).status}/${(w.body as any).conclusion}`)).toEqual(['POST completed/success']);
+    expect(writes.map((w) => `${w.method} ${written(w).status}/${written(w).conclusion}`)).toEqual(['POST completed/success']);
   });
 
   it('a redelivery (same X-GitHub-Delivery) updates the same check run', async () => {
     await setUp({ review: stubReview([finding(VALUES, 8)]) });
     const payload = pullRequestPayload();
-    await probot.receive({ id: 'same-delivery', name: 'pull_request', payload: payload as any });
-    await probot.receive({ id: 'same-delivery', name: 'pull_request', payload: payload as any });
-    await probot.receive({ id: 'other-event-same-head', name: 'pull_request', payload: pullRequestPayload('synchronize') as any });
+    await probot.receive(delivery('same-delivery', 'pull_request', payload));
+    await probot.receive(delivery('same-delivery', 'pull_request', payload));
+    await probot.receive(delivery('other-event-same-head', 'pull_request', pullRequestPayload('synchronize')));
     const run = onlyRun();
     expect(run.status).toBe('completed');
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/check-runs'))).toHaveLength(1);
@@ -134,18 +141,18 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
   it('sends 120 annotations in batches of at most 50, completing with the first', async () => {
     const many = Array.from({ length: 120 }, (_, i) => finding(VALUES, 6 + (i % 6)));
     await setUp({ review: stubReview(many) });
-    await probot.receive({ id: 'd2', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('d2', 'pull_request', pullRequestPayload()));
     const run = onlyRun();
     expect(run.annotations).toHaveLength(120);
     const writes = fake.requests.filter((r) => r.method !== 'GET' && r.path.includes('/check-runs'));
-    expect(writes.map((p) => `${p.method} ${(p.body as any).output.annotations?.length}`)).toEqual(['POST 50', 'PATCH 50', 'PATCH 20']);
-    expect((writes[0]!.body as any).conclusion).toBe('failure');
-    expect(writes.slice(1).every((p) => (p.body as any).conclusion === undefined)).toBe(true);
+    expect(writes.map((p) => `${p.method} ${written(p).output.annotations?.length}`)).toEqual(['POST 50', 'PATCH 50', 'PATCH 20']);
+    expect(written(writes[0]!).conclusion).toBe('failure');
+    expect(writes.slice(1).every((p) => written(p).conclusion === undefined)).toBe(true);
   });
 
   it('an engine error completes the run as neutral with the reason', async () => {
-    await setUp({ review: async () => { throw new Error('values.yaml exploded'); } });
-    await probot.receive({ id: 'd3', name: 'pull_request', payload: pullRequestPayload() as any });
+    await setUp({ review: () => Promise.reject(new Error('values.yaml exploded')) });
+    await probot.receive(delivery('d3', 'pull_request', pullRequestPayload()));
     const run = onlyRun();
     expect(run).toMatchObject({ status: 'completed', conclusion: 'neutral' });
     expect(run.output.title).toBe('Review could not complete');
@@ -154,7 +161,7 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
 
   it('a review past its time budget completes as neutral instead of staying in progress', async () => {
     await setUp({ review: () => new Promise(() => {}), timeoutMs: 200 });
-    await probot.receive({ id: 'd4', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('d4', 'pull_request', pullRequestPayload()));
     expect(onlyRun()).toMatchObject({ status: 'completed', conclusion: 'neutral' });
     expect(onlyRun().output.summary).toContain('did not finish within');
   });
@@ -163,7 +170,7 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
     const newer = 'f'.repeat(40);
     await setUp({ review: stubReview(() => { fake.movePullRequestHead(newer); return [finding(VALUES, 8)]; }) });
     fake.movePullRequestHead(newer);
-    await probot.receive({ id: 'd5', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('d5', 'pull_request', pullRequestPayload()));
     const run = onlyRun();
     expect(run).toMatchObject({ head_sha: HEAD_SHA, conclusion: 'neutral' });
     expect(run.output.title).toBe(`Superseded by ${newer.slice(0, 7)}`);
@@ -173,18 +180,18 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
   it('review.failOn: changed fails only on findings on changed lines', async () => {
     const withConfig = new Map(base);
     withConfig.set('.github/bplus.yml', Buffer.from('review:\n  failOn: changed\n'));
-    const seen: { configText?: string } = {};
+    const seen: { config?: BplusConfig } = {};
     await setUp({ base: withConfig, head: headTree(withConfig), review: stubReview([finding('charts/frontend/values.yaml', 3)], seen) });
-    await probot.receive({ id: 'd6', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('d6', 'pull_request', pullRequestPayload()));
     expect(onlyRun().conclusion).toBe('success');
-    expect(seen.configText).toContain('failOn: changed');
+    expect(seen.config?.review.failOn).toBe('changed');
   });
 
   it('review.neutral from the organisation .github repository (via _extends) makes failures neutral', async () => {
     const withConfig = new Map(base);
     withConfig.set('.github/bplus.yml', Buffer.from('_extends: .github\n'));
     await setUp({ base: withConfig, head: headTree(withConfig), orgConfig: 'review:\n  neutral: true\n', review: stubReview([finding(VALUES, 8)]) });
-    await probot.receive({ id: 'd7', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('d7', 'pull_request', pullRequestPayload()));
     expect(onlyRun().conclusion).toBe('neutral');
     expect(fake.requests.some((r) => decodeURIComponent(r.path) === `/repos/${OWNER}/.github/contents/.github/bplus.yml`)).toBe(true);
   });
@@ -192,43 +199,42 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
   it('validates a configuration edited in the pull request and annotates its problems', async () => {
     const head = headTree(base);
     head.set('.github/bplus.yml', Buffer.from('review:\n  failOn: sometimes\n'));
-    const seen: { configText?: string } = {};
+    const seen: { config?: BplusConfig } = {};
     await setUp({ head, review: stubReview([], seen), base: new Map([...base].filter(([p]) => p !== '.github/bplus.yml')) });
-    await probot.receive({ id: 'd8', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('d8', 'pull_request', pullRequestPayload()));
     const run = onlyRun();
     expect(run.conclusion).toBe('failure');
-    expect(run.annotations).toEqual([expect.objectContaining({ path: '.github/bplus.yml', title: expect.stringContaining('config') })]);
+    expect(run.annotations.map((a) => [a.path, a.title?.split(':')[0]])).toEqual([['.github/bplus.yml', 'config']]);
     // The edit does not apply to its own review.
-    expect(seen.configText).not.toContain('sometimes');
+    expect(seen.config?.review.failOn).toBe('all');
   });
 
   it('check_run.rerequested for our run updates that run', async () => {
     await setUp({ review: stubReview([]), inProgressAfterMs: 0 });
-    await probot.receive({ id: 'd9', name: 'pull_request', payload: pullRequestPayload() as any });
+    await probot.receive(delivery('d9', 'pull_request', pullRequestPayload()));
     const first = onlyRun();
-    const payload = examplePayload('check_run', 'rerequested');
+    const payload = webhookPayload('check_run.rerequested');
     Object.assign(payload.check_run, { id: first.id, name: CHECK_RUN_NAME, head_sha: HEAD_SHA, app: { ...payload.check_run.app, id: APP_ID } });
-    payload.check_run.pull_requests = [{ number: 2, head: { sha: HEAD_SHA }, base: { sha: fake.baseSha } }];
+    Object.assign(payload.check_run, { pull_requests: [{ number: 2, head: { sha: HEAD_SHA }, base: { sha: fake.baseSha } }] });
     Object.assign(payload.repository, { name: REPO, owner: { ...payload.repository.owner, login: OWNER } });
-    await probot.receive({ id: 'd10', name: 'check_run', payload: payload as any });
+    await probot.receive(delivery('d10', 'check_run', payload));
     expect(onlyRun()).toMatchObject({ id: first.id, status: 'completed', conclusion: 'success' });
-    expect(fake.requests.filter((r) => r.method === 'PATCH' && (r.body as any).status === 'in_progress')).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === 'PATCH' && written(r).status === 'in_progress')).toHaveLength(1);
   });
 
   it("check_run.rerequested for another app's check is ignored", async () => {
     await setUp({ review: stubReview([]) });
-    const payload = examplePayload('check_run', 'rerequested');
-    await probot.receive({ id: 'd11', name: 'check_run', payload: payload as any });
+    const payload = webhookPayload('check_run.rerequested');
+    await probot.receive(delivery('d11', 'check_run', payload));
     expect(fake.requests).toEqual([]);
   });
 
   it('check_suite.rerequested reviews the suite head (whole commit when no pull request is named)', async () => {
     await setUp({ review: stubReview([finding(VALUES, 8)]) });
-    const payload = examplePayload('check_suite', 'rerequested');
-    payload.check_suite.head_sha = HEAD_SHA;
-    payload.check_suite.pull_requests = [];
+    const payload = webhookPayload('check_suite.rerequested');
+    Object.assign(payload.check_suite, { head_sha: HEAD_SHA, pull_requests: [] });
     Object.assign(payload.repository, { name: REPO, owner: { ...payload.repository.owner, login: OWNER } });
-    await probot.receive({ id: 'd12', name: 'check_suite', payload: payload as any });
+    await probot.receive(delivery('d12', 'check_suite', payload));
     const run = onlyRun();
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(run.annotations).toEqual([]);
@@ -237,7 +243,7 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
 
   it('pull_request actions outside the list (closed) send no request', async () => {
     await setUp({ review: stubReview([]) });
-    await probot.receive({ id: 'd13', name: 'pull_request', payload: pullRequestPayload('closed') as any });
+    await probot.receive(delivery('d13', 'pull_request', pullRequestPayload('closed')));
     expect(fake.requests).toEqual([]);
   });
 });

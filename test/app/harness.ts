@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Probot, ProbotOctokit } from 'probot';
+import { Probot, ProbotOctokit, type Context } from 'probot';
 import { parse as parseYaml } from 'yaml';
 import { readTree, type Tree } from './fake-github.ts';
 
@@ -39,9 +39,25 @@ export function examplePayload(event: string, action: string): Record<string, an
   return payload;
 }
 
+/** A webhook event and action as Probot names them (`pull_request.opened`). */
+export type EventName = Context['name'];
+/** The payload of `E` as Probot's types describe it, with the installation every example here has. */
+export type Payload<E extends EventName> = Context<E>['payload'] & { installation: { id: number } };
+
+/** `examplePayload`, typed: the official example of `name` is the shape Probot's types describe. */
+export function webhookPayload<E extends EventName>(name: E): Payload<E> {
+  const [event = '', action = ''] = name.split('.');
+  return examplePayload(event, action) as Payload<E>;
+}
+
+/** A delivery for `probot.receive`: an official payload, or a test's edit of one. */
+export function delivery<E extends EventName>(id: string, name: E, payload: Context<E>['payload']): Parameters<Probot['receive']>[0] {
+  return { id, name, payload } as Parameters<Probot['receive']>[0];
+}
+
 /** A pull_request payload for our fake repository at HEAD_SHA. */
-export function pullRequestPayload(action = 'opened', headSha = HEAD_SHA): Record<string, any> {
-  const payload = examplePayload('pull_request', action);
+export function pullRequestPayload(action = 'opened', headSha = HEAD_SHA): Payload<'pull_request.opened'> {
+  const payload = examplePayload('pull_request', action) as Payload<'pull_request.opened'>;
   payload.pull_request.head.sha = headSha;
   payload.repository.owner.login = OWNER;
   payload.repository.name = REPO;
@@ -92,6 +108,14 @@ export function violatingVariant(base: Tree, name: string): Variant {
   return { name, head, expected };
 }
 
+/** The fixture with only a CPU request changed: a change that cannot move connectivity. */
+export function resourcesOnlyChange(base: Tree): Tree {
+  const head = new Map(base);
+  const file = 'charts/api-gateway/values-prod.yaml';
+  head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m')));
+  return head;
+}
+
 export function variantNames(): string[] {
   if (!existsSync(VIOLATIONS)) return [];
   return readdirSync(VIOLATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -106,7 +130,7 @@ export function testProbot(fakeHost: string): Probot {
     baseUrl: `http://${fakeHost}/api/v3`,
     logLevel: 'fatal',
     // Probot replaces a plain `throttle` default with its own: override after its merge.
-    Octokit: ProbotOctokit.defaults((options: any) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
+    Octokit: ProbotOctokit.defaults((options: { throttle?: object }) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
   });
 }
 

@@ -8,7 +8,7 @@ import { createApp } from '../../src/app/index.ts';
 import { withDelivery } from '../../src/app/delivery-context.ts';
 import { createRuntime, type AppRuntime } from '../../src/app/runtime.ts';
 import { FakeGitHub } from './fake-github.ts';
-import { APP_ID, examplePayload, fixtureTree, HEAD_SHA, OWNER, REPO, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
+import { APP_ID, fixtureTree, HEAD_SHA, OWNER, REPO, testPrivateKey, violatingVariant, WEBHOOK_SECRET, webhookPayload } from './harness.ts';
 
 describe('installation events review default branches', () => {
   const base = fixtureTree();
@@ -29,8 +29,8 @@ describe('installation events review default branches', () => {
     withDelivery({ id, deadline: Date.now() + 58_000 }, () => runtime.probot.receive({ id, name: name as never, payload: payload as never }));
 
   it('installation.created: the selected repository’s default branch gets one completed run; a missing one is skipped', async () => {
-    const payload = examplePayload('installation', 'created');
-    payload.installation.account.login = OWNER;
+    const payload = webhookPayload('installation.created');
+    Object.assign(payload.installation.account ?? {}, { login: OWNER });
     payload.repositories = [
       { id: 1, node_id: 'R_1', name: REPO, full_name: `${OWNER}/${REPO}`, private: false },
       { id: 2, node_id: 'R_2', name: 'gone', full_name: `${OWNER}/gone`, private: false },
@@ -44,8 +44,8 @@ describe('installation events review default branches', () => {
   });
 
   it('installation_repositories.added, also redelivered: still one run on the default branch', async () => {
-    const payload = examplePayload('installation_repositories', 'added');
-    payload.installation.account.login = OWNER;
+    const payload = webhookPayload('installation_repositories.added');
+    Object.assign(payload.installation.account ?? {}, { login: OWNER });
     payload.repositories_added = [{ id: 1, node_id: 'R_1', name: REPO, full_name: `${OWNER}/${REPO}`, private: false }];
     await receive('installation_repositories', 'added-1', payload);
     await receive('installation_repositories', 'added-1', payload);

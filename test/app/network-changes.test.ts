@@ -2,29 +2,11 @@
  * TR-K8S-7 per pull request: the check-run summary says what the change newly allows or blocks,
  * computed by the real engine from the base and head commits served by the fake GitHub API.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { createApp } from '../../src/app/index.ts';
-import { reviewRepository } from '../../src/engine/review.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
-import { APP_ID, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, testProbot } from './harness.ts';
-
-function withOverlay(base: Tree, variant: string): Tree {
-  const head = new Map(base);
-  const root = path.join(ROOT, 'fixtures/violations', variant);
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      const relative = path.relative(root, full).split(path.sep).join('/');
-      if (statSync(full).isDirectory()) walk(full);
-      else if (relative !== 'expect.yaml') head.set(relative, readFileSync(full));
-    }
-  };
-  walk(root);
-  return head;
-}
+import { APP_ID, delivery, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant } from './harness.ts';
 
 describe('network connectivity changes in the check-run summary', () => {
   let fake: FakeGitHub;
@@ -40,26 +22,22 @@ describe('network connectivity changes in the check-run summary', () => {
     fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head, headSha: HEAD_SHA, pullNumber: 2, appId: APP_ID });
     await fake.start();
     probot = testProbot(fake.host);
-    await probot.load(createApp({ review: reviewRepository, appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
+    await probot.load(createApp({ appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
     const payload = pullRequestPayload();
     payload.pull_request.base.sha = fake.baseSha;
-    await probot.receive({ id: 'net', name: 'pull_request', payload: payload as any });
+    await probot.receive(delivery('net', 'pull_request', payload));
     expect(fake.checkRuns.size).toBe(1);
     return [...fake.checkRuns.values()][0]!;
   }
 
   it('a policy change that opens api-gateway → PostgreSQL is listed as newly allowed', async () => {
-    const run = await review(withOverlay(fixtureTree(), 'tr-k8s-7-forbidden-edge'));
+    const run = await review(violatingVariant(fixtureTree(), 'tr-k8s-7-forbidden-edge').head);
     expect(run.output.summary).toContain('Network connectivity changed by this pull request');
     expect(run.output.summary).toContain('now allowed: api-gateway → postgresql TCP 5432');
   });
 
   it('a change of resources only reads no base commit and says nothing about the network', async () => {
-    const base = fixtureTree();
-    const head = new Map(base);
-    const file = 'charts/api-gateway/values-prod.yaml';
-    head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m')));
-    const run = await review(head);
+    const run = await review(resourcesOnlyChange(fixtureTree()));
     expect(run.output.summary).not.toContain('Network connectivity');
     const trees = fake.apiRequests().filter((r) => r.path.includes('/git/trees/'));
     expect(trees).toHaveLength(1);
@@ -76,8 +54,8 @@ describe('the Fix button', () => {
     await fake.start();
     try {
       const probot = testProbot(fake.host);
-      await probot.load(createApp({ review: reviewRepository, appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
-      await probot.receive({ id: 'fix-button', name: 'pull_request', payload: pullRequestPayload() as any });
+      await probot.load(createApp({ appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
+      await probot.receive(delivery('fix-button', 'pull_request', pullRequestPayload()));
       const writes = fake.requests.filter((r) => r.method !== 'GET' && r.path.includes('/check-runs'));
       const completing = writes.find((w) => (w.body as { status?: string }).status === 'completed')!.body as { conclusion: string; actions: Array<{ identifier: string }> };
       expect(completing.conclusion).toBe('failure');

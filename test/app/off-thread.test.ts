@@ -16,10 +16,11 @@ import { createApp } from '../../src/app/index.ts';
 import { createOffThreadReview, type OffThreadReview } from '../../src/app/off-thread.ts';
 import { createRuntime, type AppRuntime } from '../../src/app/runtime.ts';
 import { createWebhookHandler } from '../../src/app/webhook-handler.ts';
+import { planFix, reviewChange } from '../../src/app/engine-jobs.ts';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import { FakeGitHub, readTree, type Tree } from './fake-github.ts';
-import { APP_ID, examplePayload, OWNER, pullRequestPayload, REPO, testPrivateKey, WEBHOOK_SECRET } from './harness.ts';
+import { APP_ID, examplePayload, fixtureTree, OWNER, pullRequestPayload, REPO, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
 
 let heavy: Tree;
 let dir = '';
@@ -37,7 +38,7 @@ async function serve(offThread: OffThreadReview, head: Tree, headSha: string) {
   const fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head, headSha, pullNumber: 3, appId: APP_ID });
   await fake.start();
   const runtime: AppRuntime = createRuntime({ env: { APP_ID: String(APP_ID), PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' } });
-  await runtime.probot.load(createApp({ appId: APP_ID, locks: runtime.locks, review: offThread.review }));
+  await runtime.probot.load(createApp({ appId: APP_ID, locks: runtime.locks, review: offThread.review, planFix: offThread.planFix }));
   const handler = createWebhookHandler({ probot: runtime.probot, secret: WEBHOOK_SECRET, path: '/api/github/webhooks', budgetMs: 58_000, answerWithinMs: 60_000 });
   const server: Server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -68,6 +69,25 @@ describe('reviews off the event loop', () => {
     await offThread.close();
     expect(off.findings.length).toBeGreaterThan(0);
     expect(off.findings).toEqual(inThread.findings);
+  }, 120_000);
+
+  it('the connectivity diff and the fix plan are made in the thread, where the model is, as in this thread', async () => {
+    const base = fixtureTree();
+    const opened = violatingVariant(base, 'tr-k8s-7-forbidden-edge').head;
+    const offThread = createOffThreadReview({ threads: 1 });
+    try {
+      const [inThread, off] = await Promise.all([reviewChange(new MemorySource(opened), {}, new MemorySource(base)), offThread.review(new MemorySource(opened), {}, new MemorySource(base))]);
+      expect(off.connectivity).toContain('now allowed: api-gateway → postgresql TCP 5432');
+      expect(off.connectivity).toEqual(inThread.connectivity);
+      const fixable = violatingVariant(base, 'tr-k8s-3-no-limits').head;
+      const job = { rules: [] };
+      const [planned, plannedOff] = await Promise.all([planFix(new MemorySource(fixable), {}, job), offThread.planFix(new MemorySource(fixable), {}, job)]);
+      expect(plannedOff.applied.length).toBeGreaterThan(0);
+      expect(plannedOff.edits).toEqual(planned.edits);
+      expect(plannedOff.remaining).toEqual(planned.remaining);
+    } finally {
+      await offThread.close();
+    }
   }, 120_000);
 
   it('while a heavy repository is reviewed, /ping and other deliveries keep answering', async () => {

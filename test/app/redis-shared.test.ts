@@ -38,8 +38,8 @@ async function startInstance(fake: FakeGitHub, redisUrl?: string): Promise<Insta
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const instance: Instance = { process: child, url: `http://127.0.0.1:${port}`, log: '' };
-  child.stdout!.on('data', (c: Buffer) => (instance.log += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (instance.log += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (instance.log += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (instance.log += c.toString()));
   await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`server exited:\n${instance.log}`);
     return (await fetch(`${instance.url}/ping`).catch(() => undefined))?.ok === true;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
-import { CHECK_RUN_NAME } from '../../src/report/check-run.ts';
+import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { FakeGitHub } from './fake-github.ts';
 import { APP_ID, appEnvironment, examplePayload, freePort, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
 
@@ -136,8 +136,8 @@ describe('the function built by `vercel build`, under Node 24', () => {
     const port = await freePort();
     const bare = spawn(node24Path, [path.join(ROOT, 'test/app/vercel-launcher.mjs'), funcDir, String(port)], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    bare.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    bare.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    bare.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    bare.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     try {
       const deadline = Date.now() + 60_000;
       while (!/listening \d+/.test(out)) {

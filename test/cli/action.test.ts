@@ -43,7 +43,7 @@ async function runAction(workspace: string, inputs: Record<string, string>) {
   const summaryFile = path.join(tmp, 'summary.md');
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
-  const env: Record<string, string> = { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile } as Record<string, string>;
+  const env: Record<string, string> = { ...process.env, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const result = await run(process.execPath, [path.join(ROOT, 'bin/action.js')], { cwd: workspace, env, maxBuffer: 32 * 1024 * 1024 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),

@@ -74,7 +74,7 @@ describe('level names', () => {
 describe('documentation names only commands that exist', () => {
   it('README, docs and the check-run summary', async () => {
     const { readFile, readdir } = await import('node:fs/promises');
-    const files = ['README.md', 'src/report/check-run.ts', ...(await readdir('docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const files = ['README.md', 'src/app/check-run.ts', ...(await readdir('docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
     const known = new Set([...COMMANDS, 'help', 'version', '--help', '-h', '--version', '-v']);
     const named: string[] = [];
     for (const file of files) {

@@ -14,7 +14,7 @@ import { FIX_ACTION_IDENTIFIER } from '../../src/app/fix/actions.ts';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import { unsealSealedSecret } from '../../src/seal/index.ts';
-import { CHECK_RUN_NAME } from '../../src/report/check-run.ts';
+import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { parseAllDocuments } from 'yaml';
 import { APP_ID, examplePayload, HEAD_SHA, OWNER, REPO, testPrivateKey } from '../app/harness.ts';
 import { CERT_4096, KEY_4096, leakForms } from '../seal/keys.ts';

@@ -19,7 +19,7 @@ const BOUND_MS = 2000;
 
 /** Patterns never applied to repository text (nor to anything an outsider writes), with the reason. */
 const NOT_REPOSITORY_TEXT: Record<string, string> = {
-  'src/report/check-run.ts /(\\d+)$/': 'the number at the end of a rule id of the registry',
+  'src/app/check-run.ts /(\\d+)$/': 'the number at the end of a rule id of the registry',
 };
 
 /**

@@ -22,7 +22,7 @@ async function createHandler() {
   const runtime = createRuntime();
   // The engine runs in worker threads: a heavy repository does not block other deliveries.
   const offThread = createOffThreadReview();
-  await runtime.probot.load(createApp({ locks: runtime.locks, review: offThread.review }));
+  await runtime.probot.load(createApp({ locks: runtime.locks, review: offThread.review, planFix: offThread.planFix }));
   return createWebhookHandler({
     probot: runtime.probot,
     secret: process.env.WEBHOOK_SECRET!,

@@ -11,12 +11,13 @@
  * counts, never a value.
  */
 import type { Probot } from 'probot';
-import { planFixes, type FixPlan } from '../../fix/index.ts';
+import type { FixPlan } from '../../fix/index.ts';
 import { GitHubSource } from '../../source/github.ts';
-import { CHECK_RUN_NAME } from '../../report/check-run.ts';
+import { CHECK_RUN_NAME } from '../check-run.ts';
 import type { GitHubApi } from '../checks.ts';
 import { appliedConfig } from '../config.ts';
-import { diffFromFiles, type ChangedFile } from '../diff.ts';
+import { planFix, type PlanFixFunction } from '../engine-jobs.ts';
+import { diffFromFiles, type ChangedFile } from '../pull-request-diff.ts';
 import { unthrottledGraphql } from '../read-client.ts';
 import { reviewPullRequest, type ReviewDeps, type ReviewEnvironment } from '../review-pull-request.ts';
 import { FIX_ACTION_IDENTIFIER } from './actions.ts';
@@ -28,6 +29,8 @@ import { buildSuggestions, reviewBody } from './suggestions.ts';
 export interface FixDeps extends ReviewDeps {
   /** Sealing certificates (PEM) by environment or namespace, `*` for any (app configuration). */
   certificates?: Readonly<Record<string, string>>;
+  /** Reviews the head once and plans the fixes where its model is; `planFix` in this thread by default. */
+  planFix?: PlanFixFunction;
 }
 
 export interface FixRequest {
@@ -50,7 +53,7 @@ export function registerFixCommands(app: Probot, reviewDeps: FixDeps): void {
   const deps: FixDeps = { ...reviewDeps, certificates: reviewDeps.certificates ?? certificatesFromEnvironment() };
   app.on('issue_comment.created', async (context) => {
     const env = environmentOf(context);
-    await handleComment(env, context.payload as unknown as CommentPayload, deps);
+    await handleComment(env, context.payload, deps);
   });
   app.on('check_run.requested_action', async (context) => {
     const env = environmentOf(context);
@@ -182,10 +185,9 @@ export async function runFix(env: ReviewEnvironment, request: FixRequest, deps: 
   const originals = new Map<string, string | undefined>();
   try {
     const config = appliedConfig(await env.loadConfig());
-    const reviewOptions = { configText: config.configText, configPath: config.configPath };
     const source = new GitHubSource({ request: env.octokit.request, graphql: env.readGraphql ?? env.octokit.graphql }, { owner, repo, commit: reviewedSha });
-    const review = await deps.review(source, reviewOptions);
-    plan = await planFixes(source, review, { rules: request.rules, review: reviewOptions, certificates: deps.certificates }, deps.review);
+    // One review of the head, and the plan made from it where its model is (engine-jobs.ts).
+    plan = await (deps.planFix ?? planFix)(source, { config: config.loaded }, { rules: request.rules, certificates: deps.certificates });
     for (const path of [...plan.edits.keys()]) {
       if (PROTECTED_PATHS.test(path)) plan.edits.delete(path);
     }

@@ -7,7 +7,7 @@
  */
 import { changeHunks, splitLines } from '../../fix/line-diff.ts';
 import { credentialShape, detectCredential } from '../../engine/credentials.ts';
-import type { PullRequestDiff } from '../diff.ts';
+import type { PullRequestDiff } from '../pull-request-diff.ts';
 
 export interface ReviewComment {
   path: string;
@@ -79,7 +79,7 @@ export function reviewBody(intro: string, outside: readonly string[]): string {
 /** `key: value` or a bare scalar that the credential detector would flag. */
 export function mayHoldCredential(line: string): boolean {
   const m = keyAndValue(line);
-  if (m) return detectCredential(m[1], m[2]!.replace(/^["']|["']$/g, '')) !== undefined || (m[2] !== '' && credentialShape(m[2]!) !== undefined);
+  if (m) return detectCredential(m[1], m[2].replace(/^["']|["']$/g, '')) !== undefined || (m[2] !== '' && credentialShape(m[2]) !== undefined);
   const scalar = line.replace(/^\s*-\s*/, '').trim();
   return scalar !== '' && credentialShape(scalar) !== undefined;
 }

@@ -5,7 +5,7 @@
  */
 import type { Finding, Level } from '../types.ts';
 import type { ReviewResult, RuleSummary } from '../engine/api.ts';
-import { isInDiff, yamlBlockEnd, type PullRequestDiff } from '../app/diff.ts';
+import { isInDiff, yamlBlockEnd, type PullRequestDiff } from './pull-request-diff.ts';
 
 export const CHECK_RUN_NAME = 'Balance+ platform rules';
 /** GitHub refuses more annotations in one create/update request. */

@@ -5,17 +5,13 @@
  * Output goes to -o, or back into the input (--in-place), or into the --merge-into file (as
  * kubeseal --merge-into does), else to stdout. Exit codes: 0 sealed, 1 sealing error, 2 usage.
  */
-import { loadSealingCertificate, type SealingCertificate } from './certificate.ts';
-import { isSealingError } from './errors.ts';
-import { parseScope, type SealingScope } from './scope.ts';
-import { mergeSecretIntoYaml, sealSecretsInYaml, type SealYamlResult } from './secret-file.ts';
+import { UsageError, usageFailure } from './args.ts';
+import type { CliFileIO } from './io.ts';
+import { loadSealingCertificate, type SealingCertificate } from '../seal/certificate.ts';
+import { isSealingError } from '../seal/errors.ts';
+import { parseScope, type SealingScope } from '../seal/scope.ts';
+import { mergeSecretIntoYaml, sealSecretsInYaml, type SealYamlResult } from '../seal/secret-file.ts';
 
-export interface SealCommandIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  readFile: (p: string) => Promise<string>;
-  writeFile: (p: string, s: string) => Promise<void>;
-}
 
 export const SEAL_USAGE = `Usage: bplus seal SECRET.yaml --cert CERT.pem [--scope strict|namespace-wide|cluster-wide]
                   [--namespace NS] [--merge-into SEALED.yaml] [--in-place] [-o OUT.yaml]
@@ -39,16 +35,13 @@ interface SealArgs {
   output: string | undefined;
 }
 
-class UsageError extends Error {}
-
-export async function runSealCommand(args: string[], io: SealCommandIO): Promise<number> {
+export async function runSealCommand(args: string[], io: CliFileIO): Promise<number> {
   let parsed: SealArgs | 'help';
   try {
     parsed = parseArgs(args);
   } catch (e) {
     if (!(e instanceof UsageError) && !isSealingError(e)) throw e;
-    io.stderr(`bplus seal: ${e.message}\n\n${SEAL_USAGE}`);
-    return 2;
+    return usageFailure(io, 'seal', e, SEAL_USAGE);
   }
   if (parsed === 'help') {
     io.stdout(SEAL_USAGE);
@@ -109,7 +102,7 @@ export async function runSealCommand(args: string[], io: SealCommandIO): Promise
 }
 
 function report(
-  io: SealCommandIO,
+  io: CliFileIO,
   args: SealArgs,
   certificate: SealingCertificate,
   result: SealYamlResult,

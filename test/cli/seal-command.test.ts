@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { runSealCommand, SEAL_USAGE } from '../../src/seal/cli.ts';
+import { runSealCommand, SEAL_USAGE } from '../../src/cli/seal-command.ts';
 import type { SealedSecret } from '../../src/seal/sealed-secret.ts';
 import { unsealSealedSecret } from '../../src/seal/unseal.ts';
-import { CERT_2048, expectNoLeak, fixture, KEY_2048 } from './keys.ts';
+import { CERT_2048, expectNoLeak, fixture, KEY_2048 } from '../seal/keys.ts';
 
 const PASSWORD = 'cli-P4ssw0rd!-never-print-me';
 const SECRET = `# credentials
@@ -25,12 +25,15 @@ function memoryIO(files: Record<string, string>) {
   const io = {
     stdout: (s: string) => void (out.stdout += s),
     stderr: (s: string) => void (out.stderr += s),
-    readFile: async (p: string) => {
+    readFile: (p: string) => {
       const text = out.files[p];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: 'ENOENT' });
-      return text;
+      if (text === undefined) return Promise.reject(Object.assign(new Error(`ENOENT: no such file, open '${p}'`), { code: 'ENOENT' }));
+      return Promise.resolve(text);
     },
-    writeFile: async (p: string, s: string) => void (out.files[p] = s),
+    writeFile: (p: string, s: string) => {
+      out.files[p] = s;
+      return Promise.resolve();
+    },
   };
   return { io, out };
 }
@@ -54,7 +57,7 @@ describe('bplus seal', () => {
   it('seals to stdout, keeps the other documents, reports on stderr (exit 0)', async () => {
     const r = await run(['secret.yaml', '--cert', 'cert.pem']);
     expect(r.code).toBe(0);
-    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS());
+    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as unknown);
     expect(docs).toHaveLength(2);
     expect(unsealSealedSecret(docs[0], KEY_2048).password?.toString()).toBe(PASSWORD);
     expect(r.stdout.startsWith('# credentials\napiVersion: bitnami.com/v1alpha1\n')).toBe(true);
@@ -79,7 +82,7 @@ describe('bplus seal', () => {
     const noNs = { ...FILES, 'secret.yaml': SECRET.replace('  namespace: balance-plus\n', '') };
     const n = await run(['secret.yaml', '--cert', 'cert.pem', '--namespace', 'team-a'], noNs);
     expect(n.code).toBe(0);
-    expect(parseAllDocuments(n.stdout)[0]?.toJS().metadata.namespace).toBe('team-a');
+    expect((parseAllDocuments(n.stdout)[0]?.toJS() as { metadata: { namespace?: string } }).metadata.namespace).toBe('team-a');
   });
 
   it('--merge-into rewrites the SealedSecret file, keeping unchanged ciphertext', async () => {
