@@ -430,14 +430,18 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
     // A missing field is missing because a guard was false; a present one shows what its block renders.
     const present = object.value === undefined || getPath(object.value, path) !== undefined;
     const reads = present ? [...top.line.reads, ...top.line.guards] : [...top.line.guards, ...top.line.reads];
+    let unset: ValuePath | undefined;
     for (const read of useValues ? reads : []) {
       if (read.length === 0) continue;
       const valuesPath = refineByIdentity(read, path, object.value, values) ?? [...read, ...(top.line.reads.includes(read) ? rest : [])];
       if (values.trace(read) || anyPrefixSet(values, read)) {
         return { ...values.locate(valuesPath), via: 'template-values', valuesPath };
       }
+      unset ??= valuesPath;
     }
-    return { path: top.file.path, line: top.line.line, column: top.line.column, endLine: top.line.line, endColumn: top.line.endColumn, via: 'template' };
+    // The template line; `valuesPath` when that line reads values none of the files sets (the
+    // field is controlled by a value nobody wrote: the caller may ask for it in the values).
+    return { path: top.file.path, line: top.line.line, column: top.line.column, endLine: top.line.line, endColumn: top.line.endColumn, via: 'template', ...(unset ? { valuesPath: unset } : {}) };
   }
   // 3. Nothing matched: the object's `kind:` line in its source template, else the file's first line.
   const file = templates.bySource(object.source);

@@ -88,10 +88,11 @@ export function locatedObjectsOf(render: ChartRender): K8sObject[] {
     if (literal && (!render.provenance || literal.has(path))) {
       return { path: file!, ...literal.locate(path) };
     }
-    const { via, valuesPath: _valuesPath, ...at } = locateRenderedField({ object, path, values, templates, prefer: render.provenance ? 'values' : 'template' });
-    // A service chart is edited in its values: a field no value controls, written by the library,
-    // is asked for at the top of the most specific values file, not on a library line.
-    if (render.provenance && via === 'template' && !own.has(at.path)) return values.locate([]);
+    const { via, valuesPath, ...at } = locateRenderedField({ object, path, values, templates, prefer: render.provenance ? 'values' : 'template' });
+    // A service chart is edited in its values: a field the library writes from a value no values
+    // file sets is asked for under the values key where it belongs (the nearest key that exists).
+    // A field no value controls stays on the template line that writes it (issue 8, item 3).
+    if (render.provenance && via === 'template' && valuesPath && !own.has(at.path)) return values.locate(valuesPath);
     return at;
   };
   const objectProvenance = new Map<Record<string, unknown>, ObjectProvenance>();
