@@ -291,6 +291,24 @@ export interface TemplateFile {
 }
 
 /** Template files analysed once; pass the same index to every `locateRenderedField` of a chart. */
+/**
+ * Template structures by text and values prefix, across renders: every service chart on a library
+ * includes the same library templates, analysed once instead of once per chart and render.
+ */
+const structuresByText = new Map<string, TemplateStructure>();
+const STRUCTURES_KEPT = 1024;
+
+function analysedOnce(text: string, valuesPrefix: readonly string[]): TemplateStructure {
+  const key = `${valuesPrefix.join('\u0000')}\u0001${text}`;
+  let s = structuresByText.get(key);
+  if (!s) {
+    s = withValuesPrefix(analyzeTemplate(text), [...valuesPrefix]);
+    if (structuresByText.size >= STRUCTURES_KEPT) structuresByText.delete(structuresByText.keys().next().value as string);
+    structuresByText.set(key, s);
+  }
+  return s;
+}
+
 export class TemplateIndex {
   private readonly analysed = new Map<string, TemplateStructure>();
 
@@ -299,7 +317,7 @@ export class TemplateIndex {
   structure(file: TemplateFile): TemplateStructure {
     let s = this.analysed.get(file.helmPath);
     if (!s) {
-      s = withValuesPrefix(analyzeTemplate(file.text), file.valuesPrefix ?? []);
+      s = analysedOnce(file.text, file.valuesPrefix ?? []);
       this.analysed.set(file.helmPath, s);
     }
     return s;

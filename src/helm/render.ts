@@ -66,28 +66,58 @@ export function releaseNameFor(chartName: string): string {
 }
 
 /** Bumped when what is stored, or how Helm is called, changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 /** Renders kept in memory (a warm App instance reuses them across deliveries). */
 const MEMORY_ENTRIES = 2048;
 const memory = new Map<string, StoredOutcome>();
 
 type StoredOutcome = { ok: true; documents: RenderedDocument[] } | { ok: false; problems: FileProblem[] };
 
-async function helmIdentity(): Promise<string> {
-  const bin = await helmBinary();
-  if (bin.origin === 'bundled') return `bundled:${Object.values(PINNED_HELM_SHA256).join(',')}:${bin.path}`;
-  const s = await stat(bin.path);
-  return `${bin.origin}:${bin.path}:${s.size}:${s.mtimeMs}`;
+let identity: Promise<string> | undefined;
+
+/** The Helm this process runs, for cache keys: looked at once per process, not per render. */
+function helmIdentity(): Promise<string> {
+  identity ??= (async () => {
+    const bin = await helmBinary();
+    if (bin.origin === 'bundled') return `bundled:${Object.values(PINNED_HELM_SHA256).join(',')}:${bin.path}`;
+    const s = await stat(bin.path);
+    return `${bin.origin}:${bin.path}:${s.size}:${s.mtimeMs}`;
+  })();
+  identity.catch(() => (identity = undefined));
+  return identity;
 }
 
-function cacheKey(identity: string, files: readonly ChartFile[], sourceMap: SourceMap, options: RenderOptions, chart: Chart): string {
+/** A digest of the materialised files (paths and bytes): computed once per chart, shared by its renders. */
+function filesDigest(files: readonly ChartFile[]): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, identity, chart: [chart.dir, chart.name, chart.chartYamlPath], options, sourceMap }));
   for (const file of [...files].sort((a, b) => (a.target < b.target ? -1 : 1))) {
     hash.update(`\0${file.target}\0${file.from}\0${file.bytes.length}\0`);
     hash.update(file.bytes);
   }
   return hash.digest('hex');
+}
+
+function cacheKey(identity: string, digest: string, sourceMap: SourceMap, options: RenderOptions, chart: Chart): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, identity, chart: [chart.dir, chart.name, chart.chartYamlPath], options, sourceMap, files: digest }));
+  return hash.digest('hex');
+}
+
+type Materialized = Awaited<ReturnType<typeof materializeChart>> & { digest: string };
+
+/**
+ * A chart's files read once per review: its real, schema-less and marker renders all need them.
+ * Keyed by the review's Chart object, so nothing outlives the review that read it.
+ */
+const materializedByChart = new WeakMap<Chart, Promise<Materialized>>();
+
+function materializedOnce(source: RepositorySource, allPaths: readonly string[], chart: Chart): Promise<Materialized> {
+  let found = materializedByChart.get(chart);
+  if (!found) {
+    found = materializeChart(source, allPaths, chart).then((m) => ({ ...m, digest: filesDigest(m.files) }));
+    materializedByChart.set(chart, found);
+  }
+  return found;
 }
 
 async function readCached(key: string): Promise<StoredOutcome | undefined> {
@@ -137,7 +167,7 @@ async function contentKeyOf(source: RepositorySource, allPaths: readonly string[
     return key === undefined ? Promise.reject(new Error(`${file} has no content key`)) : Promise.resolve(Buffer.from(key));
   }).catch(() => undefined);
   if (!keyed || keyed.problems.length > 0) return undefined;
-  return `keyed-${cacheKey(await helmIdentity(), keyed.files, keyed.sourceMap, options, chart)}`;
+  return `keyed-${cacheKey(await helmIdentity(), filesDigest(keyed.files), keyed.sourceMap, options, chart)}`;
 }
 
 async function readKeyed(key: string): Promise<KeyedOutcome | undefined> {
@@ -192,13 +222,13 @@ export async function renderChart(source: RepositorySource, allPaths: readonly s
 async function renderByBytes(source: RepositorySource, allPaths: readonly string[], chart: Chart, options: RenderOptions): Promise<RenderOutcome> {
   let materialized;
   try {
-    materialized = await materializeChart(source, allPaths, chart);
+    materialized = await materializedOnce(source, allPaths, chart);
   } catch (error) {
     return { ok: false, cached: false, problems: [{ path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'helm-render', message: `${chart.dir} could not be read for rendering: ${(error as Error).message}` }] };
   }
   if (materialized.problems.length > 0) return { ok: false, cached: false, problems: materialized.problems };
   const templates = templatesOf(materialized.files, chart);
-  const key = cacheKey(await helmIdentity(), materialized.files, materialized.sourceMap, options, chart);
+  const key = cacheKey(await helmIdentity(), materialized.digest, materialized.sourceMap, options, chart);
   const cached = await readCached(key);
   if (cached) return { ...cached, cached: true, templates };
   const outcome = await renderMaterialized(materialized.files, materialized.sourceMap, new Set(allPaths), chart, options);

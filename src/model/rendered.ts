@@ -137,6 +137,20 @@ export function missingObjectLocator(render: ChartRender): (kind: string) => Loc
   };
 }
 
+/** Templates parsed with their actions masked, by text: charts on one library share them. */
+const maskedByText = new Map<string, ReturnType<typeof parseYaml>>();
+const MASKED_KEPT = 1024;
+
+function maskedTemplateOnce(text: string): ReturnType<typeof parseYaml> {
+  let parsed = maskedByText.get(text);
+  if (!parsed) {
+    parsed = parseYaml(text, { templates: true });
+    if (maskedByText.size >= MASKED_KEPT) maskedByText.delete(maskedByText.keys().next().value as string);
+    maskedByText.set(text, parsed);
+  }
+  return parsed;
+}
+
 /**
  * Each template's documents as written (template actions masked, src/yaml/template-mask.ts), only
  * to find the line of a field the template writes literally; never judged. Kept per template and
@@ -150,7 +164,7 @@ function staticTemplateDocuments(render: ChartRender): Map<string, YamlDocument[
   const out = new Map<string, YamlDocument[]>();
   for (const t of render.templates) {
     if (!/\.(ya?ml|json)$/.test(t.helmPath)) continue;
-    const parsed = parseYaml(t.text, { templates: true });
+    const parsed = maskedTemplateOnce(t.text);
     if (parsed.problems.length > 0) continue;
     const byKind = new Map<string, YamlDocument[]>();
     for (const doc of parsed.docs) if (isRecord(doc.value)) byKind.set(`${t.helmPath}\u0000${String(doc.value.kind)}`, [...(byKind.get(`${t.helmPath}\u0000${String(doc.value.kind)}`) ?? []), doc]);
