@@ -95,3 +95,23 @@ describe('renders reused across deliveries by git SHAs', () => {
     }
   }, 120_000);
 });
+
+describe('BlobCache', () => {
+  it('keeps blobs up to its byte budget, dropping the least recently used first', () => {
+    const cache = new BlobCache(80);
+    cache.set('a', Buffer.alloc(10, 1));
+    cache.set('b', Buffer.alloc(10, 2));
+    cache.set('too-big', Buffer.alloc(11)); // over an eighth of the budget: not kept
+    expect(cache.has('too-big')).toBe(false);
+    expect(cache.get('a')?.[0]).toBe(1); // a is now the most recently used
+    for (const key of ['c', 'd', 'e', 'f', 'g', 'h', 'i']) cache.set(key, Buffer.alloc(10));
+    // 90 bytes asked for: b, the least recently used, went.
+    expect(cache.has('b')).toBe(false);
+    expect(cache.has('a')).toBe(true);
+    expect(cache.size).toBe(8);
+    cache.set('j', Buffer.alloc(10));
+    expect(cache.has('a')).toBe(false);
+    expect(cache.has('c')).toBe(true);
+    expect(cache.size).toBe(8);
+  });
+});
