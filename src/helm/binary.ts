@@ -148,7 +148,7 @@ export async function helmOnPath(): Promise<string | undefined> {
 }
 
 export interface ResolveHelmOptions {
-  /** Prefer a `helm` on PATH over the bundled one (CLI `--helm-from-path`, `BPLUS_HELM_FROM_PATH=1`). */
+  /** Prefer a `helm` on PATH over the bundled one (`BPLUS_HELM_FROM_PATH=1`). */
   preferPath?: boolean;
 }
 
