@@ -23,7 +23,16 @@ export interface GeneratedRepo {
   bytes: number;
 }
 
-export function generateRepository(dir: string, targetFiles = 1000, targetBytes = 10 * 1024 * 1024): GeneratedRepo {
+export interface GenerateOptions {
+  /**
+   * Library charts of one Chart.yaml each instead of the bundled ones: Helm refuses every service
+   * chart at once (no template to include), so a review is YAML volume without 300 Helm renders
+   * (test/app/off-thread.test.ts wants a heavy review, not a long one).
+   */
+  stubLibraries?: boolean;
+}
+
+export function generateRepository(dir: string, targetFiles = 1000, targetBytes = 10 * 1024 * 1024, options: GenerateOptions = {}): GeneratedRepo {
   let files = 0;
   let bytes = 0;
   const write = (relative: string, content: string): void => {
@@ -38,6 +47,11 @@ export function generateRepository(dir: string, targetFiles = 1000, targetBytes 
   // refuses a dependency that is not a chart, and a stub library would render nothing.
   const libraryVersion = new Map<string, string>();
   for (const [library] of KINDS) {
+    if (options.stubLibraries) {
+      write(`charts/library/${library}/Chart.yaml`, `apiVersion: v2\nname: ${library}\nversion: 1.4.0\ntype: library\n`);
+      libraryVersion.set(library, '1.4.0');
+      continue;
+    }
     const from = path.join(LIBRARIES, library);
     for (const file of (readdirSync(from, { recursive: true }) as string[]).sort()) {
       if (!statSync(path.join(from, file)).isFile()) continue;
