@@ -8,8 +8,10 @@
  */
 import path from 'node:path/posix';
 import type { Chart, ChartDependency } from '../model/charts.ts';
+import { isRecord } from '../model/values.ts';
 import type { RepositorySource } from '../source/types.ts';
 import type { FileProblem } from '../types.ts';
+import { formatValue } from '../yaml/format-value.ts';
 import yaml from 'js-yaml';
 
 /** One file of the materialised chart: its path inside the copy and where it came from. */
@@ -70,11 +72,11 @@ function problemAt(chart: Chart, dependency: ChartDependency | undefined, messag
 function dependenciesOf(chartYaml: Buffer | undefined): ChartDependency[] {
   if (!chartYaml) return [];
   try {
-    const parsed = yaml.load(chartYaml.toString('utf8')) as { dependencies?: unknown };
-    if (!Array.isArray(parsed?.dependencies)) return [];
+    const parsed: unknown = yaml.load(chartYaml.toString('utf8'));
+    if (!isRecord(parsed) || !Array.isArray(parsed.dependencies)) return [];
     return parsed.dependencies
       .filter((d): d is Record<string, unknown> => d !== null && typeof d === 'object')
-      .map((d, index) => ({ name: String(d.name ?? ''), repository: d.repository === undefined ? undefined : String(d.repository), alias: typeof d.alias === 'string' ? d.alias : undefined, index }));
+      .map((d, index) => ({ name: formatValue(d.name ?? ''), repository: d.repository === undefined ? undefined : formatValue(d.repository), alias: typeof d.alias === 'string' ? d.alias : undefined, index }));
   } catch {
     return [];
   }
@@ -189,8 +191,8 @@ export async function materializeChart(
 
 function chartName(chartYaml: Buffer): string | undefined {
   try {
-    const parsed = yaml.load(chartYaml.toString('utf8')) as { name?: unknown };
-    return typeof parsed?.name === 'string' ? parsed.name : undefined;
+    const parsed: unknown = yaml.load(chartYaml.toString('utf8'));
+    return isRecord(parsed) && typeof parsed.name === 'string' ? parsed.name : undefined;
   } catch {
     return undefined;
   }
