@@ -1,10 +1,15 @@
 /**
  * A generated Balance+-like repository for the benchmark: service charts (Chart.yaml, include,
- * values.yaml, values-prod.yaml with comments), an infrastructure chart's templates, and plain
- * multi-document manifests with ConfigMaps of realistic size. Deterministic for a given size.
+ * values.yaml, values-prod.yaml with comments) on the real library charts (copied from the bundled
+ * fixture at generation time, so Helm renders every service chart as it would in use), an
+ * infrastructure chart's templates, and plain multi-document manifests with ConfigMaps of
+ * realistic size. Deterministic for a given size.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const LIBRARIES = fileURLToPath(new URL('../fixtures/balance-plus/charts/library', import.meta.url));
 
 const KINDS = [
   ['python-fastapi-service', 'api'],
@@ -18,7 +23,16 @@ export interface GeneratedRepo {
   bytes: number;
 }
 
-export function generateRepository(dir: string, targetFiles = 1000, targetBytes = 10 * 1024 * 1024): GeneratedRepo {
+export interface GenerateOptions {
+  /**
+   * Library charts of one Chart.yaml each instead of the bundled ones: Helm refuses every service
+   * chart at once (no template to include), so a review is YAML volume without 300 Helm renders
+   * (test/app/off-thread.test.ts wants a heavy review, not a long one).
+   */
+  stubLibraries?: boolean;
+}
+
+export function generateRepository(dir: string, targetFiles = 1000, targetBytes = 10 * 1024 * 1024, options: GenerateOptions = {}): GeneratedRepo {
   let files = 0;
   let bytes = 0;
   const write = (relative: string, content: string): void => {
@@ -29,15 +43,28 @@ export function generateRepository(dir: string, targetFiles = 1000, targetBytes 
     bytes += Buffer.byteLength(content);
   };
   write('.github/bplus.yml', 'production:\n  environments: [prod]\n  namespace: balance-plus\n');
+  // The bundled library charts, every file (templates and values.schema.json included): Helm
+  // refuses a dependency that is not a chart, and a stub library would render nothing.
+  const libraryVersion = new Map<string, string>();
   for (const [library] of KINDS) {
-    write(`charts/library/${library}/Chart.yaml`, `apiVersion: v2\nname: ${library}\nversion: 1.4.0\ntype: library\n`);
+    if (options.stubLibraries) {
+      write(`charts/library/${library}/Chart.yaml`, `apiVersion: v2\nname: ${library}\nversion: 1.4.0\ntype: library\n`);
+      libraryVersion.set(library, '1.4.0');
+      continue;
+    }
+    const from = path.join(LIBRARIES, library);
+    for (const file of (readdirSync(from, { recursive: true }) as string[]).sort()) {
+      if (!statSync(path.join(from, file)).isFile()) continue;
+      write(`charts/library/${library}/${file.split(path.sep).join('/')}`, readFileSync(path.join(from, file), 'utf8'));
+    }
+    libraryVersion.set(library, /^version:\s*(\S+)/m.exec(readFileSync(path.join(from, 'Chart.yaml'), 'utf8'))?.[1] ?? '0.0.0');
   }
   // Four YAML files per service chart; the rest are manifests carrying most of the bytes.
   const services = Math.floor((targetFiles * 0.6) / 4);
   for (let i = 0; i < services; i++) {
     const [library, component] = KINDS[i % KINDS.length]!;
     const name = `svc-${String(i).padStart(4, '0')}`;
-    write(`charts/${name}/Chart.yaml`, `apiVersion: v2\nname: ${name}\nversion: 0.${i}.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: 1.4.0\n    repository: file://../library/${library}\n`);
+    write(`charts/${name}/Chart.yaml`, `apiVersion: v2\nname: ${name}\nversion: 0.${i}.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: ${libraryVersion.get(library)}\n    repository: file://../library/${library}\n`);
     write(`charts/${name}/templates/all.yaml`, `{{ include "${library}.all" . }}\n`);
     write(`charts/${name}/values.yaml`, serviceValues(name, component, i));
     // Every seventh service forgets its memory limit in production: a realistic share of findings.
@@ -106,7 +133,9 @@ probes:
   readiness: { path: /health/ready }
   liveness: { path: /health/live }
 podDisruptionBudget: { enabled: true, minAvailable: 1 }
-`;
+podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001, seccompProfile: { type: RuntimeDefault } }
+securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
+${component === 'worker' ? `celery:\n  app: ${name.replace(/-/g, '_')}.worker\n  queues: [q-${name}]\n  concurrency: 2\n` : ''}`;
 }
 
 /** A Deployment, its Service and a large ConfigMap (dashboards, feature flags) per file. */

@@ -100,6 +100,7 @@ export function helmBenchmarks(sizes: readonly number[], baseline: string | unde
     const before = baseline ? check(path.join(baseline, 'bin/bplus.js'), path.join(root, 'fixtures/balance-plus'), {}) : undefined;
     lines.push('');
     lines.push(`- The bundled fixture repository (4 service charts, 1 infrastructure chart), cold cache: ${(cold.ms / 1000).toFixed(2)} s${before ? ` (values-only model: ${(before.ms / 1000).toFixed(2)} s)` : ''}.`);
+    lines.push(`- Load average (1, 5, 15 min) at the end of these runs: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} on ${os.cpus().length} cores shared with other work.`);
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import type { ReviewFunction } from './engine-jobs.ts';
 import { touchesConnectivity } from './network-changes.ts';
 import { fixActionsFor } from './fix/actions.ts';
 import { GitHubSource, type GitHubClient } from '../source/github.ts';
+import { sharedBlobCache } from '../source/blob-cache.ts';
 import {
   buildCheckRunReport,
   buildIncompleteReport,
@@ -164,6 +165,8 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
       owner: target.owner,
       repo: target.repo,
       commit: target.headSha,
+      // Blobs a previous delivery downloaded are not asked for again (same SHA, same bytes).
+      blobs: sharedBlobCache(),
       // The contents queries read the pull request's head as well: "did it move?" costs nothing.
       ...(pullNumber === undefined ? {} : { pullRequest: { number: pullNumber, onHead: (sha: string) => (observedHead = sha) } }),
     },

@@ -97,7 +97,14 @@ function vendoredCopy(chartDir: string, name: string, listing: Listing): { dir?:
  * Reads the chart at `chart.dir` and its dependencies into memory. `chart` is the repository's
  * description of the root chart (for locating problems in its Chart.yaml).
  */
-export async function materializeChart(source: RepositorySource, allPaths: readonly string[], chart: Chart, limits: MaterializeLimits = DEFAULT_LIMITS): Promise<MaterializedChart> {
+export async function materializeChart(
+  source: RepositorySource,
+  allPaths: readonly string[],
+  chart: Chart,
+  limits: MaterializeLimits = DEFAULT_LIMITS,
+  /** How a chart file's content is had; the render cache passes content keys instead of bytes. */
+  contentOf: (file: string) => Promise<Buffer> = (file) => source.read(file),
+): Promise<MaterializedChart> {
   const listing = listingOf(allPaths);
   const files: ChartFile[] = [];
   const sourceMap: SourceMap = [];
@@ -112,7 +119,7 @@ export async function materializeChart(source: RepositorySource, allPaths: reado
       // A vendored copy that a file:// dependency replaces is left out.
       const vendoredName = /^charts\/([^/]+)(\/|$)/.exec(rel)?.[1];
       if (vendoredName && skipChartsOf.has(vendoredName.replace(/-\d[^/]*\.tgz$/, '').replace(/\.tgz$/, ''))) continue;
-      const bytes = await source.read(file);
+      const bytes = await contentOf(file);
       bytesSoFar += bytes.length;
       if (bytesSoFar > limits.maxBytes) throw new Error(`the chart and its dependencies are over ${limits.maxBytes} bytes`);
       files.push({ target: targetDir ? `${targetDir}/${rel}` : rel, from: file, bytes });

@@ -292,6 +292,24 @@ export interface TemplateFile {
 }
 
 /** Template files analysed once; pass the same index to every `locateRenderedField` of a chart. */
+/**
+ * Template structures by text and values prefix, across renders: every service chart on a library
+ * includes the same library templates, analysed once instead of once per chart and render.
+ */
+const structuresByText = new Map<string, TemplateStructure>();
+const STRUCTURES_KEPT = 1024;
+
+function analysedOnce(text: string, valuesPrefix: readonly string[]): TemplateStructure {
+  const key = `${valuesPrefix.join('\u0000')}\u0001${text}`;
+  let s = structuresByText.get(key);
+  if (!s) {
+    s = withValuesPrefix(analyzeTemplate(text), [...valuesPrefix]);
+    if (structuresByText.size >= STRUCTURES_KEPT) structuresByText.delete(structuresByText.keys().next().value as string);
+    structuresByText.set(key, s);
+  }
+  return s;
+}
+
 export class TemplateIndex {
   private readonly analysed = new Map<string, TemplateStructure>();
 
@@ -300,7 +318,7 @@ export class TemplateIndex {
   structure(file: TemplateFile): TemplateStructure {
     let s = this.analysed.get(file.helmPath);
     if (!s) {
-      s = withValuesPrefix(analyzeTemplate(file.text), file.valuesPrefix ?? []);
+      s = analysedOnce(file.text, file.valuesPrefix ?? []);
       this.analysed.set(file.helmPath, s);
     }
     return s;
@@ -431,14 +449,18 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
     // A missing field is missing because a guard was false; a present one shows what its block renders.
     const present = object.value === undefined || getPath(object.value, path) !== undefined;
     const reads = present ? [...top.line.reads, ...top.line.guards] : [...top.line.guards, ...top.line.reads];
+    let unset: ValuePath | undefined;
     for (const read of useValues ? reads : []) {
       if (read.length === 0) continue;
       const valuesPath = refineByIdentity(read, path, object.value, values) ?? [...read, ...(top.line.reads.includes(read) ? rest : [])];
       if (values.trace(read) || anyPrefixSet(values, read)) {
         return { ...values.locate(valuesPath), via: 'template-values', valuesPath };
       }
+      unset ??= valuesPath;
     }
-    return { path: top.file.path, line: top.line.line, column: top.line.column, endLine: top.line.line, endColumn: top.line.endColumn, via: 'template' };
+    // The template line; `valuesPath` when that line reads values none of the files sets (the
+    // field is controlled by a value nobody wrote: the caller may ask for it in the values).
+    return { path: top.file.path, line: top.line.line, column: top.line.column, endLine: top.line.line, endColumn: top.line.endColumn, via: 'template', ...(unset ? { valuesPath: unset } : {}) };
   }
   // 3. Nothing matched: the object's `kind:` line in its source template, else the file's first line.
   const file = templates.bySource(object.source);

@@ -51,7 +51,8 @@ export interface RenderedDocument {
 
 export type RenderOutcome =
   | { ok: true; documents: RenderedDocument[]; cached: boolean; templates: ChartTemplate[] }
-  | { ok: false; problems: FileProblem[]; cached: boolean; templates?: ChartTemplate[] };
+  /** `transient`: Helm did not finish (killed, timed out); not cached, may succeed next time. */
+  | { ok: false; problems: FileProblem[]; cached: boolean; templates?: ChartTemplate[]; transient?: boolean };
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -66,28 +67,58 @@ export function releaseNameFor(chartName: string): string {
 }
 
 /** Bumped when what is stored, or how Helm is called, changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 /** Renders kept in memory (a warm App instance reuses them across deliveries). */
 const MEMORY_ENTRIES = 2048;
 const memory = new Map<string, StoredOutcome>();
 
 type StoredOutcome = { ok: true; documents: RenderedDocument[] } | { ok: false; problems: FileProblem[] };
 
-async function helmIdentity(): Promise<string> {
-  const bin = await helmBinary();
-  if (bin.origin === 'bundled') return `bundled:${Object.values(PINNED_HELM_SHA256).join(',')}:${bin.path}`;
-  const s = await stat(bin.path);
-  return `${bin.origin}:${bin.path}:${s.size}:${s.mtimeMs}`;
+let identity: Promise<string> | undefined;
+
+/** The Helm this process runs, for cache keys: looked at once per process, not per render. */
+function helmIdentity(): Promise<string> {
+  identity ??= (async () => {
+    const bin = await helmBinary();
+    if (bin.origin === 'bundled') return `bundled:${Object.values(PINNED_HELM_SHA256).join(',')}:${bin.path}`;
+    const s = await stat(bin.path);
+    return `${bin.origin}:${bin.path}:${s.size}:${s.mtimeMs}`;
+  })();
+  identity.catch(() => (identity = undefined));
+  return identity;
 }
 
-function cacheKey(identity: string, files: readonly ChartFile[], sourceMap: SourceMap, options: RenderOptions, chart: Chart): string {
+/** A digest of the materialised files (paths and bytes): computed once per chart, shared by its renders. */
+function filesDigest(files: readonly ChartFile[]): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, identity, chart: [chart.dir, chart.name, chart.chartYamlPath], options, sourceMap }));
   for (const file of [...files].sort((a, b) => (a.target < b.target ? -1 : 1))) {
     hash.update(`\0${file.target}\0${file.from}\0${file.bytes.length}\0`);
     hash.update(file.bytes);
   }
   return hash.digest('hex');
+}
+
+function cacheKey(identity: string, digest: string, sourceMap: SourceMap, options: RenderOptions, chart: Chart): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, identity, chart: [chart.dir, chart.name, chart.chartYamlPath], options, sourceMap, files: digest }));
+  return hash.digest('hex');
+}
+
+type Materialized = Awaited<ReturnType<typeof materializeChart>> & { digest: string };
+
+/**
+ * A chart's files read once per review: its real, schema-less and marker renders all need them.
+ * Keyed by the review's Chart object, so nothing outlives the review that read it.
+ */
+const materializedByChart = new WeakMap<Chart, Promise<Materialized>>();
+
+function materializedOnce(source: RepositorySource, allPaths: readonly string[], chart: Chart): Promise<Materialized> {
+  let found = materializedByChart.get(chart);
+  if (!found) {
+    found = materializeChart(source, allPaths, chart).then((m) => ({ ...m, digest: filesDigest(m.files) }));
+    materializedByChart.set(chart, found);
+  }
+  return found;
 }
 
 async function readCached(key: string): Promise<StoredOutcome | undefined> {
@@ -125,22 +156,89 @@ async function writeCached(key: string, outcome: StoredOutcome): Promise<void> {
   }
 }
 
-/** Renders `chart` for one environment (from the cache when its content was rendered before). */
-export async function renderChart(source: RepositorySource, allPaths: readonly string[], chart: Chart, options: RenderOptions): Promise<RenderOutcome> {
+/** A render stored under the content keys of its files: the outcome and the templates to locate with. */
+type KeyedOutcome = { outcome: StoredOutcome; templates: ChartTemplate[] };
+const keyedMemory = new Map<string, KeyedOutcome>();
+
+/**
+ * The cache key of a render from the content keys of the files it would read (git blob SHAs from
+ * the source's listing), computed without reading any of them: the same walk as the
+ * materialisation (the chart, its file:// dependencies, vendored charts) with keys for bytes.
+ * Undefined when a file has no key (a local checkout, a symbolic link) or the walk finds a problem.
+ */
+async function contentKeyOf(source: RepositorySource, allPaths: readonly string[], chart: Chart, options: RenderOptions, contentKeys: ReadonlyMap<string, string>): Promise<string | undefined> {
+  const keyed = await materializeChart(source, allPaths, chart, undefined, (file) => {
+    const key = contentKeys.get(file);
+    return key === undefined ? Promise.reject(new Error(`${file} has no content key`)) : Promise.resolve(Buffer.from(key));
+  }).catch(() => undefined);
+  if (!keyed || keyed.problems.length > 0) return undefined;
+  return `keyed-${cacheKey(await helmIdentity(), filesDigest(keyed.files), keyed.sourceMap, options, chart)}`;
+}
+
+async function readKeyed(key: string): Promise<KeyedOutcome | undefined> {
+  const inMemory = keyedMemory.get(key);
+  if (inMemory) return inMemory;
+  try {
+    const stored = JSON.parse(await readFile(nodePath.join(await cacheDir(), 'renders', key.slice(6, 8), `${key}.json`), 'utf8')) as KeyedOutcome;
+    rememberKeyed(key, stored);
+    return stored;
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberKeyed(key: string, stored: KeyedOutcome): void {
+  if (keyedMemory.size >= MEMORY_ENTRIES) keyedMemory.delete(keyedMemory.keys().next().value as string);
+  keyedMemory.set(key, stored);
+}
+
+async function writeKeyed(key: string, stored: KeyedOutcome): Promise<void> {
+  rememberKeyed(key, stored);
+  try {
+    // On disk too: the App's other review threads (and a restarted one) share it.
+    const dir = nodePath.join(await cacheDir(), 'renders', key.slice(6, 8));
+    await mkdir(dir, { recursive: true });
+    const tmp = nodePath.join(dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    await writeFile(tmp, JSON.stringify(stored));
+    await rename(tmp, nodePath.join(dir, `${key}.json`));
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
+}
+
+/**
+ * Renders `chart` for one environment (from the cache when its content was rendered before).
+ * `contentKeys` (repository path → content key, from the source's listing) let a render be found
+ * in the cache without reading a file of the chart; without them the files are read and hashed.
+ */
+export async function renderChart(source: RepositorySource, allPaths: readonly string[], chart: Chart, options: RenderOptions, contentKeys?: ReadonlyMap<string, string>): Promise<RenderOutcome> {
+  const keyed = contentKeys && contentKeys.size > 0 ? await contentKeyOf(source, allPaths, chart, options, contentKeys) : undefined;
+  if (keyed) {
+    const hit = await readKeyed(keyed);
+    if (hit) return hit.outcome.ok ? { ok: true, documents: hit.outcome.documents, cached: true, templates: hit.templates } : { ok: false, problems: hit.outcome.problems, cached: true, templates: hit.templates };
+  }
+  const outcome = await renderByBytes(source, allPaths, chart, options);
+  if (keyed && outcome.templates && (outcome.ok || !outcome.transient)) {
+    await writeKeyed(keyed, { outcome: outcome.ok ? { ok: true, documents: outcome.documents } : { ok: false, problems: outcome.problems }, templates: outcome.templates });
+  }
+  return outcome;
+}
+
+async function renderByBytes(source: RepositorySource, allPaths: readonly string[], chart: Chart, options: RenderOptions): Promise<RenderOutcome> {
   let materialized;
   try {
-    materialized = await materializeChart(source, allPaths, chart);
+    materialized = await materializedOnce(source, allPaths, chart);
   } catch (error) {
     return { ok: false, cached: false, problems: [{ path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'helm-render', message: `${chart.dir} could not be read for rendering: ${errorMessage(error)}` }] };
   }
   if (materialized.problems.length > 0) return { ok: false, cached: false, problems: materialized.problems };
   const templates = templatesOf(materialized.files, chart);
-  const key = cacheKey(await helmIdentity(), materialized.files, materialized.sourceMap, options, chart);
+  const key = cacheKey(await helmIdentity(), materialized.digest, materialized.sourceMap, options, chart);
   const cached = await readCached(key);
   if (cached) return { ...cached, cached: true, templates };
   const outcome = await renderMaterialized(materialized.files, materialized.sourceMap, new Set(allPaths), chart, options);
   if (outcome.ok || !outcome.transient) await writeCached(key, outcome.ok ? { ok: true, documents: outcome.documents } : { ok: false, problems: outcome.problems });
-  return outcome.ok ? { ok: true, documents: outcome.documents, cached: false, templates } : { ok: false, problems: outcome.problems, cached: false, templates };
+  return outcome.ok ? { ok: true, documents: outcome.documents, cached: false, templates } : { ok: false, problems: outcome.problems, cached: false, templates, transient: outcome.transient };
 }
 
 /** Template files (`templates/` of the chart and of every dependency directory), for locating. */

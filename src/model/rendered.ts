@@ -88,10 +88,11 @@ export function locatedObjectsOf(render: ChartRender): K8sObject[] {
     if (literal && (!render.provenance || literal.has(path))) {
       return { path: file!, ...literal.locate(path) };
     }
-    const { via, valuesPath: _valuesPath, ...at } = locateRenderedField({ object, path, values, templates, prefer: render.provenance ? 'values' : 'template' });
-    // A service chart is edited in its values: a field no value controls, written by the library,
-    // is asked for at the top of the most specific values file, not on a library line.
-    if (render.provenance && via === 'template' && !own.has(at.path)) return values.locate([]);
+    const { via, valuesPath, ...at } = locateRenderedField({ object, path, values, templates, prefer: render.provenance ? 'values' : 'template' });
+    // A service chart is edited in its values: a field the library writes from a value no values
+    // file sets is asked for under the values key where it belongs (the nearest key that exists).
+    // A field no value controls stays on the template line that writes it (issue 8, item 3).
+    if (render.provenance && via === 'template' && valuesPath && !own.has(at.path)) return values.locate(valuesPath);
     return at;
   };
   const objectProvenance = new Map<Record<string, unknown>, ObjectProvenance>();
@@ -136,6 +137,20 @@ export function missingObjectLocator(render: ChartRender): (kind: string) => Loc
   };
 }
 
+/** Templates parsed with their actions masked, by text: charts on one library share them. */
+const maskedByText = new Map<string, ReturnType<typeof parseYaml>>();
+const MASKED_KEPT = 1024;
+
+function maskedTemplateOnce(text: string): ReturnType<typeof parseYaml> {
+  let parsed = maskedByText.get(text);
+  if (!parsed) {
+    parsed = parseYaml(text, { templates: true });
+    if (maskedByText.size >= MASKED_KEPT) maskedByText.delete(maskedByText.keys().next().value as string);
+    maskedByText.set(text, parsed);
+  }
+  return parsed;
+}
+
 /**
  * Each template's documents as written (template actions masked, src/yaml/template-mask.ts), only
  * to find the line of a field the template writes literally; never judged. Kept per template and
@@ -149,7 +164,7 @@ function staticTemplateDocuments(render: ChartRender): Map<string, YamlDocument[
   const out = new Map<string, YamlDocument[]>();
   for (const t of render.templates) {
     if (!/\.(ya?ml|json)$/.test(t.helmPath)) continue;
-    const parsed = parseYaml(t.text, { templates: true });
+    const parsed = maskedTemplateOnce(t.text);
     if (parsed.problems.length > 0) continue;
     const byKind = new Map<string, YamlDocument[]>();
     for (const doc of parsed.docs) if (isRecord(doc.value)) byKind.set(`${t.helmPath}\u0000${String(doc.value.kind)}`, [...(byKind.get(`${t.helmPath}\u0000${String(doc.value.kind)}`) ?? []), doc]);

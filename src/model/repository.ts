@@ -170,6 +170,8 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
 
   const renders = { helm: 0, cached: 0 };
   const allPaths = listed.map((f) => f.path);
+  // Content keys from the listing (git blob SHAs): a render of known content is found without reading its files.
+  const contentKeys = new Map(listed.flatMap((f) => (f.contentKey === undefined ? [] : [[f.path, f.contentKey] as const])));
   const jobs = charts
     .filter((c) => c.type === 'application' && c.chartYaml !== undefined && !problems.some((p) => p.path === c.chartYamlPath))
     .flatMap((chart) => config.production.environments.map((environment) => ({ chart, environment })))
@@ -183,14 +185,14 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   await forEachLimited(jobs, RENDER_CONCURRENCY, async ({ chart, environment }) => {
     const valuesFiles = [chart.valuesFile, chart.environmentFiles.get(environment)].filter((p): p is string => p !== undefined);
     const options = { environment, valuesFiles, namespace: config.production.namespace, kubeVersion: config.helm.kubeVersion, apiVersions: config.helm.apiVersions };
-    let outcome = await renderChart(source, allPaths, chart, options);
+    let outcome = await renderChart(source, allPaths, chart, options, contentKeys);
     count(outcome);
     const refused = outcome.ok ? [] : outcome.problems;
     const refusedTemplates = outcome.ok ? undefined : outcome.templates;
     // values.schema.json refused the values: that is one finding, and the rules still judge what
     // Helm renders without the schema (their findings say what to change, and autofix can act).
     if (!outcome.ok && outcome.problems.some((p) => p.code === 'helm-render' && SCHEMA_REFUSAL.test(p.message))) {
-      outcome = await renderChart(source, allPaths, chart, { ...options, skipSchemaValidation: true });
+      outcome = await renderChart(source, allPaths, chart, { ...options, skipSchemaValidation: true }, contentKeys);
       count(outcome);
     }
     if (!outcome.ok) {
@@ -207,7 +209,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
       // failing line reads, a few times at most, then locate through the templates alone.
       for (let attempt = 0; attempt < MARKER_ATTEMPTS; attempt++) {
         const markers = buildMarkerValues(values, { keep });
-        const marked = await renderChart(source, allPaths, chart, { ...options, extraValues: markers.text, skipSchemaValidation: true });
+        const marked = await renderChart(source, allPaths, chart, { ...options, extraValues: markers.text, skipSchemaValidation: true }, contentKeys);
         count(marked);
         if (marked.ok) {
           render.provenance = { values, markers, marked: marked.documents };

@@ -17,6 +17,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import type { Octokit } from '@octokit/core';
+import type { BlobCache } from './blob-cache.ts';
 import type { RepositorySource, SourceEntry } from './types.ts';
 
 export type GitHubClient = Pick<Octokit, 'request' | 'graphql'>;
@@ -37,6 +38,8 @@ export interface GitHubSourceOptions {
   batchSize?: number;
   /** Which files to fetch ahead on the first read. Default: YAML, templates, JSON, Chart.lock. */
   prefetch?: (entry: SourceEntry) => boolean;
+  /** Blobs already downloaded by other sources of this process (src/source/blob-cache.ts): not asked for again. */
+  blobs?: BlobCache;
 }
 
 // GitHub's answers are read through these schemas: a field missing or of another type is a clear
@@ -62,8 +65,8 @@ export function isLikelyReviewed(entry: SourceEntry): boolean {
 
 export class GitHubSource implements RepositorySource {
   readonly name: string;
-  private readonly options: Required<Omit<GitHubSourceOptions, 'pullRequest'>> &
-    Pick<GitHubSourceOptions, 'pullRequest'>;
+  private readonly options: Required<Omit<GitHubSourceOptions, 'pullRequest' | 'blobs'>> &
+    Pick<GitHubSourceOptions, 'pullRequest' | 'blobs'>;
   private tree?: Promise<Map<string, TreeEntry>>;
   private readonly contents = new Map<string, Promise<Buffer>>();
   private pending = new Map<string, { resolve: (b: Buffer) => void; reject: (e: unknown) => void }>();
@@ -98,7 +101,9 @@ export class GitHubSource implements RepositorySource {
 
   async list(): Promise<SourceEntry[]> {
     const tree = await this.loadTree();
-    return [...tree.values()].map((e) => ({ path: e.path, size: e.size ?? 0 }));
+    // A blob SHA names the content: the render cache keys charts by it (src/helm/render.ts). A
+    // link's blob is its target's path, not the content read through it: no key.
+    return [...tree.values()].map((e) => ({ path: e.path, size: e.size ?? 0, ...(e.mode === SYMLINK_MODE ? {} : { contentKey: `git-blob:${e.sha}` }) }));
   }
 
   async read(path: string): Promise<Buffer> {
@@ -108,7 +113,10 @@ export class GitHubSource implements RepositorySource {
     if (!entry) throw new Error(`${path}: no such file in ${this.name}`);
     const again = this.contents.get(path);
     if (again) return again;
-    const promise =
+    const known = entry.mode === SYMLINK_MODE ? undefined : this.options.blobs?.get(entry.sha);
+    const promise = known
+      ? Promise.resolve(known)
+      :
       entry.mode === SYMLINK_MODE
         ? this.resolveLink(entry).then((target) => this.read(target))
         : (entry.size ?? 0) > this.options.maxInlineBytes
@@ -209,7 +217,8 @@ export class GitHubSource implements RepositorySource {
       this.prefetched = true;
       for (const entry of tree.values()) {
         const small = (entry.size ?? 0) <= this.options.maxInlineBytes;
-        if (small && entry.mode !== SYMLINK_MODE && !this.contents.has(entry.path) && this.options.prefetch({ path: entry.path, size: entry.size })) {
+        const known = this.options.blobs?.has(entry.sha) === true;
+        if (small && !known && entry.mode !== SYMLINK_MODE && !this.contents.has(entry.path) && this.options.prefetch({ path: entry.path, size: entry.size })) {
           wanted.set(entry.path, entry);
           // Registered now, so that a read while the queries are in flight waits for them.
           const promise = new Promise<Buffer>((resolve, reject) => waiters.set(entry.path, { resolve, reject }));
@@ -237,7 +246,7 @@ export class GitHubSource implements RepositorySource {
           const text = usableText(blobs.get(entry.path));
           // Binary, truncated or not UTF-8: the blobs API gives the exact bytes.
           if (text === undefined) this.readBlob(entry).then(waiter.resolve, waiter.reject);
-          else waiter.resolve(Buffer.from(text, 'utf8'));
+          else waiter.resolve(this.keep(entry, Buffer.from(text, 'utf8')));
         }
       }),
     );
@@ -294,7 +303,13 @@ export class GitHubSource implements RepositorySource {
       repo: this.options.repo,
       file_sha: entry.sha,
     });
-    return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+    return this.keep(entry, Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8'));
+  }
+
+  /** A downloaded blob, remembered by SHA for later sources (a link's blob is only its target's path). */
+  private keep(entry: TreeEntry, bytes: Buffer): Buffer {
+    if (entry.mode !== SYMLINK_MODE) this.options.blobs?.set(entry.sha, bytes);
+    return bytes;
   }
 }
 

@@ -7,6 +7,12 @@ export interface SourceEntry {
   path: string;
   /** Size in bytes when known without reading (used for the size cap). */
   size?: number;
+  /**
+   * A key of the file's content known without reading it, equal only for equal content (a git
+   * blob SHA, from a listing that gives one). Renders are cached by these keys when every file
+   * of the chart has one; sources without them have their bytes hashed (docs/helm.md).
+   */
+  contentKey?: string;
 }
 
 export interface RepositorySource {

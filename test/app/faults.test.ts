@@ -34,6 +34,9 @@ const TRANSIENT: Array<Pick<Fault, 'kind' | 'retryAfterSeconds' | 'hangMs'>> = [
   { kind: 'lost' },
 ];
 
+// Each case injects a fault on every endpoint once: blobs kept from the previous case's review
+// would spare the GraphQL query its fault.
+process.env.BPLUS_BLOB_CACHE_MB = '0';
 const base = fixtureTree();
 const variant = violatingVariant(base, 'tr-k8s-3-no-limits');
 let nextInstallation = 90_000;

@@ -25,6 +25,8 @@ import {
   webhookPayload,
 } from './harness.ts';
 
+// These tests count the requests of one review each: no blobs kept from the previous test's review.
+process.env.BPLUS_BLOB_CACHE_MB = '0';
 const VALUES = 'charts/api-gateway/values-prod.yaml';
 
 function finding(path: string, line: number, level: Finding['level'] = 'failure', ruleId = 'TR-K8S-3'): Finding {

@@ -27,7 +27,8 @@ let dir = '';
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'bplus-heavy-'));
-  generateRepository(dir);
+  // Stub libraries: 10 MB of YAML to review, not 300 Helm renders (those are measured by the benchmark).
+  generateRepository(dir, undefined, undefined, { stubLibraries: true });
   heavy = readTree(dir);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

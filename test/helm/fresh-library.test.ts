@@ -122,3 +122,19 @@ describe('a fresh library with its own values layout gets the verdicts of the bu
     for (const f of fresh) expect({ path: f.path, text: f.text }).toEqual({ path: 'charts/web/values.yaml', text: onLine(c.lines.fresh) });
   });
 });
+
+describe('a field the fresh library writes that no value controls', () => {
+  it('lands on the template line that writes it, not on a values line', async () => {
+    const template = `charts/library/${FRESH}/templates/_all.tpl`;
+    const files = freshChart(`app:\n  count: 2\n  container:\n    image: registry.example/web:1.0.0\n    limits:\n      ${resources}\n      ${limits}\nscale: { enabled: true, min: 2, max: 4 }\nexpose: {}\n`);
+    // The pod joins the node's network, whatever the values say.
+    const text = (files[template] ?? '').replace('    spec:\n      containers:', '    spec:\n      hostNetwork: true\n      containers:');
+    files[template] = text;
+    expect(text).toContain('hostNetwork: true');
+    const found = await findings(files);
+    const onTemplate = found.filter((f) => f.ruleId === 'TR-K8S-6').map(({ path, line, text: written }) => ({ path, line, written }));
+    expect(onTemplate).toEqual([{ path: template, line: text.split('\n').indexOf('      hostNetwork: true') + 1, written: 'hostNetwork: true' }]);
+    // Nothing else: the values as written are compliant.
+    expect(found.filter((f) => f.ruleId !== 'TR-K8S-6')).toEqual([]);
+  });
+});
