@@ -11,7 +11,6 @@ const TYPE_CHECK_PENDING = [
   // App tests over test/app's harness, whose webhook payloads are `any` until test/app leaves this list.
   'test/fix/app-fix.test.ts',
   'test/fix/fake-git.ts',
-  'bench/**',
 ];
 
 export default tseslint.config(

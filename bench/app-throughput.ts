@@ -75,7 +75,7 @@ async function burst(scenario: 'installations' | 'one-installation', offThread: 
   const started = Date.now();
   await Promise.all(deliveries.map((d) => fetch(`http://127.0.0.1:${port}/api/github/webhooks`, { method: 'POST', headers: d.headers, body: d.body }).then((r) => r.text())));
 
-  if (process.env.BENCH_DEBUG) for (const r of fake.requests) console.log(r.at - started, r.installation, r.method, r.path, (r.body as any)?.status ?? '', (r.body as any)?.conclusion ?? '');
+  if (process.env.BENCH_DEBUG) for (const r of fake.requests) console.log(r.at - started, r.installation, r.method, r.path, (r.body as { status?: string } | undefined)?.status ?? '', (r.body as { conclusion?: string } | undefined)?.conclusion ?? '');
   const writes = fake.requests.filter((r) => (r.method === 'POST' || r.method === 'PATCH') && /\/check-runs/.test(r.path));
   const completing = writes.filter((r) => (r.body as { conclusion?: string } | undefined)?.conclusion);
   const completedAt = completing.map((r) => r.at - started).sort((a, b) => a - b);

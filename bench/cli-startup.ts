@@ -30,7 +30,7 @@ function cold(args: string[]): { ms: number; status: number | null } {
   return { ms: Math.round(median(times)), status };
 }
 
-export async function benchCliStartup() {
+export function benchCliStartup() {
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   const installed = cold(['dist/src/cli/run.js', 'check', REPO, '--format', 'json']);
   const checkoutBin = cold(['bin/bplus.js', 'check', REPO, '--format', 'json']);
@@ -47,5 +47,5 @@ export async function benchCliStartup() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(JSON.stringify(await benchCliStartup(), null, 2));
+  console.log(JSON.stringify(benchCliStartup(), null, 2));
 }

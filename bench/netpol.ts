@@ -23,7 +23,7 @@ function analyseOnce(objects: ReturnType<typeof syntheticCluster>): number {
   return ms;
 }
 
-export async function benchNetpol(): Promise<{ workloads: number; policies: number; ms: number }> {
+export function benchNetpol(): { workloads: number; policies: number; ms: number } {
   const objects = syntheticCluster(WORKLOADS, POLICIES, 42);
   analyseOnce(objects);
   const times = Array.from({ length: RUNS }, () => analyseOnce(objects)).sort((a, b) => a - b);
@@ -33,5 +33,5 @@ export async function benchNetpol(): Promise<{ workloads: number; policies: numb
 
 // `npx tsx bench/netpol.ts` runs it alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  benchNetpol().then((r) => console.log(JSON.stringify(r)));
+  console.log(JSON.stringify(benchNetpol()));
 }

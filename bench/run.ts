@@ -87,7 +87,7 @@ try {
     for (const line of scaleTable(benchScale())) out(line);
     for (const [name, file] of [['netpol', 'netpol.ts'], ['app', 'app.ts'], ['cli-startup', 'cli-startup.ts']] as const) {
       if (!existsSync(path.join(root, 'bench', file))) continue;
-      const module = (await import(`./${file}`)) as Record<string, () => Promise<unknown>>;
+      const module = (await import(`./${file}`)) as Record<string, () => unknown>;
       const fn = module[name === 'netpol' ? 'benchNetpol' : name === 'app' ? 'benchApp' : 'benchCliStartup'];
       if (!fn) continue;
       const result = await fn();
