@@ -3,8 +3,8 @@
  *
  * For each scan: a table of inputs and outputs (the cases its pattern was written for and the edge
  * cases it handled), then a differential check against the old pattern itself, kept here as the
- * oracle: thousands of short strings built from the characters that matter to it, where the old
- * pattern is still fast. test/security/linear-regex.test.ts feeds each scan 1 MB of its worst case.
+ * oracle (test/security/replaced-patterns.ts): thousands of short strings built from the characters
+ * that matter to it, where the old pattern is still fast. test/security/linear-regex.test.ts feeds each scan 1 MB of its worst case.
  */
 import { describe, expect, it } from 'vitest';
 import { chartNameOfArchive } from '../../src/helm/materialize.ts';
@@ -12,29 +12,21 @@ import { helmPlaceLines, trimDashes } from '../../src/helm/render.ts';
 import { hasComplexKey, keyOfLine, templateKeyOfLine } from '../../src/yaml/key-line.ts';
 import { blankTemplateComments, variableBindings } from '../../src/yaml/template-scan.ts';
 import { isSpace } from '../../src/yaml/text-scan.ts';
+import { REPLACED } from './replaced-patterns.ts';
 
 /** The patterns the scans replaced, exactly as they were written in src/. */
-const OLD = {
-  versionedArchive: /-\d[^/]*\.tgz$/,
-  dashes: /^-+|-+$/g,
-  helmPlace: /^\s*([^\s:()]+\.(?:ya?ml|tpl|txt|json)):(\d+):(\d+)\s*$/gm,
-  complexKey: /^\s*(?:-\s+)*(?:\?(?:\s|$)|[[{].*[\]}]\s*:(?:\s|$))/m,
-  duplicateKeyName: /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^\s:#][^:#]*?)\s*:(?:\s|$)/,
-  variableBinding: /\$([A-Za-z_]\w*)\s*:?=\s*(?:\(?\s*)(?:default\s+\S+\s+)?((?:\$|\.root|\.)?\.?Values(?:\.[A-Za-z_][\w-]*)*|\$[A-Za-z_]\w*(?:\.[A-Za-z_][\w-]*)*)/g,
-  templateComment: /\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g,
-  templateKey: /^(\s*)((?:-\s+)*)(\uE000?[^\s#:'"\uE000][^:#]*?|"[^"]*"|'[^']*'|\uE000)\s*:(?:\s|$)/,
-};
+const OLD = Object.fromEntries(REPLACED.map((replaced) => [replaced.scan, replaced.pattern]));
 
 const oracle = {
-  chartNameOfArchive: (name: string) => name.replace(OLD.versionedArchive, '').replace(/\.tgz$/, ''),
-  trimDashes: (text: string) => text.replace(OLD.dashes, ''),
-  helmPlaceLines: (text: string) => [...text.matchAll(OLD.helmPlace)].map((m) => ({ file: m[1]!, line: Number(m[2]), column: Number(m[3]) })),
-  hasComplexKey: (text: string) => OLD.complexKey.test(text),
-  keyOfLine: (line: string) => OLD.duplicateKeyName.exec(line)?.[1],
-  variableBindings: (body: string) => [...body.matchAll(OLD.variableBinding)].map((m) => ({ name: m[1]!, target: m[2]! })),
-  blankTemplateComments: (text: string) => text.replace(OLD.templateComment, (m) => m.replace(/[^\n]/g, ' ')),
+  chartNameOfArchive: (name: string) => name.replace(OLD.chartNameOfArchive!, '').replace(/\.tgz$/, ''),
+  trimDashes: (text: string) => text.replace(OLD.trimDashes!, ''),
+  helmPlaceLines: (text: string) => [...text.matchAll(OLD.helmPlaceLines!)].map((m) => ({ file: m[1]!, line: Number(m[2]), column: Number(m[3]) })),
+  hasComplexKey: (text: string) => OLD.hasComplexKey!.test(text),
+  keyOfLine: (line: string) => OLD.keyOfLine!.exec(line)?.[1],
+  variableBindings: (body: string) => [...body.matchAll(OLD.variableBindings!)].map((m) => ({ name: m[1]!, target: m[2]! })),
+  blankTemplateComments: (text: string) => text.replace(OLD.blankTemplateComments!, (m) => m.replace(/[^\n]/g, ' ')),
   templateKeyOfLine: (line: string) => {
-    const m = OLD.templateKey.exec(line);
+    const m = OLD.templateKeyOfLine!.exec(line);
     return m ? { indent: m[1]!, dashes: m[2]!, key: m[3]! } : undefined;
   },
 };
