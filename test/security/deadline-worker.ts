@@ -96,3 +96,39 @@ export class DeadlineRunner {
     });
   }
 }
+
+/**
+ * A few runners (one per spare core): the 1 MB runs of one pattern go to them at once. Each job's
+ * deadline starts when a runner takes it, not while it waits for one.
+ */
+export class DeadlinePool {
+  private readonly idle: DeadlineRunner[];
+  private readonly waiting: Array<(runner: DeadlineRunner) => void> = [];
+
+  constructor(deadlineMs: number, size: number) {
+    this.idle = Array.from({ length: Math.max(1, size) }, () => new DeadlineRunner(deadlineMs));
+  }
+
+  regex(source: string, flags: string, input: string): Promise<TimedOutcome> {
+    return this.with((runner) => runner.regex(source, flags, input));
+  }
+
+  scan(module: URL, name: string, input: string): Promise<TimedOutcome> {
+    return this.with((runner) => runner.scan(module, name, input));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.idle.map((runner) => runner.close()));
+  }
+
+  private async with(job: (runner: DeadlineRunner) => Promise<TimedOutcome>): Promise<TimedOutcome> {
+    const runner = this.idle.pop() ?? (await new Promise<DeadlineRunner>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await job(runner);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(runner);
+      else this.idle.push(runner);
+    }
+  }
+}

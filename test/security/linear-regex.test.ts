@@ -16,9 +16,14 @@
  * The scans that replaced backtracking patterns (test/security/replaced-patterns.ts) get the same
  * treatment: the inputs that were worst for the pattern they replaced, 1 MB each, under the deadline.
  */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { check, checkSync, type Diagnostics } from 'recheck';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeadlineRunner, type TimedOutcome } from './deadline-worker.ts';
+import os from 'node:os';
+import { DeadlinePool, DeadlineRunner, type TimedOutcome } from './deadline-worker.ts';
 import { regexInventory, type RegexSite } from './regex-inventory.ts';
 import { REPLACED } from './replaced-patterns.ts';
 
@@ -61,6 +66,49 @@ function charactersOf(source: string): string[] {
     }
   }
   return [...chars].filter((c) => c.length === 1);
+}
+
+const CHECK_OPTIONS = { timeout: 20_000, randomSeed: 1 } as const;
+
+/**
+ * recheck's verdicts, kept between runs: a verdict is a function of the checker's version, the
+ * pattern, its flags and the options (the random seed is fixed), and the checker needs tens of
+ * seconds for all of them. Only final verdicts are kept (a timed-out analysis is asked again); the
+ * 1 MB runs below happen on every run whatever the verdict.
+ */
+const VERDICT_CACHE = path.join(
+  fileURLToPath(new URL('../..', import.meta.url)),
+  'node_modules/.cache/bplus-recheck',
+  `verdicts-${(createRequire(import.meta.url)('recheck/package.json') as { version: string }).version}.json`,
+);
+
+function cachedVerdicts(): Map<string, Diagnostics> {
+  try {
+    return new Map(Object.entries(JSON.parse(readFileSync(VERDICT_CACHE, 'utf8')) as Record<string, Diagnostics>));
+  } catch {
+    return new Map();
+  }
+}
+
+/** The verdicts of every `[source, flags]`, analysed together (the checker answers many at once). */
+async function analyse(patterns: Array<[string, string]>): Promise<Map<string, Diagnostics>> {
+  const cached = cachedVerdicts();
+  const idOf = (source: string, flags: string) => JSON.stringify([source, flags, CHECK_OPTIONS]);
+  const verdicts = new Map<string, Diagnostics>();
+  await Promise.all(
+    patterns.map(async ([source, flags]) => {
+      const id = idOf(source, flags);
+      verdicts.set(id, cached.get(id) ?? (await check(source, flags, CHECK_OPTIONS)));
+    }),
+  );
+  const final = [...verdicts].filter(([, verdict]) => verdict.status === 'safe' || verdict.status === 'vulnerable');
+  if (final.some(([id]) => !cached.has(id))) {
+    mkdirSync(path.dirname(VERDICT_CACHE), { recursive: true });
+    const temporary = `${VERDICT_CACHE}.${process.pid}`;
+    writeFileSync(temporary, JSON.stringify(Object.fromEntries([...cached, ...final])));
+    renameSync(temporary, VERDICT_CACHE);
+  }
+  return new Map(patterns.map(([source, flags]) => [`${source}/${flags}`, verdicts.get(idOf(source, flags))!]));
 }
 
 interface Attack {
@@ -109,15 +157,17 @@ describe('linear-time matching', () => {
     entry.places.push(`${site.file}:${site.line}`);
     unique.set(id, entry);
   }
+  // The test's own thread only waits, so every core can run a pattern.
+  const pool = new DeadlinePool(BOUND_MS, Math.min(4, os.availableParallelism()));
   const runner = new DeadlineRunner(BOUND_MS);
-  afterAll(() => runner.close());
+  afterAll(() => Promise.all([pool.close(), runner.close()]));
 
   // Analysed together up front: the checker answers many patterns at once.
-  const verdicts = new Map<string, Diagnostics>();
+  let verdicts = new Map<string, Diagnostics>();
+  const built = Object.fromEntries(Object.entries(CONSTRUCTED).map(([file, build]) => [file, build(escapeRegExp)]));
   beforeAll(async () => {
-    await Promise.all(
-      [...unique.values()].map(async ({ site }) => verdicts.set(key(site), await check(site.source, site.flags.replace(/[gy]/g, ''), { timeout: 20_000, randomSeed: 1 }))),
-    );
+    const literal = [...unique.values()].map(({ site }): [string, string] => [site.source, site.flags.replace(/[gy]/g, '')]);
+    verdicts = await analyse([...literal, ...Object.values(built).map((pattern): [string, string] => [pattern.source, pattern.flags])]);
   }, 120_000);
 
   it('finds the patterns (the inventory is not empty, and every `new RegExp` is one listed here)', () => {
@@ -128,37 +178,31 @@ describe('linear-time matching', () => {
   it.each([...unique.values()].map((entry) => [`${entry.places.join(', ')} /${entry.site.source}/${entry.site.flags}`, entry] as const))('%s', async (where, { site }) => {
     if (NOT_REPOSITORY_TEXT[key(site)]) return;
     const pattern = new RegExp(site.source, site.flags);
-    const verdict = verdicts.get(key(site))!;
+    const verdict = verdicts.get(`${site.source}/${site.flags.replace(/[gy]/g, '')}`)!;
     const inputs = worstCases(pattern);
     if (verdict.status === 'vulnerable') inputs.unshift(grownAttack(verdict.attack));
     // A proof from the automaton checker is final; a string the fuzzer found costly in recheck's
     // own matcher is judged by what V8 makes of it, 1 MB of it, below.
     const proven = verdict.status === 'vulnerable' && !verdict.complexity.isFuzz;
     expect(proven, `${where}: ${verdict.status === 'vulnerable' ? verdict.attack.pattern : ''}`).toBe(false);
-    for (const input of inputs) {
-      const outcome = await runner.regex(pattern.source, pattern.flags, input.text);
-      expect(outcome.ok, failure(where, input, outcome)).toBe(true);
-    }
+    const outcomes = await Promise.all(inputs.map((input) => pool.regex(pattern.source, pattern.flags, input.text)));
+    inputs.forEach((input, i) => expect(outcomes[i]!.ok, failure(where, input, outcomes[i]!)).toBe(true));
   });
 
-  it.each(Object.entries(CONSTRUCTED))('new RegExp in %s', async (file, build) => {
-    const pattern = build(escapeRegExp);
-    const verdict = checkSync(pattern.source, pattern.flags, { timeout: 20_000, randomSeed: 1 });
+  it.each(Object.keys(CONSTRUCTED))('new RegExp in %s', async (file) => {
+    const pattern = built[file]!;
+    const verdict = verdicts.get(`${pattern.source}/${pattern.flags}`)!;
     expect(verdict.status === 'vulnerable' && !verdict.complexity.isFuzz).toBe(false);
     const inputs = worstCases(pattern);
     if (verdict.status === 'vulnerable') inputs.unshift(grownAttack(verdict.attack));
-    for (const input of inputs) {
-      const outcome = await runner.regex(pattern.source, pattern.flags, input.text);
-      expect(outcome.ok, failure(`new RegExp in ${file}`, input, outcome)).toBe(true);
-    }
+    const outcomes = await Promise.all(inputs.map((input) => pool.regex(pattern.source, pattern.flags, input.text)));
+    inputs.forEach((input, i) => expect(outcomes[i]!.ok, failure(`new RegExp in ${file}`, input, outcomes[i]!)).toBe(true));
   });
 
   it.each(REPLACED.map((replaced) => [`${replaced.scan}, which replaced ${replaced.was}`, replaced] as const))('scan %s', async (where, replaced) => {
     const inputs = [...replaced.hostile, ...worstCases(replaced.pattern)];
-    for (const input of inputs) {
-      const outcome = await runner.scan(replaced.module, replaced.scan, input.text);
-      expect(outcome.ok, failure(where, input, outcome)).toBe(true);
-    }
+    const outcomes = await Promise.all(inputs.map((input) => pool.scan(replaced.module, replaced.scan, input.text)));
+    inputs.forEach((input, i) => expect(outcomes[i]!.ok, failure(where, input, outcomes[i]!)).toBe(true));
   });
 
   it('the allow-list names only patterns that exist', () => {
