@@ -95,9 +95,9 @@ function vendoredCopy(chartDir: string, name: string, listing: Listing): { dir?:
 /**
  * The chart a vendored file under `charts/` belongs to: `redis-17.3.1.tgz` and `redis.tgz` are
  * `redis`, a directory name is itself. The same as
- * `name.replace(/-\d[^/]*\.tgz$/, '').replace(/\.tgz$/, '')`, whose first pattern tried every
- * `-<digit>` against the rest of the name: the version starts at the first `-<digit>` after the
- * last `/` (less one) when the name ends with `.tgz`, one pass.
+ * `name.replace(/-\d[^/]*\.tgz$/, '').replace(/\.tgz$/, '')`, whose first pattern ran from every
+ * `-<digit>` to the end of the name. Here one pass: the version is the first `-<digit>` that ends
+ * before `.tgz` with no `/` after its digit.
  */
 export function chartNameOfArchive(name: string): string {
   if (!name.endsWith('.tgz')) return name;
