@@ -134,29 +134,52 @@ function templateKeyEnd(line: string, at: number): number {
  * follows one bracket, so the text is read a bounded number of times.
  */
 export function hasComplexKey(text: string): boolean {
-  let lineStart = 0;
-  while (lineStart <= text.length) {
-    let lineEnd = lineStart;
-    while (lineEnd < text.length && !isLineTerminator(text.charCodeAt(lineEnd))) lineEnd++;
-    if (lineWritesComplexKey(text, lineStart, lineEnd)) return true;
-    lineStart = lineEnd + 1;
+  // Most files end their lines with `\n` only: then the next line is found natively.
+  const newlinesOnly = !text.includes('\r') && !text.includes('\u2028') && !text.includes('\u2029');
+  for (let lineStart = 0; lineStart !== -1; ) {
+    const stop = complexKeyAt(text, lineStart);
+    if (stop === -1) return true;
+    lineStart = nextLineStart(text, stop, newlinesOnly);
   }
   return false;
 }
 
-function lineWritesComplexKey(text: string, lineStart: number, lineEnd: number): boolean {
-  const line = text.slice(lineStart, lineEnd);
-  let at = skipSpaces(line, 0);
-  for (let next = afterDash(line, at); next !== -1; next = afterDash(line, at)) at = next;
-  if (at >= line.length) return false;
-  const first = line.charCodeAt(at);
-  if (first === QUESTION) return at + 1 === line.length || isSpace(line.charCodeAt(at + 1));
-  if (first !== 0x5b && first !== 0x7b) return false; // `[` or `{`
-  for (let close = at + 1; close < line.length; close++) {
-    const code = line.charCodeAt(close);
-    if (code !== 0x5d && code !== 0x7d) continue; // `]` or `}`
-    const colon = skipSpaces(text, lineStart + close + 1);
-    if (text.charCodeAt(colon) === COLON && (colon + 1 === text.length || isSpace(text.charCodeAt(colon + 1)))) return true;
+/** The start of the line after the one holding `from`, or -1 on the last line. */
+function nextLineStart(text: string, from: number, newlinesOnly: boolean): number {
+  if (newlinesOnly) {
+    const newline = text.indexOf('\n', from);
+    return newline === -1 ? -1 : newline + 1;
   }
-  return false;
+  for (let at = from; at < text.length; at++) if (isLineTerminator(text.charCodeAt(at))) return at + 1;
+  return -1;
+}
+
+/** Spaces of one line: `\s` without the line terminators. */
+function isLineSpace(code: number): boolean {
+  return isSpace(code) && !isLineTerminator(code);
+}
+
+/**
+ * -1 when the line starting at `lineStart` writes a complex key; otherwise where reading it stopped
+ * (still on that line).
+ */
+function complexKeyAt(text: string, lineStart: number): number {
+  // Spaces, then list dashes each followed by spaces, all on this line.
+  let at = lineStart;
+  for (;;) {
+    while (at < text.length && isLineSpace(text.charCodeAt(at))) at++;
+    if (text.charCodeAt(at) !== DASH || !isLineSpace(text.charCodeAt(at + 1))) break;
+    at++;
+  }
+  const first = text.charCodeAt(at);
+  if (first === QUESTION) return at + 1 === text.length || isSpace(text.charCodeAt(at + 1)) ? -1 : at;
+  if (first !== 0x5b && first !== 0x7b) return at; // `[` or `{`
+  let close = at + 1;
+  for (; close < text.length && !isLineTerminator(text.charCodeAt(close)); close++) {
+    const code = text.charCodeAt(close);
+    if (code !== 0x5d && code !== 0x7d) continue; // `]` or `}`
+    const colon = skipSpaces(text, close + 1);
+    if (text.charCodeAt(colon) === COLON && (colon + 1 === text.length || isSpace(text.charCodeAt(colon + 1)))) return -1;
+  }
+  return close;
 }
