@@ -1,10 +1,41 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Directories other work is rewriting right now (the one-pass review, fixes beside their rules,
+ * the CLI and App layering, the benchmarks). They are linted with the untyped rules only until
+ * that work lands: each owner removes its entries here when its directory passes the
+ * type-checked rules, and the list ends empty.
+ */
+const TYPE_CHECK_PENDING = [
+  'rules/**',
+  'src/engine/**',
+  'src/fix/**',
+  'src/app/**',
+  'src/cli/**',
+  'src/report/**',
+  'src/config/**',
+  'src/seal/yaml-edit.ts',
+  'src/seal/cli.ts',
+  'test/seal/cli.test.ts', // follows src/seal/cli.ts to src/cli
+  'src/fix/yaml-text.ts',
+  'test/rules/**',
+  'test/fix/**',
+  'test/app/**',
+  'test/cli/**',
+  'test/architecture/**',
+  'bench/**',
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'test-artifacts/', 'fixtures/', '.vercel/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
@@ -13,6 +44,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-base-to-string': 'error',
     },
   },
+  // Plain JavaScript (the bin/ launchers, this file, the benchmark hooks) has no types to check:
+  // every value would be `any` to the type-checked rules.
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: TYPE_CHECK_PENDING, ...tseslint.configs.disableTypeChecked },
 );

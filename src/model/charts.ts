@@ -2,6 +2,7 @@
 import path from 'node:path/posix';
 import type { ServiceKind } from '../config/schema.ts';
 import type { YamlDocument } from '../yaml/parse.ts';
+import { formatValue } from '../yaml/format-value.ts';
 import { isRecord } from './values.ts';
 
 export type ChartRole = 'library' | 'service' | 'infrastructure' | 'application';
@@ -50,9 +51,9 @@ export function describeChart(
   if (isRecord(meta.annotations)) for (const [k, v] of Object.entries(meta.annotations)) annotations[k] = String(v);
   const dependencies: ChartDependency[] = Array.isArray(meta.dependencies)
     ? meta.dependencies.filter(isRecord).map((d, index) => ({
-        name: String(d.name ?? ''),
-        version: d.version === undefined ? undefined : String(d.version),
-        repository: d.repository === undefined ? undefined : String(d.repository),
+        name: formatValue(d.name ?? ''),
+        version: d.version === undefined ? undefined : formatValue(d.version),
+        repository: d.repository === undefined ? undefined : formatValue(d.repository),
         ...(typeof d.alias === 'string' ? { alias: d.alias } : {}),
         index,
       }))
@@ -84,7 +85,7 @@ export function describeChart(
     chartYamlPath,
     chartYaml,
     name: typeof meta.name === 'string' ? meta.name : path.basename(dir),
-    version: meta.version === undefined ? undefined : String(meta.version),
+    version: meta.version === undefined ? undefined : formatValue(meta.version),
     type,
     role,
     dependencies,

@@ -1,6 +1,7 @@
 /** Kubernetes objects as the rules see them, from parsed YAML documents. */
 import type { K8sObject, ObjectMeta, ObjectOrigin, ValuePath } from '../types.ts';
 import type { YamlDocument } from '../yaml/parse.ts';
+import { formatValue } from '../yaml/format-value.ts';
 import { isRecord } from './values.ts';
 
 export function isK8sDocument(value: unknown): value is Record<string, unknown> & { apiVersion: string; kind: string } {
@@ -20,7 +21,7 @@ export function readMeta(raw: Record<string, unknown>): ObjectMeta {
 function stringRecord(value: unknown): Record<string, string> {
   if (!isRecord(value)) return {};
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = String(v);
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = formatValue(v);
   return out;
 }
 

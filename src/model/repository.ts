@@ -10,6 +10,7 @@ import type { BplusConfig } from '../config/schema.ts';
 import type { RepositorySource, SourceEntry } from '../source/types.ts';
 import type { FileProblem, K8sObject, Location } from '../types.ts';
 import type { YamlDocument } from '../yaml/parse.ts';
+import { errorMessage } from '../yaml/format-value.ts';
 import { describeChart, findChartFiles, findChartsWithoutChartYaml, type Chart } from './charts.ts';
 import { decodeYamlFile, isJsonPath, isManifestPath, looksLikeJsonManifest, tooLarge, type YamlFile } from './files.ts';
 import { matchesAny } from './glob.ts';
@@ -85,7 +86,7 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     try {
       bytes = await source.read(entry.path);
     } catch (error) {
-      problems.push({ path: entry.path, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'read-error', message: `${entry.path} could not be read: ${(error as Error).message}` });
+      problems.push({ path: entry.path, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'read-error', message: `${entry.path} could not be read: ${errorMessage(error)}` });
       return;
     }
     if (bytes.length > config.limits.maxFileBytes) {

@@ -59,7 +59,7 @@ export function mergeValues(base: Tree, overlay: Tree): Tree {
   const out: Tree = { ...base };
   for (const [key, value] of Object.entries(overlay)) {
     if (value === null) delete out[key];
-    else if (isRecord(value) && isRecord(out[key])) out[key] = mergeValues(out[key] as Tree, value);
+    else if (isRecord(value) && isRecord(out[key])) out[key] = mergeValues(out[key], value);
     else out[key] = value;
   }
   return out;

@@ -157,6 +157,13 @@ class Engine implements ConnectivityMatrix {
 
   // ---- selectors and peers -----------------------------------------------------------------
 
+  /** The endpoint at an index this engine handed out (an index from elsewhere is a bug). */
+  private endpointAt(i: number): Endpoint {
+    const endpoint = this.endpoints[i];
+    if (endpoint === undefined) throw new RangeError(`no endpoint at index ${i}`);
+    return endpoint;
+  }
+
   private keyOf(selector: LabelSelector): string {
     let key = this.selectorKeys.get(selector);
     if (key === undefined) {
@@ -170,11 +177,12 @@ class Engine implements ConnectivityMatrix {
     const key = this.keyOf(selector);
     let matches = this.podSelectorMatches.get(key);
     if (!matches) {
-      matches = new Uint8Array(this.endpoints.length);
+      const selected = new Uint8Array(this.endpoints.length);
       this.endpoints.forEach((e, i) => {
-        if (!e.external && matchesLabelSelector(selector, e.labels)) (matches as Uint8Array)[i] = 1;
+        if (!e.external && matchesLabelSelector(selector, e.labels)) selected[i] = 1;
       });
-      this.podSelectorMatches.set(key, matches);
+      this.podSelectorMatches.set(key, selected);
+      matches = selected;
     }
     return matches;
   }
@@ -191,7 +199,7 @@ class Engine implements ConnectivityMatrix {
   }
 
   private peerMatchesEndpoint(peer: CompiledPeer, policy: CompiledPolicy, i: number): boolean {
-    const e = this.endpoints[i] as Endpoint;
+    const e = this.endpointAt(i);
     if (peer.kind === 'ipBlock') {
       // Pod IPs are not modelled, so an ipBlock only ever matches external peers, and only
       // when the peer's whole address range lies in the block and outside every except.
@@ -300,26 +308,26 @@ class Engine implements ConnectivityMatrix {
   }
 
   private connectionAt(from: number, to: number, port: number, protocol: Protocol, sides = this.sides(from, to)): Connection | undefined {
-    const destination = this.endpoints[to] as Endpoint;
+    const destination = this.endpointAt(to);
     const egress = this.verdict(sides.egress, destination, port, protocol);
     if (egress !== 'unrestricted' && egress.length === 0) return undefined;
     const ingress = this.verdict(sides.ingress, destination, port, protocol);
     if (ingress !== 'unrestricted' && ingress.length === 0) return undefined;
-    return { from: (this.endpoints[from] as Endpoint).id, to: destination.id, port, protocol, allowedBy: { egress, ingress } };
+    return { from: this.endpointAt(from).id, to: destination.id, port, protocol, allowedBy: { egress, ingress } };
   }
 
-  explain(from: string, to: string, port: number, protocol?: Protocol | string): Connection | undefined {
+  explain(from: string, to: string, port: number, protocol?: string): Connection | undefined {
     return this.connectionAt(this.indexOf(from), this.indexOf(to), port, normaliseProtocol(protocol));
   }
 
-  allowed(from: string, to: string, port: number, protocol?: Protocol | string): boolean {
+  allowed(from: string, to: string, port: number, protocol?: string): boolean {
     return this.explain(from, to, port, protocol) !== undefined;
   }
 
   allowedPorts(from: string, to: string): PortRange[] {
     const to_ = this.indexOf(to);
     const sides = this.sides(this.indexOf(from), to_);
-    const destination = this.endpoints[to_] as Endpoint;
+    const destination = this.endpointAt(to_);
     const rangesOf = (side: Side): PortRange[] => {
       if (this.isUnrestricted(side)) return [...ALL_PORT_RANGES];
       const ranges: PortRange[] = [];
@@ -351,7 +359,7 @@ class Engine implements ConnectivityMatrix {
     const out: Connection[] = [];
     const n = this.endpoints.length;
     for (let to = 0; to < n; to++) {
-      const destination = this.endpoints[to] as Endpoint;
+      const destination = this.endpointAt(to);
       const probes = uniquePorts(destination);
       if (probes.length === 0) continue;
       for (let from = 0; from < n; from++) {

@@ -83,8 +83,3 @@ export function cidrContains(outer: CidrRange, inner: CidrRange): boolean {
 export function cidrOverlaps(a: CidrRange, b: CidrRange): boolean {
   return a.family === b.family && a.first <= b.last && b.first <= a.last;
 }
-
-/** `0.0.0.0/0` or `::/0`: every address of a family. */
-export function isWholeFamily(range: CidrRange): boolean {
-  return range.prefix === 0;
-}

@@ -3,7 +3,7 @@
  * production namespace's default deny (TR-K8S-7).
  */
 import type { K8sObject, PathSegment } from '../types.ts';
-import { formatLabelSelector, selectsEverything, type LabelSelector } from '../k8s/selector.ts';
+import { formatLabelSelector, selectsEverything } from '../k8s/selector.ts';
 import { parseCidr } from './cidr.ts';
 import { namespaceOf } from './endpoints.ts';
 import { effectivePolicyTypes } from './policy.ts';
@@ -17,8 +17,8 @@ export interface OverBroadRule {
 
 function peerFindings(object: K8sObject, peer: Record<string, unknown>, path: PathSegment[], namespace: string): OverBroadRule[] {
   const out: OverBroadRule[] = [];
-  const pods = peer.podSelector as LabelSelector | undefined | null;
-  const namespaces = peer.namespaceSelector as LabelSelector | undefined | null;
+  const pods = peer.podSelector;
+  const namespaces = peer.namespaceSelector;
   const hasPods = hasKey(peer, 'podSelector');
   const hasNamespaces = hasKey(peer, 'namespaceSelector');
   const allPods = hasPods && selectsEverything(pods);
@@ -110,7 +110,7 @@ export function findDefaultDeny(
       if (object.kind !== 'NetworkPolicy' || namespaceOf(object, namespace) !== namespace) continue;
       const spec = asRecord(object.raw.spec);
       if (!spec) continue;
-      const selector = (spec.podSelector ?? {}) as LabelSelector;
+      const selector = spec.podSelector ?? {};
       if (!selectsEverything(selector) || !effectivePolicyTypes(spec)[direction]) continue;
       if ((asArray(spec[direction]) ?? []).length === 0) pure ??= object;
       else isolatingAll ??= object;

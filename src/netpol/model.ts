@@ -118,9 +118,10 @@ export interface ConnectivityMatrix {
   readonly identity: (endpoint: Endpoint) => string;
   /** `from`/`to`: an endpoint id, or a name or service identity that designates one endpoint. */
   endpoint(ref: string): Endpoint | undefined;
-  allowed(from: string, to: string, port: number, protocol?: Protocol | string): boolean;
+  /** `protocol`: TCP (the default), UDP or SCTP, in any case. */
+  allowed(from: string, to: string, port: number, protocol?: string): boolean;
   /** The connection with the rules that allow it, or undefined when it is blocked. */
-  explain(from: string, to: string, port: number, protocol?: Protocol | string): Connection | undefined;
+  explain(from: string, to: string, port: number, protocol?: string): Connection | undefined;
   /** Every port (as merged ranges, per protocol) on which `from` may reach `to`, declared or not. */
   allowedPorts(from: string, to: string): PortRange[];
   /** Policies isolating the endpoint: the ones selecting it with that policy type. */

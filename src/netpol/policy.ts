@@ -80,7 +80,7 @@ function reject(c: Collector, path: ValuePath, message: string): void {
 function readSelector(c: Collector, value: unknown, path: ValuePath): LabelSelector | undefined {
   const errors = validateLabelSelector(value);
   for (const error of errors) reject(c, path, `invalid label selector: ${error}`);
-  return errors.length === 0 ? ((asRecord(value) ?? {}) as LabelSelector) : undefined;
+  return errors.length === 0 ? (asRecord(value) ?? {}) : undefined;
 }
 
 function readPort(c: Collector, value: unknown, path: ValuePath): CompiledPort | undefined {
@@ -144,7 +144,7 @@ function readPeer(c: Collector, value: unknown, path: ValuePath): CompiledPeer |
     const except: CidrRange[] = [];
     for (const [i, text] of (asArray(block.except) ?? []).entries()) {
       const range = typeof text === 'string' && text.includes('/') ? parseCidr(text) : undefined;
-      if (!range) {
+      if (typeof text !== 'string' || !range) {
         reject(c, [...path, 'ipBlock', 'except', i], `except ${JSON.stringify(text)} is not a CIDR`);
         continue;
       }

@@ -10,7 +10,7 @@ export const MIN_PORT = 1;
 export const MAX_PORT = 65535;
 
 export function isProtocol(value: unknown): value is Protocol {
-  return typeof value === 'string' && (PROTOCOLS as readonly string[]).includes(value);
+  return PROTOCOLS.some((protocol) => protocol === value);
 }
 
 /** A container port name as Kubernetes validates it (IsValidPortName, an IANA service name). */
@@ -62,7 +62,3 @@ export const ALL_PORT_RANGES: readonly PortRange[] = PROTOCOLS.map((protocol) =>
   from: MIN_PORT,
   to: MAX_PORT,
 }));
-
-export function formatRange(r: PortRange): string {
-  return r.from === r.to ? `${r.protocol} ${r.from}` : `${r.protocol} ${r.from}-${r.to}`;
-}

@@ -1,9 +1,8 @@
 /** Defensive reads of raw YAML/JSON bodies: repositories hold half-written manifests too. */
+import { isRecord } from '../model/values.ts';
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 /** The list, or undefined when absent or null (YAML `from:` with nothing after it is null). */

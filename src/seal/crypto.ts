@@ -16,7 +16,7 @@ import {
   privateDecrypt,
   publicEncrypt,
   randomBytes,
-  type KeyObject,
+  KeyObject,
 } from 'node:crypto';
 import { SealingError } from './errors.ts';
 
@@ -63,7 +63,7 @@ export function hybridDecrypt(
   ciphertext: Buffer,
   label: Buffer,
 ): Buffer {
-  const keys = Array.isArray(privateKey) ? (privateKey as readonly KeyObject[]) : [privateKey as KeyObject];
+  const keys: readonly KeyObject[] = privateKey instanceof KeyObject ? [privateKey] : privateKey;
   for (const key of keys) {
     const plaintext = decryptWithOneKey(key, ciphertext, label);
     if (plaintext) return plaintext;

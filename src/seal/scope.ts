@@ -16,7 +16,7 @@ export const NAMESPACE_WIDE_ANNOTATION = 'sealedsecrets.bitnami.com/namespace-wi
 export const CLUSTER_WIDE_ANNOTATION = 'sealedsecrets.bitnami.com/cluster-wide';
 
 export function isScope(value: unknown): value is SealingScope {
-  return typeof value === 'string' && (SCOPES as readonly string[]).includes(value);
+  return SCOPES.some((scope) => scope === value);
 }
 
 /** As kubeseal's --scope flag: the empty string means the default (strict). */

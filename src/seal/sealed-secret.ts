@@ -58,7 +58,7 @@ export function readExistingSealedSecret(value: unknown): ExistingSealedSecret {
   if (value.apiVersion !== SEALED_SECRET_API_VERSION) {
     throw new SealingError('INVALID_SEALED_SECRET', `unsupported SealedSecret apiVersion ${JSON.stringify(value.apiVersion)} (expected ${SEALED_SECRET_API_VERSION})`);
   }
-  const copy = structuredClone(value) as Record<string, unknown>;
+  const copy = structuredClone(value);
   const metadata = isPlainObject(copy.metadata) ? copy.metadata : undefined;
   const name = metadata?.name;
   if (typeof name !== 'string' || name === '') {
@@ -85,12 +85,12 @@ export function readExistingSealedSecret(value: unknown): ExistingSealedSecret {
   for (const field of SERVER_METADATA) delete metadata?.[field];
   delete copy.status;
 
+  // Sound: the checks above are the ones the controller makes (a name, encryptedData of strings, a
+  // template mapping); the other fields are carried over as the file has them.
   const object = { ...copy, metadata: metadata ?? { name }, spec: { ...spec, encryptedData, template } } as SealedSecret;
-  return { name, namespace, scope: scopeFromAnnotations(metadata?.annotations as Record<string, unknown> | undefined), object };
+  return { name, namespace, scope: scopeFromAnnotations(metadata?.annotations), object };
 }
 
 export function sortedRecord<T>(record: Readonly<Record<string, T>>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as T;
-  return out;
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

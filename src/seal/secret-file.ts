@@ -10,6 +10,7 @@
 import { SealingError, isSealingError } from './errors.ts';
 import { sealSecret, type SealOptions } from './seal-secret.ts';
 import { isPlainObject } from './secret-input.ts';
+import { formatValue } from '../yaml/format-value.ts';
 import { isSealedSecretObject, type SealedSecret } from './sealed-secret.ts';
 import {
   applySplices,
@@ -70,7 +71,7 @@ function refuseHelmTemplate(text: string, source: SourceDocument): void {
 export function sealSecretsInYaml(text: string, opts: FileSealOptions): SealYamlResult {
   const docs = parseDocuments(text);
   const taken = new Set(
-    docs.filter((d) => isSealedSecretObject(d.value)).map((d) => identity(d.value as SealedSecret)),
+    docs.filter((d) => isSealedSecretObject(d.value)).map((d) => identity(d.value)),
   );
   const splices: Splice[] = [];
   const sealed: SealedSummary[] = [];
@@ -107,26 +108,27 @@ export function mergeSecretIntoYaml(secretText: string, sealedText: string, opts
   refuseHelmTemplate(secretText, secret);
 
   const targets = parseDocuments(sealedText).filter((d) => isSealedSecretObject(d.value));
-  const target = pickTarget(targets, secret.value as Record<string, unknown>);
+  const target = pickTarget(targets, secret.value);
 
   const merged = withDocumentContext(secret, () => sealSecret(secret.value, { ...opts, existing: target.value }));
   const doc = target.doc;
+  // Sound: patchNode gives back the node it was handed, patched in place, or a node it made for the value.
   doc.contents = patchNode(doc, doc.contents, merged) as typeof doc.contents;
   sortMapAt(doc, ['spec', 'encryptedData']);
   if (!doc.contents) throw new SealingError('MERGE_TARGET', 'the SealedSecret document is empty');
 
-  const resealed = Object.keys((secret.value as { data?: object }).data ?? {})
-    .concat(Object.keys((secret.value as { stringData?: object }).stringData ?? {}));
+  const body = isPlainObject(secret.value) ? secret.value : {};
+  const resealed = Object.keys(isPlainObject(body.data) ? body.data : {}).concat(Object.keys(isPlainObject(body.stringData) ? body.stringData : {}));
   const text = applySplices(sealedText, [replaceContents(sealedText, target, renderContents(doc.contents))]);
   return { text, sealed: [summary(merged, [...new Set(resealed)].sort())] };
 }
 
-function pickTarget(targets: SourceDocument[], secret: Record<string, unknown>): SourceDocument {
+function pickTarget(targets: SourceDocument[], secret: unknown): SourceDocument {
   if (targets.length === 1 && targets[0]) return targets[0];
   if (targets.length === 0) throw new SealingError('MERGE_TARGET', 'no SealedSecret found to merge into');
-  const metadata = isPlainObject(secret.metadata) ? secret.metadata : {};
+  const metadata = metadataOf(secret);
   const matching = targets.filter((t) => {
-    const m = (t.value as SealedSecret).metadata;
+    const m = metadataOf(t.value);
     return m.name === metadata.name && (metadata.namespace === undefined || m.namespace === metadata.namespace);
   });
   const only = matching[0];
@@ -160,8 +162,14 @@ function where(source: SourceDocument): string {
   return `document ${source.index + 1} (line ${source.line})`;
 }
 
-function identity(sealed: SealedSecret): string {
-  return `${sealed.metadata?.namespace ?? ''}/${sealed.metadata?.name ?? ''}`;
+/** `namespace/name` of a SealedSecret, ours or one a file holds (whose metadata may be anything). */
+function identity(sealed: unknown): string {
+  const metadata = metadataOf(sealed);
+  return `${formatValue(metadata.namespace ?? '')}/${formatValue(metadata.name ?? '')}`;
+}
+
+function metadataOf(object: unknown): Record<string, unknown> {
+  return isPlainObject(object) && isPlainObject(object.metadata) ? object.metadata : {};
 }
 
 function describe(sealed: SealedSecret): string {

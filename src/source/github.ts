@@ -15,6 +15,7 @@
  * parallel queries instead of 300 requests, which secondary rate limits would also throttle.
  */
 import { posix } from 'node:path';
+import { z } from 'zod';
 import type { Octokit } from '@octokit/core';
 import type { RepositorySource, SourceEntry } from './types.ts';
 
@@ -38,20 +39,15 @@ export interface GitHubSourceOptions {
   prefetch?: (entry: SourceEntry) => boolean;
 }
 
-interface TreeEntry {
-  path: string;
-  mode: string;
-  type: 'blob' | 'tree' | 'commit';
-  sha: string;
-  size?: number;
-}
+// GitHub's answers are read through these schemas: a field missing or of another type is a clear
+// error here rather than an undefined deep inside the review.
+const treeEntry = z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string(), size: z.number().optional() });
+const tree = z.object({ tree: z.array(treeEntry), truncated: z.boolean() });
+type TreeEntry = z.infer<typeof treeEntry>;
 
-interface BlobNode {
-  text: string | null;
-  byteSize: number;
-  isBinary: boolean | null;
-  isTruncated: boolean;
-}
+const blobNode = z.object({ text: z.string().nullable(), byteSize: z.number(), isBinary: z.boolean().nullable(), isTruncated: z.boolean() });
+type BlobNode = z.infer<typeof blobNode>;
+const pullRequestHead = z.object({ headRefOid: z.string().optional() }).nullish();
 
 const ONE_MEGABYTE = 1024 * 1024;
 /** A GraphQL response is held in memory whole: keep one query's blobs under this many bytes. */
@@ -187,7 +183,7 @@ export class GitHubSource implements RepositorySource {
       tree_sha: sha,
       ...(recursive ? { recursive: '1' } : {}),
     });
-    return data as { tree: TreeEntry[]; truncated: boolean };
+    return tree.parse(data);
   }
 
   /** Queues a path for the next GraphQL query; all reads of this tick share that query. */
@@ -285,10 +281,10 @@ export class GitHubSource implements RepositorySource {
     const query = `query bplusBlobs(${declarations.join(', ')}) { repository(owner: $owner, name: $repo) { ${fields.join(' ')} } }`;
     const data = await this.client.graphql<{ repository: Record<string, unknown> | null }>(query, variables);
     const repository = data.repository ?? {};
-    const head = (repository.pullRequest as { headRefOid?: string } | null | undefined)?.headRefOid;
+    const head = pullRequestHead.parse(repository.pullRequest)?.headRefOid;
     if (watch && head) watch.onHead(head);
     const blobs = new Map<string, BlobNode | null>();
-    entries.forEach((entry, i) => blobs.set(entry.path, (repository[`f${i}`] as BlobNode | null) ?? null));
+    entries.forEach((entry, i) => blobs.set(entry.path, blobNode.nullable().parse(repository[`f${i}`] ?? null)));
     return blobs;
   }
 
@@ -298,8 +294,7 @@ export class GitHubSource implements RepositorySource {
       repo: this.options.repo,
       file_sha: entry.sha,
     });
-    const blob = data as { content: string; encoding: string };
-    return Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8');
+    return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
   }
 }
 

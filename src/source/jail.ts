@@ -59,7 +59,7 @@ export class Jail {
     try {
       real = realpathSync(absolute);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new JailError(`${this.relative(absolute)}: a loop of symbolic links`);
+      if (errnoCode(error) === 'ELOOP') throw new JailError(`${this.relative(absolute)}: a loop of symbolic links`);
       throw error;
     }
     if (!this.contains(real)) throw new JailError(`${this.relative(absolute)}: a symbolic link to outside the repository; it was not followed`);
@@ -85,7 +85,7 @@ export class Jail {
     try {
       return this.readFile(file).toString('utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (errnoCode(error) === 'ENOENT') return undefined;
       throw error;
     }
   }
@@ -173,7 +173,7 @@ function lstatIfExists(file: string) {
   try {
     return lstatSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;
   }
 }
@@ -198,4 +198,9 @@ export function readNamedFile(jail: Jail | undefined, file: string): Buffer {
 
 function isBelow(dir: string, absolute: string): boolean {
   return absolute === dir || absolute.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
+/** The `code` of a Node system error (ENOENT, ELOOP…), or undefined for anything else thrown. */
+function errnoCode(error: unknown): unknown {
+  return error instanceof Error && 'code' in error ? error.code : undefined;
 }

@@ -24,7 +24,7 @@
  * locates on the line inside the anchor that holds it: that is the text that makes it what it is.
  */
 import jsyaml from 'js-yaml';
-import { Alias, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
+import { Alias, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
 import type { Span, ValuePath } from '../types.ts';
 import { hasComplexKey } from './key-line.ts';
 import { LineIndex } from './line-index.ts';
@@ -155,7 +155,7 @@ export function parseHelmValues(text: string, options: { maxExpandedNodes?: numb
     if (isRecordValue(value) && !NON_FINITE_ANYWHERE.test(text)) {
       const lines = new LineIndex(text);
       let full: HelmValuesDocument | undefined;
-      const positions = (): HelmValuesDocument => (full ??= parseHelmValuesFully(text, options).doc ?? emptyDocument(value as Record<string, unknown>, lines));
+      const positions = (): HelmValuesDocument => (full ??= parseHelmValuesFully(text, options).doc ?? emptyDocument(value, lines));
       return {
         doc: {
           index: 0,
@@ -213,7 +213,7 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
   // Alias.resolve walks the whole document; an alias bomb would make that quadratic.
   const targets = new Map<Alias, Node | undefined>();
   const targetOf = (alias: Alias): Node | undefined => {
-    if (!targets.has(alias)) targets.set(alias, alias.resolve(document) as Node | undefined);
+    if (!targets.has(alias)) targets.set(alias, alias.resolve(document));
     return targets.get(alias);
   };
 
@@ -221,11 +221,11 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
     if (++count > limit) throw new ValuesError(`this file expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`, node?.range?.[0] ?? 0);
     if (node === null) return { value: null, origin: { value: { start: 0, end: 0 }, via } };
     if (isAlias(node)) {
-      const target = targetOf(node as Alias);
-      if (!target) throw new ValuesError(`unknown anchor "${(node as Alias).source}"`, node.range?.[0] ?? 0);
-      if (active.has(target)) throw new ValuesError(`anchor "${(node as Alias).source}" refers to itself`, node.range?.[0] ?? 0);
+      const target = targetOf(node);
+      if (!target) throw new ValuesError(`unknown anchor "${node.source}"`, node.range?.[0] ?? 0);
+      if (active.has(target)) throw new ValuesError(`anchor "${node.source}" refers to itself`, node.range?.[0] ?? 0);
       const [start, end] = node.range ?? [0, 0];
-      return build(target, [...via, { kind: 'alias', start, end, anchor: (node as Alias).source }]);
+      return build(target, [...via, { kind: 'alias', start, end, anchor: node.source }]);
     }
     const [start, end] = node.range ?? [0, 0];
     const here = { start, end: trimEnd(text, end) };
@@ -241,11 +241,11 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
           entries.set(key, built.origin);
         };
         for (const pair of node.items) {
-          const keyNode = pair.key as Node | null;
+          const keyNode = asNode(pair.key);
           if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.value === '<<' && !keyNode.tag) {
             const [ks, ke] = keyNode.range ?? [0, 0];
             const mergeVia = [...via, { kind: 'merge' as const, start: ks, end: ke }];
-            const sources = isSeq(pair.value) ? [...(pair.value.items as Node[])].reverse() : [pair.value as Node | null];
+            const sources = isSeq(pair.value) ? pair.value.items.map(asNode).reverse() : [asNode(pair.value)];
             for (const source of sources) {
               const merged = build(source, mergeVia);
               if (!isRecordValue(merged.value)) throw new ValuesError('a merge key (<<) must point at a map or a list of maps', source?.range?.[0] ?? ks);
@@ -265,7 +265,7 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
             problems.push({ ...at, code: 'yaml-duplicate-key', message: `duplicate key "${written}"${readAs}: Helm silently keeps the last one; keep one` });
           }
           written.add(key);
-          const child = build(pair.value as Node | null, via);
+          const child = build(asNode(pair.value), via);
           if (keyNode?.range) child.origin.key = { start: keyNode.range[0], end: trimEnd(text, keyNode.range[1]) };
           if (pair.value === null && keyNode?.range) child.origin.value = { start: child.origin.key!.end, end: child.origin.key!.end };
           put(key, child);
@@ -275,7 +275,7 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
       if (isSeq(node)) {
         const value: unknown[] = [];
         const items: ValueNodeOrigin[] = [];
-        for (const item of node.items as Array<Node | null>) {
+        for (const item of node.items.map(asNode)) {
           const built = build(item, via);
           value.push(built.value);
           items.push(built.origin);
@@ -292,10 +292,10 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
   let built: Built;
   try {
     // Count first, memoised per node, so that a bomb costs the size of its text, not its expansion.
-    if (expandedSize(document.contents as Node | null, targetOf, limit) > limit) {
+    if (expandedSize(document.contents, targetOf, limit) > limit) {
       throw new ValuesError(`this file expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`, 0);
     }
-    built = build(document.contents as Node | null, []);
+    built = build(document.contents, []);
   } catch (error) {
     if (!(error instanceof ValuesError)) throw error;
     const at = lines.span(error.offset, error.offset);
@@ -322,9 +322,9 @@ function expandedSize(root: Node | null, targetOf: (alias: Alias) => Node | unde
     if (cached !== undefined) return cached;
     memo.set(node, Infinity); // a cycle is unbounded
     let total = 1;
-    if (isAlias(node)) total = visit(targetOf(node as Alias), depth + 1);
-    else if (isMap(node)) for (const pair of node.items) total += visit(pair.key as Node, depth + 1) + visit(pair.value as Node, depth + 1);
-    else if (isSeq(node)) for (const item of node.items) total += visit(item as Node, depth + 1);
+    if (isAlias(node)) total = visit(targetOf(node), depth + 1);
+    else if (isMap(node)) for (const pair of node.items) total += visit(asNode(pair.key), depth + 1) + visit(asNode(pair.value), depth + 1);
+    else if (isSeq(node)) for (const item of node.items) total += visit(asNode(item), depth + 1);
     const size = total > limit ? Infinity : total;
     memo.set(node, size);
     return size;
@@ -403,4 +403,9 @@ function makeDocument(built: Built, lines: LineIndex): HelmValuesDocument {
       };
     },
   };
+}
+
+/** A parsed document's keys, values and items are nodes (or null for an empty one). */
+function asNode(value: unknown): Node | null {
+  return isNode(value) ? value : null;
 }

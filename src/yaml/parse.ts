@@ -9,6 +9,7 @@ import type { Span, ValuePath } from '../types.ts';
 import { createPositionRecorder, toPosTree, type PosNode } from './positions.ts';
 import { keyOfLine } from './key-line.ts';
 import { LineIndex } from './line-index.ts';
+import { errorMessage } from './format-value.ts';
 import { maskTemplateActions, restoreTemplateActions, type MaskedText } from './template-mask.ts';
 
 export interface YamlDocument {
@@ -53,6 +54,8 @@ const DEFAULT_MAX_DOCUMENTS = 5_000;
  * YAML 1.2 core types plus merge keys, as Kubernetes and Helm read YAML: no timestamps (a date in
  * an annotation stays a string) and no `!!binary`.
  */
+// Sound: js-yaml exports its built-in types (`types.merge` among them) at run time; its type
+// declarations leave them out.
 const KUBERNETES_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 const DOCUMENT_SEPARATOR = /^(---|\.\.\.)(?=[ \t]|$)/gm;
 
@@ -151,7 +154,7 @@ function parseChunk(
   const listener = body.includes('*') ? aliasBudgetListener(limits.bytes) : undefined;
   let value: unknown;
   try {
-    value = yaml.load(body, { schema: KUBERNETES_SCHEMA, ...(listener ? { listener: listener as never } : {}) });
+    value = yaml.load(body, { schema: KUBERNETES_SCHEMA, ...(listener ? { listener } : {}) });
   } catch (error) {
     if (error instanceof AliasBudgetExceeded) return bomb('bytes');
     problems.push(toProblem(error, chunk.start, body.trimEnd().length, lines));
@@ -170,7 +173,7 @@ function parseChunk(
   const positions = (): PosNode | undefined => {
     if (root === null) {
       const recorder = createPositionRecorder();
-      yaml.load(body, { schema: KUBERNETES_SCHEMA, listener: recorder.listener as never });
+      yaml.load(body, { schema: KUBERNETES_SCHEMA, listener: recorder.listener });
       const rootRaw = recorder.roots[0];
       root = rootRaw ? toPosTree(rootRaw, body, chunk.start) : undefined;
     }
@@ -232,10 +235,10 @@ function firstLineOf(node: PosNode, lines: LineIndex): Span {
 }
 
 function toProblem(error: unknown, base: number, bodyLength: number, lines: LineIndex): YamlProblem {
-  const e = error as { reason?: string; message?: string; mark?: { position?: number } };
-  const reason = e.reason ?? e.message ?? String(error);
+  const yamlError = error instanceof yaml.YAMLException ? error : undefined;
+  const reason = yamlError?.reason ?? errorMessage(error);
   // An error "at the end of the stream" belongs to the document's last line, not the next `---`.
-  const position = base + Math.min(e.mark?.position ?? 0, Math.max(0, bodyLength - 1));
+  const position = base + Math.min(yamlError?.mark?.position ?? 0, Math.max(0, bodyLength - 1));
   const at = lines.span(position, position);
   const duplicate = /duplicated mapping key/.test(reason);
   // Name the key (js-yaml's reason does not), as written on the line the error points at.
@@ -301,7 +304,7 @@ function sizeOf(v: unknown, memo: Map<object, { nodes: number; bytes: number }>,
   if (Array.isArray(v)) {
     for (const child of v) if (add('', child)) break;
   } else {
-    for (const key in v) if (Object.hasOwn(v, key) && add(key, (v as Record<string, unknown>)[key])) break;
+    for (const key in v) if (Object.hasOwn(v, key) && add(key, Reflect.get(v, key))) break;
   }
   const size = nodes > limits.nodes ? { nodes: Infinity, bytes } : bytes > limits.bytes ? { nodes, bytes: Infinity } : { nodes, bytes };
   memo.set(v, size);

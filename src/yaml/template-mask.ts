@@ -105,6 +105,7 @@ export function restoreTemplateActions(value: unknown, masked: MaskedText): unkn
       for (let i = 0; i < v.length; i++) v[i] = walk(v[i]);
       return v;
     }
+    // Sound: a non-null object that is not an array is a mapping (the value came from YAML).
     const record = v as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const restoredKey = restoreString(key);
@@ -115,9 +116,4 @@ export function restoreTemplateActions(value: unknown, masked: MaskedText): unkn
     return v;
   };
   return walk(value);
-}
-
-/** True when a string still carries a template action (a value Helm fills in at render time). */
-export function isTemplated(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('{{');
 }

@@ -90,7 +90,7 @@ describe('kinds', () => {
     const pods = (kind: string, apiVersion: string) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: legacy\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.balance-plus.io/app:1.0.0\n`;
     const { findings } = await review({ ...chart, 'charts/edge/templates/rc.yaml': pods('ReplicationController', 'v1'), 'charts/edge/templates/ro.yaml': pods('Rollout', 'argoproj.io/v1alpha1') });
     for (const path of ['charts/edge/templates/rc.yaml', 'charts/edge/templates/ro.yaml']) {
-      expect(findings).toContainEqual({ ruleId: 'TR-K8S-3', messageId: expect.any(String) as unknown as string, path, line: 9, level: 'failure' });
+      expect(findings).toContainEqual({ ruleId: 'TR-K8S-3', messageId: expect.any(String) as unknown, path, line: 9, level: 'failure' });
       expect(findings.some((f) => f.path === path && (f.ruleId === 'input' || f.ruleId === 'kind'))).toBe(false);
     }
   });

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
 
+/** A matcher for a message that contains `text` (vitest's matchers are typed `any`). */
+const containing = (text: string): unknown => expect.stringContaining(text);
+
 async function schemaFindings(files: Record<string, string>, configText?: string) {
   const result = await reviewRepository(new MemorySource(new Map(Object.entries(files))), configText === undefined ? {} : { configText });
   return result.findings.filter((f) => f.ruleId === 'schema').map((f) => ({ path: f.path, line: f.line, level: f.level, message: f.message }));
@@ -57,10 +60,10 @@ spec:
             - { name: A, valu: "1" }
 `;
     expect(await schemaFindings({ 'manifests/web.yaml': manifest })).toEqual([
-      { path: 'manifests/web.yaml', line: 5, level: 'failure', message: expect.stringContaining('metadata.label is not a field of Deployment (ObjectMeta)') as unknown as string },
-      { path: 'manifests/web.yaml', line: 15, level: 'failure', message: expect.stringContaining('spec.template.spec.containers[0].resource is not a field of Deployment (Container)') as unknown as string },
-      { path: 'manifests/web.yaml', line: 17, level: 'failure', message: expect.stringContaining('securityContext.runAsNonroot is not a field') as unknown as string },
-      { path: 'manifests/web.yaml', line: 19, level: 'failure', message: expect.stringContaining('env[0].valu is not a field of Deployment (EnvVar)') as unknown as string },
+      { path: 'manifests/web.yaml', line: 5, level: 'failure', message: containing('metadata.label is not a field of Deployment (ObjectMeta)') },
+      { path: 'manifests/web.yaml', line: 15, level: 'failure', message: containing('spec.template.spec.containers[0].resource is not a field of Deployment (Container)') },
+      { path: 'manifests/web.yaml', line: 17, level: 'failure', message: containing('securityContext.runAsNonroot is not a field') },
+      { path: 'manifests/web.yaml', line: 19, level: 'failure', message: containing('env[0].valu is not a field of Deployment (EnvVar)') },
     ]);
   });
 

@@ -34,7 +34,8 @@ describe('buildMarkerValues', () => {
 
   it('leaves what steers control flow alone: booleans, zero, empty values, kept paths', () => {
     for (const key of ['enabled', 'zero', 'empty', 'none']) expect(file).not.toHaveProperty(key);
-    expect(file.service).toEqual({ annotations: { a: expect.stringMatching(/^zq\d+qz$/) } });
+    const marker: unknown = expect.stringMatching(/^zq\d+qz$/);
+    expect(file.service).toEqual({ annotations: { a: marker } });
   });
 
   it('writes lists whole (an -f replaces a list), unmarked items as they are', () => {

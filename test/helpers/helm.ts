@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { runHelm as runHelmSandboxed } from '../../src/helm/run.ts';
+import { errorMessage } from '../../src/yaml/format-value.ts';
 
 export { HelmError } from '../../src/helm/run.ts';
 
@@ -52,11 +53,11 @@ async function readChartYaml(chartDir: string): Promise<ChartYaml> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`${chartDir} is not a Helm chart: cannot read Chart.yaml (${(err as Error).message})`);
+    throw new Error(`${chartDir} is not a Helm chart: cannot read Chart.yaml (${errorMessage(err)})`);
   }
   const parsed = yaml.load(text);
   if (!parsed || typeof parsed !== 'object') throw new Error(`${file}: not a YAML mapping`);
-  return parsed as ChartYaml;
+  return parsed;
 }
 
 /** The absolute directories of a chart's file:// dependencies (recursively). */

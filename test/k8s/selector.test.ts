@@ -237,8 +237,8 @@ describe('matchesLabelSelector', () => {
   });
 
   it('null selector matches nothing (labels.Nothing())', () => {
-    expect(matchesLabelSelector(null as unknown as LabelSelector, {})).toBe(false);
-    expect(matchesLabelSelector(undefined as unknown as LabelSelector, { a: 'b' })).toBe(false);
+    expect(matchesLabelSelector(null, {})).toBe(false);
+    expect(matchesLabelSelector(undefined, { a: 'b' })).toBe(false);
   });
 });
 

@@ -8,15 +8,16 @@ import type { ConnectivityMatrix, NetpolOptions } from '../../src/netpol/index.t
 
 export function makeObject(kind: string, name: string, raw: Record<string, unknown>, namespace?: string): K8sObject {
   const metadata = (raw.metadata ?? {}) as Record<string, unknown>;
+  const apiVersion = kind === 'NetworkPolicy' ? 'networking.k8s.io/v1' : kind === 'Namespace' || kind === 'Pod' ? 'v1' : 'apps/v1';
   const body: Record<string, unknown> = {
-    apiVersion: kind === 'NetworkPolicy' ? 'networking.k8s.io/v1' : kind === 'Namespace' || kind === 'Pod' ? 'v1' : 'apps/v1',
+    apiVersion,
     kind,
     ...raw,
     metadata: { ...metadata, name, ...(namespace ? { namespace } : {}) },
   };
   const file = `synthetic/${namespace ?? '_'}/${kind}-${name}.yaml`;
   return {
-    apiVersion: body.apiVersion as string,
+    apiVersion,
     kind,
     metadata: {
       name,

@@ -11,8 +11,8 @@ import { SYNTHETIC_NAMESPACES, syntheticCluster } from './synthetic.ts';
 const opts = {
   namespace: 'balance-plus',
   externalPeers: [
-    { name: 'corp', cidr: '10.20.3.4', ports: [{ port: 443, protocol: 'TCP' as Protocol }] },
-    { name: 'v6', cidr: '2001:db8::7', ports: [{ port: 443, protocol: 'TCP' as Protocol }] },
+    { name: 'corp', cidr: '10.20.3.4', ports: [{ port: 443, protocol: 'TCP' as const }] },
+    { name: 'v6', cidr: '2001:db8::7', ports: [{ port: 443, protocol: 'TCP' as const }] },
   ],
 };
 
@@ -22,7 +22,7 @@ describe('200 workloads × 300 policies', () => {
   const matrix = analyzeConnectivity(objects, opts);
   const namespaceLabels = (ns: string): Record<string, string> => {
     const declared = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns);
-    const labels = ((declared?.raw.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {}) as Record<string, string>;
+    const labels = (declared?.raw.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {};
     return { ...labels, 'kubernetes.io/metadata.name': ns };
   };
   const oracle = (a: Endpoint, b: Endpoint, port: number, protocol: string): boolean => oracleAllowed(policies, namespaceLabels, a, b, port, protocol);

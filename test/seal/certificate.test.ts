@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadSealingCertificate, SealingError } from '../../src/seal/certificate.ts';
+import { errorMessage } from '../../src/yaml/format-value.ts';
 import { CERT_2048, CERT_4096, FINGERPRINT_2048, FINGERPRINT_4096, fixture, NOW } from './keys.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(SealingError);
-    return (e as SealingError).code;
+    if (!(e instanceof SealingError)) throw new Error(`expected a SealingError, got ${errorMessage(e)}`);
+    return e.code;
   }
   return undefined;
 }

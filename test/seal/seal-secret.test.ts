@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadSealingCertificate } from '../../src/seal/certificate.ts';
 import { SealingError } from '../../src/seal/errors.ts';
+import { errorMessage } from '../../src/yaml/format-value.ts';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, type SealingScope } from '../../src/seal/scope.ts';
 import { sealSecret, sealValue } from '../../src/seal/seal-secret.ts';
 import type { SealedSecret } from '../../src/seal/sealed-secret.ts';
@@ -31,8 +32,8 @@ function errorOf(fn: () => unknown): SealingError {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(SealingError);
-    return e as SealingError;
+    if (!(e instanceof SealingError)) throw new Error(`expected a SealingError, got ${errorMessage(e)}`);
+    return e;
   }
   throw new Error('expected a SealingError');
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadSealingCertificate } from '../../src/seal/certificate.ts';
 import { SealingError } from '../../src/seal/errors.ts';
+import { errorMessage } from '../../src/yaml/format-value.ts';
 import { mergeSecretIntoYaml, sealSecretsInYaml } from '../../src/seal/secret-file.ts';
 import type { SealedSecret } from '../../src/seal/sealed-secret.ts';
 import { unsealSealedSecret } from '../../src/seal/unseal.ts';
@@ -53,7 +54,10 @@ type: kubernetes.io/service-account-token
 `;
 
 function docs(text: string): unknown[] {
-  return parseAllDocuments(text).map((d) => d.toJS());
+  return parseAllDocuments(text).map((d) => {
+    const value: unknown = d.toJS();
+    return value;
+  });
 }
 
 describe('sealSecretsInYaml', () => {
@@ -209,8 +213,8 @@ function catchError(fn: () => unknown): SealingError {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(SealingError);
-    return e as SealingError;
+    if (!(e instanceof SealingError)) throw new Error(`expected a SealingError, got ${errorMessage(e)}`);
+    return e;
   }
   throw new Error('expected a SealingError');
 }

@@ -9,6 +9,7 @@ import { reviewBudget } from '../../src/engine/budget.ts';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import { parseYaml } from '../../src/yaml/parse.ts';
+import { findingsOf } from '../helpers/json-report.ts';
 
 const RAW_DEPLOYMENT = (name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: balance-plus}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: "app:1"}]\n`;
 
@@ -143,7 +144,7 @@ describe('wall-clock and memory budget', () => {
       expect(spent.code).toBe(1);
       expect(spent.stdout).toMatch(/memory budget \(1 MB\) ran out: 1 file\(s\) were not reviewed: m\.yaml/);
       const generous = await run('check', dir, '--format', 'json', '--timeout', '600', '--max-memory', '65536');
-      expect(JSON.parse(generous.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toContain('TR-K8S-1');
+      expect(findingsOf(generous.stdout).map((f) => f.ruleId)).toContain('TR-K8S-1');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -187,7 +187,7 @@ describe('the hostile corpus', () => {
       // A message, never a stack trace.
       expect(run.stderr, label).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
       expect(run.stdout + run.stderr, label).not.toContain(SENTINEL_TEXT);
-      if ((run.command === 'check' || run.command === 'netpol') && run.code !== 2) expect(() => JSON.parse(run.stdout), label).not.toThrow();
+      if ((run.command === 'check' || run.command === 'netpol') && run.code !== 2) expect((): unknown => JSON.parse(run.stdout), label).not.toThrow();
     }
     const check = outcome.runs.find((r) => r.command === 'check');
     if (c.reported && check) expect(check.stdout + check.stderr, name).toMatch(c.reported);

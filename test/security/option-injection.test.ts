@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { findingsOf } from '../helpers/json-report.ts';
 import { BALANCE_PLUS_DIR } from '../helpers/overlay.ts';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -59,7 +60,7 @@ describe('--changed-since', () => {
     for (const ref of ['HEAD', head, 'HEAD~0']) {
       const { code, stdout } = await run(['check', repo, '--format', 'json', '--changed-since', ref]);
       expect(code, ref).toBeLessThan(2);
-      expect(JSON.parse(stdout).findings.every((f: { path: string }) => f.path === 'raw.yaml')).toBe(true);
+      expect(findingsOf(stdout).every((f) => f.path === 'raw.yaml')).toBe(true);
     }
     rmSync(path.join(repo, 'raw.yaml'));
   });

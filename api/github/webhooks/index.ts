@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { waitUntil } from '@vercel/functions';
+import type { VercelApiHandler } from '@vercel/node';
 import { createApp } from '../../../src/app/index.ts';
 import { createOffThreadReview } from '../../../src/app/off-thread.ts';
 import { createRuntime } from '../../../src/app/runtime.ts';
@@ -38,4 +39,6 @@ function misconfigured(req: IncomingMessage, res: ServerResponse): Promise<void>
   return Promise.resolve();
 }
 
-export default missing.length > 0 ? misconfigured : await createHandler();
+// Vercel calls the default export as a VercelApiHandler; with its Node helpers off the request and
+// the response are the plain Node objects, which is all these handlers use.
+export default (missing.length > 0 ? misconfigured : await createHandler()) satisfies VercelApiHandler;
