@@ -13,6 +13,7 @@ import type { RepositorySource } from '../source/types.ts';
 import type { FileProblem } from '../types.ts';
 import { formatValue } from '../yaml/format-value.ts';
 import yaml from 'js-yaml';
+import { isDigit } from '../yaml/text-scan.ts';
 
 /** One file of the materialised chart: its path inside the copy and where it came from. */
 export interface ChartFile {
@@ -94,6 +95,27 @@ function vendoredCopy(chartDir: string, name: string, listing: Listing): { dir?:
 }
 
 /**
+ * The chart a vendored file under `charts/` belongs to: `redis-17.3.1.tgz` and `redis.tgz` are
+ * `redis`, a directory name is itself. The same as
+ * `name.replace(/-\d[^/]*\.tgz$/, '').replace(/\.tgz$/, '')`, whose first pattern ran from every
+ * `-<digit>` to the end of the name. Here one pass: the version is the first `-<digit>` that ends
+ * before `.tgz` with no `/` after its digit.
+ */
+export function chartNameOfArchive(name: string): string {
+  if (!name.endsWith('.tgz')) return name;
+  const extension = name.length - '.tgz'.length;
+  const lastSlash = name.lastIndexOf('/', extension - 1);
+  let withoutVersion = name;
+  for (let dash = Math.max(0, lastSlash - 1); dash + 2 <= extension; dash++) {
+    if (name.charCodeAt(dash) === 0x2d && isDigit(name.charCodeAt(dash + 1))) {
+      withoutVersion = name.slice(0, dash);
+      break;
+    }
+  }
+  return withoutVersion.endsWith('.tgz') ? withoutVersion.slice(0, -'.tgz'.length) : withoutVersion;
+}
+
+/**
  * Reads the chart at `chart.dir` and its dependencies into memory. `chart` is the repository's
  * description of the root chart (for locating problems in its Chart.yaml).
  */
@@ -118,7 +140,7 @@ export async function materializeChart(
       const rel = file.slice(prefix.length);
       // A vendored copy that a file:// dependency replaces is left out.
       const vendoredName = /^charts\/([^/]+)(\/|$)/.exec(rel)?.[1];
-      if (vendoredName && skipChartsOf.has(vendoredName.replace(/-\d[^/]*\.tgz$/, '').replace(/\.tgz$/, ''))) continue;
+      if (vendoredName && skipChartsOf.has(chartNameOfArchive(vendoredName))) continue;
       const bytes = await contentOf(file);
       bytesSoFar += bytes.length;
       if (bytesSoFar > limits.maxBytes) throw new Error(`the chart and its dependencies are over ${limits.maxBytes} bytes`);

@@ -17,6 +17,7 @@ import { cacheDir, PINNED_HELM_SHA256 } from './binary.ts';
 import { materializeChart, repositoryPathOf, type ChartFile, type SourceMap } from './materialize.ts';
 import { helmBinary, HelmError, runHelm } from './run.ts';
 import { errorMessage } from '../yaml/format-value.ts';
+import { isDigit, isLineTerminator, isSpace } from '../yaml/text-scan.ts';
 
 export interface RenderOptions {
   environment: string;
@@ -58,12 +59,22 @@ const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A release name Helm accepts (DNS-1123, at most 53 characters), derived from the chart name. */
 export function releaseNameFor(chartName: string): string {
-  const cleaned = chartName
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .slice(0, 53)
-    .replace(/^-+|-+$/g, '');
+  const cleaned = trimDashes(
+    chartName
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .slice(0, 53),
+  );
   return RELEASE_NAME.test(cleaned) ? cleaned : 'release';
+}
+
+/** The text without its leading and trailing dashes (`/^-+|-+$/g`, which re-scanned a run of dashes from each of its dashes). */
+export function trimDashes(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 0x2d) start++;
+  while (end > start && text.charCodeAt(end - 1) === 0x2d) end--;
+  return text.slice(start, end);
 }
 
 /** Bumped when what is stored, or how Helm is called, changes. */
@@ -341,10 +352,10 @@ export function problemFromHelm(error: HelmError, chart: Chart, environment: str
 function placeNamed(text: string, sourceMap: SourceMap, allPaths: ReadonlySet<string>): { file: string; line: number; column: number } | undefined {
   // Helm 4 prints a chain of places, outermost first (`<chart>/templates/all.yaml:1:3` on a line
   // of its own, then each include): the innermost one that is a repository file is the cause.
-  const chain = [...text.matchAll(/^\s*([^\s:()]+\.(?:ya?ml|tpl|txt|json)):(\d+):(\d+)\s*$/gm)].reverse();
-  for (const m of chain) {
-    const file = repositoryPathOf(m[1]!, sourceMap, allPaths);
-    if (file) return { file, line: Number(m[2]), column: Number(m[3]) };
+  const chain = helmPlaceLines(text).reverse();
+  for (const place of chain) {
+    const file = repositoryPathOf(place.file, sourceMap, allPaths);
+    if (file) return { file, line: place.line, column: place.column };
   }
   const patterns = [/\(([^()\s]+?):(\d+):(\d+)\)/, /template: ([^:\s]+):(\d+):(\d+):/, /template: ([^:\s]+):(\d+):/, /YAML parse error on ([^:\s]+):/, /parse error (?:at|in) \(?([^:\s()]+):(\d+)/];
   for (const pattern of patterns) {
@@ -356,4 +367,52 @@ function placeNamed(text: string, sourceMap: SourceMap, allPaths: ReadonlySet<st
     return { file, line: isRenderedLine || !m[2] ? 1 : Number(m[2]), column: isRenderedLine || !m[3] ? 1 : Number(m[3]) };
   }
   return undefined;
+}
+
+const PLACE_EXTENSIONS = ['.yaml', '.yml', '.tpl', '.txt', '.json'];
+
+/**
+ * The lines of Helm's output that are a place and nothing else (`chart/templates/a.yaml:12:3`,
+ * spaces around), in order: the matches of
+ * `/^\s*([^\s:()]+\.(?:ya?ml|tpl|txt|json)):(\d+):(\d+)\s*$/gm`, whose spaces could run over
+ * line breaks and be re-read from every line start. Here each line is trimmed and read once.
+ */
+export function helmPlaceLines(text: string): Array<{ file: string; line: number; column: number }> {
+  const places: Array<{ file: string; line: number; column: number }> = [];
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = lineStart;
+    while (lineEnd < text.length && !isLineTerminator(text.charCodeAt(lineEnd))) lineEnd++;
+    const place = placeOfLine(text.slice(lineStart, lineEnd));
+    if (place) places.push(place);
+    lineStart = lineEnd + 1;
+  }
+  return places;
+}
+
+/** `file.ext:LINE:COLUMN` with only spaces around; the file has no space, `:`, `(` or `)`. */
+function placeOfLine(line: string): { file: string; line: number; column: number } | undefined {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isSpace(line.charCodeAt(start))) start++;
+  while (end > start && isSpace(line.charCodeAt(end - 1))) end--;
+  const fileEnd = line.indexOf(':', start);
+  if (fileEnd === -1 || fileEnd >= end) return undefined;
+  const file = line.slice(start, fileEnd);
+  for (let i = 0; i < file.length; i++) {
+    const code = file.charCodeAt(i);
+    if (isSpace(code) || code === 0x28 || code === 0x29) return undefined; // `(` `)`
+  }
+  if (!PLACE_EXTENSIONS.some((extension) => file.length > extension.length && file.endsWith(extension))) return undefined;
+  const lineEnd = digitsEnd(line, fileEnd + 1);
+  if (lineEnd === fileEnd + 1 || line.charCodeAt(lineEnd) !== 0x3a) return undefined;
+  const columnEnd = digitsEnd(line, lineEnd + 1);
+  if (columnEnd === lineEnd + 1 || columnEnd !== end) return undefined;
+  return { file, line: Number(line.slice(fileEnd + 1, lineEnd)), column: Number(line.slice(lineEnd + 1, columnEnd)) };
+}
+
+function digitsEnd(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isDigit(text.charCodeAt(at))) at++;
+  return at;
 }

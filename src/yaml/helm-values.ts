@@ -26,6 +26,7 @@
 import jsyaml from 'js-yaml';
 import { Alias, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
 import type { Span, ValuePath } from '../types.ts';
+import { hasComplexKey } from './key-line.ts';
 import { LineIndex } from './line-index.ts';
 import { parseYaml, type YamlDocument, type YamlProblem } from './parse.ts';
 
@@ -140,10 +141,11 @@ const HELM_VALUES_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
  * Reads a values file as Helm reads it. Most files hold no merge key and no duplicate: js-yaml
  * reads those about five times faster than the position-keeping parser, which then runs only
  * when a location is asked for (most values files of a review never are). Anything else (merge
- * keys, which go-yaml applies in document order; duplicates; errors) takes the full path.
+ * keys, which go-yaml applies in document order; duplicates; explicit (`? `) or collection keys,
+ * which js-yaml would turn into strings and Helm refuses; errors) takes the full path.
  */
 export function parseHelmValues(text: string, options: { maxExpandedNodes?: number } = {}): ParsedHelmValues {
-  if (!text.includes('<<') && !text.includes('*') && !COMPLEX_KEY.test(text)) {
+  if (!text.includes('<<') && !text.includes('*') && !hasComplexKey(text)) {
     let value: unknown;
     try {
       value = jsyaml.load(text, { schema: HELM_VALUES_SCHEMA });
@@ -172,9 +174,6 @@ export function parseHelmValues(text: string, options: { maxExpandedNodes?: numb
   }
   return parseHelmValuesFully(text, options);
 }
-
-/** Explicit (`? `) or collection keys, which js-yaml would turn into strings and Helm refuses. */
-const COMPLEX_KEY = /^\s*(?:-\s+)*(?:\?(?:\s|$)|[[{].*[\]}]\s*:(?:\s|$))/m;
 
 const NON_FINITE_ANYWHERE = /(^|[\s:[,{-])[-+]?\.(inf|Inf|INF|nan|NaN|NAN)\s*($|[,\]}#])/m;
 

@@ -7,6 +7,7 @@
 import yaml from 'js-yaml';
 import type { Span, ValuePath } from '../types.ts';
 import { createPositionRecorder, toPosTree, type PosNode } from './positions.ts';
+import { keyOfLine } from './key-line.ts';
 import { LineIndex } from './line-index.ts';
 import { errorMessage } from './format-value.ts';
 import { maskTemplateActions, restoreTemplateActions, type MaskedText } from './template-mask.ts';
@@ -241,7 +242,7 @@ function toProblem(error: unknown, base: number, bodyLength: number, lines: Line
   const at = lines.span(position, position);
   const duplicate = /duplicated mapping key/.test(reason);
   // Name the key (js-yaml's reason does not), as written on the line the error points at.
-  const key = duplicate ? /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^\s:#][^:#]*?)\s*:(?:\s|$)/.exec(lines.lineText(at.line))?.[1] : undefined;
+  const key = duplicate ? keyOfLine(lines.lineText(at.line)) : undefined;
   return {
     ...at,
     endColumn: Math.max(at.column, lines.lineEndColumn(at.line)),

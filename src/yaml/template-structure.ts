@@ -13,6 +13,9 @@
  * item, actions inside `|` blocks, two actions on one line.
  */
 
+import { templateKeyOfLine } from './key-line.ts';
+import { blankTemplateComments, variableBindings } from './template-scan.ts';
+
 export interface TemplateLine {
   /** 1-based line number in the file. */
   line: number;
@@ -58,7 +61,6 @@ interface Action {
 }
 
 const VALUES_REF = /(?:\$|\.root|\.Root)?\.Values((?:\.[A-Za-z_][\w-]*)+)/g;
-const VAR_BIND = /\$([A-Za-z_]\w*)\s*:?=\s*(?:\(?\s*)(?:default\s+\S+\s+)?((?:\$|\.root|\.)?\.?Values(?:\.[A-Za-z_][\w-]*)*|\$[A-Za-z_]\w*(?:\.[A-Za-z_][\w-]*)*)/g;
 const VAR_REF = /\$([A-Za-z_]\w*)((?:\.[A-Za-z_][\w-]*)*)/g;
 
 /**
@@ -98,7 +100,7 @@ function blankActions(text: string, actions: Action[]): string {
   }
   parts.push(text.slice(at));
   // Template comments are blanked too.
-  return parts.join('').replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, (m) => m.replace(/[^\n]/g, ' '));
+  return blankTemplateComments(parts.join(''));
 }
 
 export function analyzeTemplate(text: string): TemplateStructure {
@@ -164,16 +166,14 @@ export function analyzeTemplate(text: string): TemplateStructure {
     return out;
   };
   const bindVars = (body: string): void => {
-    VAR_BIND.lastIndex = 0;
-    for (let m = VAR_BIND.exec(body); m; m = VAR_BIND.exec(body)) {
-      const target = m[2]!;
+    for (const { name: variable, target } of variableBindings(body)) {
       if (target.startsWith('$') && !target.startsWith('$.')) {
         const [name, ...rest] = target.slice(1).split('.');
         const base = vars.get(name!);
-        if (base) vars.set(m[1]!, [...base, ...rest]);
+        if (base) vars.set(variable, [...base, ...rest]);
       } else {
         const path = /Values((?:\.[A-Za-z_][\w-]*)*)/.exec(target)?.[1];
-        vars.set(m[1]!, path ? path.slice(1).split('.') : []);
+        vars.set(variable, path ? path.slice(1).split('.') : []);
       }
     }
   };
@@ -249,8 +249,8 @@ export function analyzeTemplate(text: string): TemplateStructure {
     const afterKey: Action[] = [];
     const raw = rawLines[l]!;
     const blank = allLines[l]!;
-    const m = /^(\s*)((?:-\s+)*)(\uE000?[^\s#:'"\uE000][^:#]*?|"[^"]*"|'[^']*'|\uE000)\s*:(?:\s|$)/.exec(blank);
-    const keyColumn = m ? m[1]!.length + m[2]!.length : -1;
+    const m = templateKeyOfLine(blank);
+    const keyColumn = m ? m.indent.length + m.dashes.length : -1;
     for (const a of lineActions) (m && a.start - lineStarts[l]! < keyColumn ? beforeKey : afterKey).push(a);
     for (const a of m ? beforeKey : []) applyAction(a);
     if (region !== currentRegion) {
@@ -259,12 +259,12 @@ export function analyzeTemplate(text: string): TemplateStructure {
       ordinals = new Map();
     }
     if (m) {
-      const indent = m[1]!.length;
-      const dashes = (m[2]!.match(/-/g) ?? []).length;
+      const indent = m.indent.length;
+      const dashes = (m.dashes.match(/-/g) ?? []).length;
       while (keyStack.length > 0 && keyStack[keyStack.length - 1]!.indent >= indent) keyStack.pop();
       const parent = keyStack[keyStack.length - 1]?.keys ?? [];
       const parentIndexed = keyStack[keyStack.length - 1]?.indexed ?? [];
-      const rawKey = m[3]!.includes('\uE000') ? '*' : m[3]!.replace(/^["']|["']$/g, '').trim();
+      const rawKey = m.key.includes('\uE000') ? '*' : m.key.replace(/^["']|["']$/g, '').trim();
       const keys = [...parent, ...Array<string>(dashes).fill('-'), rawKey];
       const itemIndexed: Array<string | number> = [...parentIndexed];
       for (let d = 0; d < dashes; d++) {
@@ -274,7 +274,7 @@ export function analyzeTemplate(text: string): TemplateStructure {
         itemIndexed.push(ordinal);
       }
       const indexed = [...itemIndexed, rawKey];
-      const contentIndent = indent + m[2]!.length;
+      const contentIndent = indent + m.dashes.length;
       keyStack.push({ indent: contentIndent, keys, indexed });
       if (dashes > 0) keyStack.splice(keyStack.length - 1, 0, { indent, keys: [...parent, ...Array<string>(dashes).fill('-')], indexed: itemIndexed });
       const lineReads = afterKey.flatMap((a) => readsOf(a.body));
@@ -290,7 +290,7 @@ export function analyzeTemplate(text: string): TemplateStructure {
       };
       region.lines.push(entry);
       keyStack[keyStack.length - 1]!.line = entry;
-      if (/:\s*[|>][-+0-9]*\s*$/.test(blank)) blockScalarIndent = indent + (dashes > 0 ? m[2]!.length : 0);
+      if (/:\s*[|>][-+0-9]*\s*$/.test(blank)) blockScalarIndent = indent + (dashes > 0 ? m.dashes.length : 0);
       if (rawKey === 'kind' && keys.length === 1) {
         const kind = /:\s*([A-Za-z][\w]*)\s*$/.exec(raw)?.[1];
         if (kind) region.kinds.push(kind);
