@@ -56,14 +56,27 @@ function repository(): { base: Tree; head: Tree; changed: string[] } {
     const base = readTree(dir);
     const head = new Map(base);
     const changed = [...base.keys()].filter((p) => /^charts\/[^/]+-\d{3}\/values\.yaml$/.test(p)).slice(0, CHANGED);
-    for (const file of changed) head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/^(\s+tag:\s*)"?([^"\n]+)"?$/m, '$1"$2-next"')));
+    for (const file of changed)
+      head.set(
+        file,
+        Buffer.from(
+          base
+            .get(file)!
+            .toString('utf8')
+            .replace(/^(\s+tag:\s*)"?([^"\n]+)"?$/m, '$1"$2-next"'),
+        ),
+      );
     return { base, head, changed };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function startServer(checkout: string, fakeHost: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+async function startServer(
+  checkout: string,
+  fakeHost: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(checkout, 'src/app/server.ts')], {
     cwd: checkout,
@@ -93,12 +106,17 @@ async function deliver(fake: FakeGitHub, url: string, id: string, pullNumber: nu
   const started = performance.now();
   const response = fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': id, 'x-hub-signature-256': await sign(WEBHOOK_SECRET, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'pull_request',
+      'x-github-delivery': id,
+      'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
+    },
     body,
   });
   // Done when GitHub holds a completed run for the commit (the answer to the webhook may come earlier).
   let ms = 0;
-  for (const deadline = Date.now() + 300_000; ; ) {
+  for (const deadline = Date.now() + 300_000; ;) {
     const run = fake.runsFor(headSha).find((r) => r.status === 'completed');
     if (run) {
       ms = performance.now() - started;
@@ -141,16 +159,22 @@ export async function benchAppPullRequest(side: string, checkout: string): Promi
 }
 
 export function appPullRequestTable(results: readonly AppPrResult[]): string[] {
-  const f = (m: DeliveryMeasure) => `${(m.ms / 1000).toFixed(2)} s (${m.requests} requests, ${m.downloads} downloading; ${m.conclusion}, ${m.annotations} annotations)`;
+  const f = (m: DeliveryMeasure) =>
+    `${(m.ms / 1000).toFixed(2)} s (${m.requests} requests, ${m.downloads} downloading; ${m.conclusion}, ${m.annotations} annotations)`;
   const lines = ['| App, 20-file pull request, 50 charts, 50 ms per request | cold (first delivery) | warm (same content again) |', '|---|---|---|'];
   for (const r of results) lines.push(`| ${r.side} | ${f(r.cold)} | ${f(r.warm)} |`);
   const [now, before] = results;
-  if (now && before) lines.push(`| ratio Helm path / values-only | ${(now.cold.ms / before.cold.ms).toFixed(1)}× | ${(now.warm.ms / before.warm.ms).toFixed(1)}× |`);
+  if (now && before)
+    lines.push(`| ratio Helm path / values-only | ${(now.cold.ms / before.cold.ms).toFixed(1)}× | ${(now.warm.ms / before.warm.ms).toFixed(1)}× |`);
   return lines;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(', ');
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ');
   console.log(`load average at start: ${load()}`);
   const results = [await benchAppPullRequest('Helm render path (this checkout)', root)];
   if (process.env.BENCH_BASELINE) results.push(await benchAppPullRequest('values-only model (baseline)', process.env.BENCH_BASELINE));

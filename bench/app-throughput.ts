@@ -48,13 +48,28 @@ let nextInstallation = 50_000;
 async function burst(scenario: 'installations' | 'one-installation', offThread: OffThreadReview): Promise<BurstResult> {
   const base = fixtureTree();
   const variant = violatingVariant(base, 'tr-k8s-3-no-limits');
-  const fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head: variant.head, headSha: 'f'.repeat(40), pullNumber: 1, appId: APP_ID, latencyMs: LATENCY_MS });
+  const fake = new FakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    base,
+    head: variant.head,
+    headSha: 'f'.repeat(40),
+    pullNumber: 1,
+    appId: APP_ID,
+    latencyMs: LATENCY_MS,
+  });
   await fake.start();
   const runtime = createRuntime({
     env: { APP_ID: String(APP_ID), PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' },
   });
   await runtime.probot.load(createApp({ appId: APP_ID, locks: runtime.locks, review: offThread.review }));
-  const handler = createWebhookHandler({ probot: runtime.probot, secret: WEBHOOK_SECRET, path: '/api/github/webhooks', budgetMs: 58_000, answerWithinMs: 120_000 });
+  const handler = createWebhookHandler({
+    probot: runtime.probot,
+    secret: WEBHOOK_SECRET,
+    path: '/api/github/webhooks',
+    budgetMs: 58_000,
+    answerWithinMs: 120_000,
+  });
   const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -69,13 +84,33 @@ async function burst(scenario: 'installations' | 'one-installation', offThread: 
       payload.pull_request.number = number;
       payload.installation.id = scenario === 'installations' ? ++nextInstallation : shared;
       const body = JSON.stringify(payload);
-      return { sha, body, headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': `burst-${scenario}-${i}`, 'x-hub-signature-256': await sign(WEBHOOK_SECRET, body) } };
+      return {
+        sha,
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'pull_request',
+          'x-github-delivery': `burst-${scenario}-${i}`,
+          'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
+        },
+      };
     }),
   );
   const started = Date.now();
-  await Promise.all(deliveries.map((d) => fetch(`http://127.0.0.1:${port}/api/github/webhooks`, { method: 'POST', headers: d.headers, body: d.body }).then((r) => r.text())));
+  await Promise.all(
+    deliveries.map((d) => fetch(`http://127.0.0.1:${port}/api/github/webhooks`, { method: 'POST', headers: d.headers, body: d.body }).then((r) => r.text())),
+  );
 
-  if (process.env.BENCH_DEBUG) for (const r of fake.requests) console.log(r.at - started, r.installation, r.method, r.path, (r.body as { status?: string } | undefined)?.status ?? '', (r.body as { conclusion?: string } | undefined)?.conclusion ?? '');
+  if (process.env.BENCH_DEBUG)
+    for (const r of fake.requests)
+      console.log(
+        r.at - started,
+        r.installation,
+        r.method,
+        r.path,
+        (r.body as { status?: string } | undefined)?.status ?? '',
+        (r.body as { conclusion?: string } | undefined)?.conclusion ?? '',
+      );
   const writes = fake.requests.filter((r) => (r.method === 'POST' || r.method === 'PATCH') && /\/check-runs/.test(r.path));
   const completing = writes.filter((r) => (r.body as { conclusion?: string } | undefined)?.conclusion);
   const completedAt = completing.map((r) => r.at - started).sort((a, b) => a - b);
@@ -113,8 +148,7 @@ async function burst(scenario: 'installations' | 'one-installation', offThread: 
     conclusions,
     target: scenario === 'installations' ? '≥ 10 runs/s' : 'first ≤ 2,000 ms; then one write a second (median gap ≥ 950 ms, none under 800 ms)',
     targetMet:
-      allOne &&
-      (scenario === 'installations' ? runsPerSecond >= 10 : firstMs <= 2_000 && medianGapMs >= 950 && (!Number.isFinite(minGap) || minGap >= 800)),
+      allOne && (scenario === 'installations' ? runsPerSecond >= 10 : firstMs <= 2_000 && medianGapMs >= 950 && (!Number.isFinite(minGap) || minGap >= 800)),
   };
   return result;
 }
@@ -134,6 +168,8 @@ export async function benchThroughput(): Promise<{ name: string; bursts: BurstRe
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await benchThroughput();
   for (const b of result.bursts) {
-    console.log(`${b.scenario}: first ${b.firstMs} ms, last ${b.lastMs} ms, ${b.runsPerSecond} runs/s, median gap ${b.medianGapMs} ms, min write gap per installation ${b.minWriteGapPerInstallationMs} ms, ${JSON.stringify(b.conclusions)} — target (${b.target}) ${b.targetMet ? 'met' : 'MISSED'}`);
+    console.log(
+      `${b.scenario}: first ${b.firstMs} ms, last ${b.lastMs} ms, ${b.runsPerSecond} runs/s, median gap ${b.medianGapMs} ms, min write gap per installation ${b.minWriteGapPerInstallationMs} ms, ${JSON.stringify(b.conclusions)} — target (${b.target}) ${b.targetMet ? 'met' : 'MISSED'}`,
+    );
   }
 }

@@ -145,5 +145,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     );
     console.log('   ', JSON.stringify(run.byEndpoint));
   }
-  for (const b of result.bursts) console.log(`${b.scenario}: first ${b.firstMs} ms, last ${b.lastMs} ms, ${b.runsPerSecond} runs/s — ${b.targetMet ? 'met' : 'MISSED'}`);
+  for (const b of result.bursts)
+    console.log(`${b.scenario}: first ${b.firstMs} ms, last ${b.lastMs} ms, ${b.runsPerSecond} runs/s — ${b.targetMet ? 'met' : 'MISSED'}`);
 }

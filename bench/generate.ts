@@ -64,11 +64,17 @@ export function generateRepository(dir: string, targetFiles = 1000, targetBytes 
   for (let i = 0; i < services; i++) {
     const [library, component] = KINDS[i % KINDS.length]!;
     const name = `svc-${String(i).padStart(4, '0')}`;
-    write(`charts/${name}/Chart.yaml`, `apiVersion: v2\nname: ${name}\nversion: 0.${i}.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: ${libraryVersion.get(library)}\n    repository: file://../library/${library}\n`);
+    write(
+      `charts/${name}/Chart.yaml`,
+      `apiVersion: v2\nname: ${name}\nversion: 0.${i}.0\ntype: application\ndependencies:\n  - name: ${library}\n    version: ${libraryVersion.get(library)}\n    repository: file://../library/${library}\n`,
+    );
     write(`charts/${name}/templates/all.yaml`, `{{ include "${library}.all" . }}\n`);
     write(`charts/${name}/values.yaml`, serviceValues(name, component, i));
     // Every seventh service forgets its memory limit in production: a realistic share of findings.
-    write(`charts/${name}/values-prod.yaml`, `# production overrides for ${name}\nreplicaCount: 3\nresources:\n  requests:\n    cpu: 500m\n    memory: 512Mi\n  limits:\n    cpu: "2"\n${i % 7 === 0 ? '    memory: null\n' : '    memory: 1Gi\n'}ingress:\n  host: ${name}.balance-plus.example\n`);
+    write(
+      `charts/${name}/values-prod.yaml`,
+      `# production overrides for ${name}\nreplicaCount: 3\nresources:\n  requests:\n    cpu: 500m\n    memory: 512Mi\n  limits:\n    cpu: "2"\n${i % 7 === 0 ? '    memory: null\n' : '    memory: 1Gi\n'}ingress:\n  host: ${name}.balance-plus.example\n`,
+    );
   }
   // Everything else is in infrastructure charts (TR-K8S-1), 20 templates each.
   const infraCharts = Math.ceil((targetFiles - files) / 21);

@@ -33,7 +33,12 @@ export function serviceRepository(dir: string, n: number): void {
       if (!statSync(source).isFile()) continue;
       mkdirSync(path.dirname(target), { recursive: true });
       // Renamed, and each copy different (so no two renders share a cache entry).
-      writeFileSync(target, readFileSync(source, 'utf8').replace(/^name: .*$/m, `name: ${name}`).replace(/^(# .*)$/m, `$1 (copy ${i})`));
+      writeFileSync(
+        target,
+        readFileSync(source, 'utf8')
+          .replace(/^name: .*$/m, `name: ${name}`)
+          .replace(/^(# .*)$/m, `$1 (copy ${i})`),
+      );
     }
   }
 }
@@ -46,7 +51,11 @@ interface Run {
 
 function check(cli: string, repo: string, env: NodeJS.ProcessEnv): Run {
   const started = performance.now();
-  const child = spawnSync(process.execPath, [cli, 'check', repo, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, [cli, 'check', repo, '--format', 'json'], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const ms = performance.now() - started;
   let findings = -1;
   try {
@@ -99,8 +108,15 @@ export function helmBenchmarks(sizes: readonly number[], baseline: string | unde
     const cold = check(cli, path.join(root, 'fixtures/balance-plus'), { BPLUS_CACHE_DIR: cache });
     const before = baseline ? check(path.join(baseline, 'bin/bplus.js'), path.join(root, 'fixtures/balance-plus'), {}) : undefined;
     lines.push('');
-    lines.push(`- The bundled fixture repository (4 service charts, 1 infrastructure chart), cold cache: ${(cold.ms / 1000).toFixed(2)} s${before ? ` (values-only model: ${(before.ms / 1000).toFixed(2)} s)` : ''}.`);
-    lines.push(`- Load average (1, 5, 15 min) at the end of these runs: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} on ${os.cpus().length} cores shared with other work.`);
+    lines.push(
+      `- The bundled fixture repository (4 service charts, 1 infrastructure chart), cold cache: ${(cold.ms / 1000).toFixed(2)} s${before ? ` (values-only model: ${(before.ms / 1000).toFixed(2)} s)` : ''}.`,
+    );
+    lines.push(
+      `- Load average (1, 5, 15 min) at the end of these runs: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} on ${os.cpus().length} cores shared with other work.`,
+    );
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }

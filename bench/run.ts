@@ -22,7 +22,12 @@ interface Measure {
 
 function measure(args: string[], env: NodeJS.ProcessEnv = {}): Measure {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--import', path.join(root, 'bench/peak-rss.mjs'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
+  const child = spawnSync(process.execPath, ['--import', path.join(root, 'bench/peak-rss.mjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
   const ms = performance.now() - started;
   const rss = /peak-rss-kb=(\d+)/.exec(child.stderr)?.[1];
   return { ms, peakMb: rss ? Number(rss) / 1024 : NaN, status: child.status };
@@ -64,10 +69,15 @@ try {
   const cold = repeat(check, withCache, emptyRenderCache);
   const cli = repeat(check, withCache);
   const ratio = cli.ms / parse.ms;
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(', ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
   out(`# Benchmarks`);
   out('');
-  out(`Measured by \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs, each a fresh process.`);
+  out(
+    `Measured by \`npm run bench\` on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs, each a fresh process.`,
+  );
   out('');
   out(`## Review of a generated repository: ${repo.files} YAML files, ${(repo.bytes / 1024 / 1024).toFixed(1)} MB`);
   out('');
@@ -85,7 +95,11 @@ try {
     out('## Scale: Deployments in one manifest file (bench/scale.ts)');
     out('');
     for (const line of scaleTable(benchScale())) out(line);
-    for (const [name, file] of [['netpol', 'netpol.ts'], ['app', 'app.ts'], ['cli-startup', 'cli-startup.ts']] as const) {
+    for (const [name, file] of [
+      ['netpol', 'netpol.ts'],
+      ['app', 'app.ts'],
+      ['cli-startup', 'cli-startup.ts'],
+    ] as const) {
       if (!existsSync(path.join(root, 'bench', file))) continue;
       const module = (await import(`./${file}`)) as Record<string, () => unknown>;
       const fn = module[name === 'netpol' ? 'benchNetpol' : name === 'app' ? 'benchApp' : 'benchCliStartup'];
@@ -116,7 +130,7 @@ try {
     } finally {
       if (!process.env.BENCH_BASELINE) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', baseline], { stdio: 'ignore' });
     }
-  writeFileSync(path.join(root, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
+    writeFileSync(path.join(root, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

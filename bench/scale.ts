@@ -49,10 +49,21 @@ export function benchScale(sizes: readonly number[] = [1_000, 10_000, 30_000]): 
     try {
       const { bytes } = generateScaleRepository(dir, deployments);
       const started = performance.now();
-      const child = spawnSync(process.execPath, ['--import', path.join(root, 'bench/usage-hook.mjs'), path.join(root, 'dist/src/cli/run.js'), 'check', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
+      const child = spawnSync(
+        process.execPath,
+        ['--import', path.join(root, 'bench/usage-hook.mjs'), path.join(root, 'dist/src/cli/run.js'), 'check', dir, '--format', 'json'],
+        { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
+      );
       const ms = performance.now() - started;
       const usage = /bplus-usage rss-kb=(\d+) cpu-us=(\d+)/.exec(child.stderr);
-      runs.push({ deployments, megabytes: bytes / 1024 / 1024, ms, cpuMs: usage ? Number(usage[2]) / 1000 : NaN, peakMb: usage ? Number(usage[1]) / 1024 : NaN, status: child.status });
+      runs.push({
+        deployments,
+        megabytes: bytes / 1024 / 1024,
+        ms,
+        cpuMs: usage ? Number(usage[2]) / 1000 : NaN,
+        peakMb: usage ? Number(usage[1]) / 1024 : NaN,
+        status: child.status,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -67,12 +78,22 @@ export function scaleTable(runs: readonly ScaleRun[]): string[] {
     '| Deployments (+ a Service each, one file) | file | wall time | CPU time | CPU ms per 1,000 | peak memory | exit |',
     '|---|---|---|---|---|---|---|',
   ];
-  for (const r of runs) lines.push(`| ${r.deployments.toLocaleString('en')} | ${r.megabytes.toFixed(1)} MB | ${r.ms.toFixed(0)} ms | ${r.cpuMs.toFixed(0)} ms | ${((r.cpuMs / r.deployments) * 1000).toFixed(0)} | ${r.peakMb.toFixed(0)} MB | ${r.status} |`);
+  for (const r of runs)
+    lines.push(
+      `| ${r.deployments.toLocaleString('en')} | ${r.megabytes.toFixed(1)} MB | ${r.ms.toFixed(0)} ms | ${r.cpuMs.toFixed(0)} ms | ${((r.cpuMs / r.deployments) * 1000).toFixed(0)} | ${r.peakMb.toFixed(0)} MB | ${r.status} |`,
+    );
   const last = runs[runs.length - 1]!;
   // The marginal cost (start-up excluded): CPU time added per 1,000 Deployments between consecutive runs.
-  const marginal = runs.slice(1).map((r, i) => `${(((r.cpuMs - runs[i]!.cpuMs) / (r.deployments - runs[i]!.deployments)) * 1000).toFixed(0)} ms from ${runs[i]!.deployments.toLocaleString('en')} to ${r.deployments.toLocaleString('en')}`);
+  const marginal = runs
+    .slice(1)
+    .map(
+      (r, i) =>
+        `${(((r.cpuMs - runs[i]!.cpuMs) / (r.deployments - runs[i]!.deployments)) * 1000).toFixed(0)} ms from ${runs[i]!.deployments.toLocaleString('en')} to ${r.deployments.toLocaleString('en')}`,
+    );
   lines.push('');
-  lines.push(`${last.deployments / first.deployments}× the Deployments took ${(last.cpuMs / first.cpuMs).toFixed(1)}× the CPU time (start-up included); the marginal CPU cost per 1,000 Deployments was ${marginal.join(', ')}: flat, so linear, not quadratic.`);
+  lines.push(
+    `${last.deployments / first.deployments}× the Deployments took ${(last.cpuMs / first.cpuMs).toFixed(1)}× the CPU time (start-up included); the marginal CPU cost per 1,000 Deployments was ${marginal.join(', ')}: flat, so linear, not quadratic.`,
+  );
   return lines;
 }
 

@@ -49,7 +49,8 @@ if (env.GITHUB_OUTPUT) {
   appendFileSync(env.GITHUB_OUTPUT, `exit-code=${code}\nsarif-file=${existsSync(sarifFile) ? sarifFile : ''}\nsummary=${summaryLine.replace(/\r?\n/g, ' ')}\n`);
 }
 if (env.GITHUB_STEP_SUMMARY) {
-  const verdict = code === 0 ? '✅ passed' : code === 1 ? `❌ failed (--fail-on ${input('fail-on', 'failure')})` : '⚠️ could not run (usage or configuration error)';
+  const verdict =
+    code === 0 ? '✅ passed' : code === 1 ? `❌ failed (--fail-on ${input('fail-on', 'failure')})` : '⚠️ could not run (usage or configuration error)';
   const lines = [`### bplus: ${verdict}`, '', summaryLine.replace(/^bplus: /, ''), ''];
   if (existsSync(sarifFile)) {
     const results = JSON.parse(readFileSync(sarifFile, 'utf8')).runs?.[0]?.results ?? [];

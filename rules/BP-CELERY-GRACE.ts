@@ -6,7 +6,11 @@ export const MIN_GRACE_SECONDS = 60;
 
 const options = z
   .object({
-    minimumGraceSeconds: z.number().int().min(1).describe('The shortest terminationGracePeriodSeconds accepted for a Celery worker; set it to the longest task\'s duration and some.'),
+    minimumGraceSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .describe("The shortest terminationGracePeriodSeconds accepted for a Celery worker; set it to the longest task's duration and some."),
   })
   .strict();
 /** Kubernetes' default when the pod spec does not set it. */
@@ -64,4 +68,3 @@ export default defineRule({
     }
   },
 });
-

@@ -1,13 +1,4 @@
-import {
-  containersOf,
-  defineRule,
-  
-  isServiceObject,
-  isTemplatedValue,
-  WORKLOAD_KINDS,
-  type RuleMessages,
-} from '../src/engine/rule-kit.ts';
-
+import { containersOf, defineRule, isServiceObject, isTemplatedValue, WORKLOAD_KINDS, type RuleMessages } from '../src/engine/rule-kit.ts';
 
 /** The tag of an image reference (`registry:5000/team/app:1.2@sha256:...`), and whether it has a digest. */
 export function parseImage(image: string): { tag: string | undefined; digest: boolean } {
@@ -47,11 +38,7 @@ export default defineRule({
       incorrect: 'image:\n  repository: registry.balance-plus.internal/api-gateway\n  tag: latest',
       correct: 'image:\n  repository: registry.balance-plus.internal/api-gateway\n  tag: "1.4.2"',
     },
-    peers: [
-      'kube-linter `latest-tag`',
-      'Polaris `tagNotSpecified`',
-      'Checkov CKV_K8S_14',
-    ],
+    peers: ['kube-linter `latest-tag`', 'Polaris `tagNotSpecified`', 'Checkov CKV_K8S_14'],
     messages,
   },
   check(context) {

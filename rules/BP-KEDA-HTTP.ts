@@ -13,8 +13,8 @@ export default defineRule({
     fixable: false,
     docs: {
       details: [
-        'Checked on every `rabbitmq` trigger of production ScaledObjects and ScaledJobs (manifests, chart templates, and the ScaledObject the python-celery-worker library renders from `keda`). QueueLength is the mode when `mode` is `QueueLength`, or unset (KEDA\'s default, also with the legacy `queueLength` parameter). The protocol is reported when it is `amqp`, unset, or `auto` with no inline `http(s)://` host: KEDA then follows the host\'s scheme, and the host normally comes from a TriggerAuthentication with an `amqp://` URL (kedacore/keda#356, #2572, #5050). Service charts: the library renders `keda.protocol` with `http` as its default, so only an explicit `amqp` or `auto` is reported there, on its line.',
-        'The http protocol needs the management plugin and a host like `http://user:password@rabbitmq:15672/vhost` in the TriggerAuthentication\'s Secret (never inline: see TR-K8S-5 and TR-K8S-9).',
+        "Checked on every `rabbitmq` trigger of production ScaledObjects and ScaledJobs (manifests, chart templates, and the ScaledObject the python-celery-worker library renders from `keda`). QueueLength is the mode when `mode` is `QueueLength`, or unset (KEDA's default, also with the legacy `queueLength` parameter). The protocol is reported when it is `amqp`, unset, or `auto` with no inline `http(s)://` host: KEDA then follows the host's scheme, and the host normally comes from a TriggerAuthentication with an `amqp://` URL (kedacore/keda#356, #2572, #5050). Service charts: the library renders `keda.protocol` with `http` as its default, so only an explicit `amqp` or `auto` is reported there, on its line.",
+        "The http protocol needs the management plugin and a host like `http://user:password@rabbitmq:15672/vhost` in the TriggerAuthentication's Secret (never inline: see TR-K8S-5 and TR-K8S-9).",
       ].join('\n\n'),
       incorrect: 'keda:\n  mode: QueueLength\n  protocol: amqp',
       correct: 'keda:\n  mode: QueueLength\n  protocol: http',
@@ -46,7 +46,10 @@ export default defineRule({
         const path = ['spec', 'triggers', index, 'metadata', 'protocol'];
         context.report({
           messageId: protocol === undefined ? 'unset' : 'amqp',
-          data: protocol === undefined ? { object: `${object.kind}/${object.metadata.name}` } : { object: `${object.kind}/${object.metadata.name}`, protocol: String(protocol) },
+          data:
+            protocol === undefined
+              ? { object: `${object.kind}/${object.metadata.name}` }
+              : { object: `${object.kind}/${object.metadata.name}`, protocol: String(protocol) },
           object,
           path,
         });

@@ -2,7 +2,6 @@ import {
   containersOf,
   defineRule,
   formatValue,
-  
   isRecord,
   isServiceObject,
   podSpecOf,
@@ -11,7 +10,6 @@ import {
   type ContainerRef,
   type RuleMessages,
 } from '../src/engine/rule-kit.ts';
-
 
 /** The one capability the restricted Pod Security Standard lets a container add. */
 const ALLOWED_ADDED_CAPABILITY = 'NET_BIND_SERVICE';
@@ -57,7 +55,7 @@ const messages = {
     ru: 'том «{volume}» в {object} имеет тип {source}: стандарт Pod Security restricted допускает только тома configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected и secret',
   },
   hostNamespace: {
-    en: '{object} sets {field}: true: its containers share the node\'s {namespace} namespace; remove it',
+    en: "{object} sets {field}: true: its containers share the node's {namespace} namespace; remove it",
     ru: '{object} задаёт {field}: true: его контейнеры разделяют с узлом пространство имён {namespace}; уберите его',
   },
 } satisfies RuleMessages;
@@ -67,7 +65,7 @@ export default defineRule({
     id: 'BP-NON-ROOT',
     title: { en: 'Non-root, unprivileged containers', ru: 'Контейнеры без root и без привилегий' },
     description: {
-      en: 'Pods meet the Kubernetes restricted Pod Security Standard: containers run as a non-root user (runAsNonRoot: true, never UID 0), are never privileged, cannot gain privileges (allowPrivilegeEscalation: false), drop ALL capabilities and add none but NET_BIND_SERVICE, run under a RuntimeDefault or Localhost seccomp profile, share neither the node\'s process nor its IPC namespace, and mount only the volume types the standard allows (no hostPath).',
+      en: "Pods meet the Kubernetes restricted Pod Security Standard: containers run as a non-root user (runAsNonRoot: true, never UID 0), are never privileged, cannot gain privileges (allowPrivilegeEscalation: false), drop ALL capabilities and add none but NET_BIND_SERVICE, run under a RuntimeDefault or Localhost seccomp profile, share neither the node's process nor its IPC namespace, and mount only the volume types the standard allows (no hostPath).",
       ru: 'Поды соответствуют стандарту Pod Security restricted: контейнеры работают не от root (runAsNonRoot: true, никогда UID 0), никогда не privileged, не могут повысить привилегии (allowPrivilegeEscalation: false), сбрасывают все capabilities (drop ALL) и добавляют только NET_BIND_SERVICE, работают с профилем seccomp RuntimeDefault или Localhost не разделяют с узлом ни пространство процессов, ни IPC и монтируют только разрешённые стандартом типы томов (без hostPath).',
     },
     level: 'warning',
@@ -75,16 +73,17 @@ export default defineRule({
     fixable: false,
     docs: {
       details: [
-        'The controls are those of the restricted Pod Security Standard (kubernetes.io/docs/concepts/security/pod-security-standards), which includes the baseline one. Each finding lands on the line that breaks the control; a control satisfied by nothing lands on the pod\'s `securityContext` (grouping the containers that inherit from it) or on the container\'s.',
-        'Running as non-root: the effective setting is the container\'s, else the pod\'s, as the kubelet computes it. `runAsUser` alone does not satisfy it (the standard requires `runAsNonRoot: true`); an explicit `runAsUser: 0` at either level is reported as well.',
+        "The controls are those of the restricted Pod Security Standard (kubernetes.io/docs/concepts/security/pod-security-standards), which includes the baseline one. Each finding lands on the line that breaks the control; a control satisfied by nothing lands on the pod's `securityContext` (grouping the containers that inherit from it) or on the container's.",
+        "Running as non-root: the effective setting is the container's, else the pod's, as the kubelet computes it. `runAsUser` alone does not satisfy it (the standard requires `runAsNonRoot: true`); an explicit `runAsUser: 0` at either level is reported as well.",
         'Privileges: `privileged: true` is always reported; `allowPrivilegeEscalation` defaults to true, so it must be set to false on every container.',
         'Capabilities: every entry of `capabilities.add` other than `NET_BIND_SERVICE` is reported on its own line (`SYS_ADMIN`, `NET_RAW`, `ALL`...); `capabilities.drop` must contain `ALL` (reported on `drop`, or on the nearest existing key when it is missing). Names are compared exactly, as Pod Security admission compares them: `CAP_NET_BIND_SERVICE` or `all` is not what the standard allows or requires, even where a container runtime would accept it.',
-        'Seccomp: the effective profile (container\'s `seccompProfile.type`, else the pod\'s) must be `RuntimeDefault` or `Localhost`; `Unconfined` at any level is reported on that line, and a container with no profile at all is reported on the pod\'s `securityContext.seccompProfile`. Pods with `spec.os.name: windows` are exempt from the Linux-only controls (seccomp, capabilities), as in the standard.',
+        "Seccomp: the effective profile (container's `seccompProfile.type`, else the pod's) must be `RuntimeDefault` or `Localhost`; `Unconfined` at any level is reported on that line, and a container with no profile at all is reported on the pod's `securityContext.seccompProfile`. Pods with `spec.os.name: windows` are exempt from the Linux-only controls (seccomp, capabilities), as in the standard.",
         'Volumes: only `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `persistentVolumeClaim`, `projected` and `secret` volumes are allowed; any other source (`hostPath`, `nfs`, `iscsi`...) is reported on its key. Host namespaces: `hostPID: true` and `hostIPC: true` are reported on their lines. `hostNetwork` and `hostPort`, which also open a path around the Ingress controller, are TR-K8S-6 findings.',
-        'Checked on every container and init container of production workloads of every pod-bearing kind (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts\' Rollout) in manifests and chart templates. Service charts: findings land on `podSecurityContext` / `securityContext` in values; the library applies `securityContext` to sidecars and init containers too, so only the main container is judged there. Values Helm fills in at render time are not judged.',
+        "Checked on every container and init container of production workloads of every pod-bearing kind (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts' Rollout) in manifests and chart templates. Service charts: findings land on `podSecurityContext` / `securityContext` in values; the library applies `securityContext` to sidecars and init containers too, so only the main container is judged there. Values Helm fills in at render time are not judged.",
       ].join('\n\n'),
       incorrect: 'securityContext:\n  privileged: true',
-      correct: 'podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: RuntimeDefault } }\nsecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }',
+      correct:
+        'podSecurityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: RuntimeDefault } }\nsecurityContext: { allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }',
       examples: [
         {
           concern: 'capabilities added beyond NET_BIND_SERVICE, or ALL not dropped',
@@ -129,8 +128,12 @@ export default defineRule({
       const name = `${object.kind}/${object.metadata.name}`;
       const linux = !(isRecord(spec.os) && spec.os.name === 'windows');
 
-      for (const [field, namespace] of [['hostPID', 'process'], ['hostIPC', 'IPC']] as const) {
-        if (spec[field] === true || spec[field] === 'true') context.report({ messageId: 'hostNamespace', data: { object: name, field, namespace }, object, path: [...specPath, field] });
+      for (const [field, namespace] of [
+        ['hostPID', 'process'],
+        ['hostIPC', 'IPC'],
+      ] as const) {
+        if (spec[field] === true || spec[field] === 'true')
+          context.report({ messageId: 'hostNamespace', data: { object: name, field, namespace }, object, path: [...specPath, field] });
       }
       if (Array.isArray(spec.volumes)) {
         spec.volumes.forEach((volume, index) => {
@@ -138,7 +141,12 @@ export default defineRule({
           for (const source of Object.keys(volume)) {
             if (source === 'name' || ALLOWED_VOLUME_SOURCES.has(source) || templated(source)) continue;
             const volumeName = typeof volume.name === 'string' ? volume.name : `#${index + 1}`;
-            context.report({ messageId: 'restrictedVolume', data: { volume: volumeName, object: name, source }, object, path: [...specPath, 'volumes', index, source] });
+            context.report({
+              messageId: 'restrictedVolume',
+              data: { volume: volumeName, object: name, source },
+              object,
+              path: [...specPath, 'volumes', index, source],
+            });
           }
         });
       }
@@ -184,14 +192,24 @@ export default defineRule({
 
         const own = seccompType(sc);
         if (own === 'Unconfined') {
-          context.report({ messageId: 'unconfinedSeccomp', data: { where: `container "${ref.name}"`, object: name }, object, path: [...scPath, 'seccompProfile', 'type'] });
+          context.report({
+            messageId: 'unconfinedSeccomp',
+            data: { where: `container "${ref.name}"`, object: name },
+            object,
+            path: [...scPath, 'seccompProfile', 'type'],
+          });
         } else if (own === undefined && podSeccomp === undefined) withoutSeccomp.push(ref.name);
       }
       if (inheritRoot.length > 0) {
         context.report({ messageId: 'runsAsRoot', data: { names: quoted(inheritRoot), object: name }, object, path: [...podScPath, 'runAsNonRoot'] });
       }
       if (withoutSeccomp.length > 0) {
-        context.report({ messageId: 'noSeccompProfile', data: { names: quoted(withoutSeccomp), object: name }, object, path: [...podScPath, 'seccompProfile'] });
+        context.report({
+          messageId: 'noSeccompProfile',
+          data: { names: quoted(withoutSeccomp), object: name },
+          object,
+          path: [...podScPath, 'seccompProfile'],
+        });
       }
     }
   },

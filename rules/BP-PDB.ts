@@ -2,7 +2,6 @@ import {
   defineRule,
   formatValue,
   getPath,
-  
   isRecord,
   isServiceObject,
   matchesLabelSelector,
@@ -27,15 +26,13 @@ export default defineRule({
     fixable: false,
     docs: {
       details: [
-        'API services are Deployments whose pods carry `app.kubernetes.io/component: api` (service charts on the python-fastapi-service library always do). Replicated means `replicas` (or `replicaCount` in values) above 1, or an autoscaler minimum above 1: the HPA\'s `minReplicas` (values `autoscaling.minReplicas`) or a KEDA ScaledObject\'s `minReplicaCount`. An unset `autoscaling.minReplicas` counts as 2, what the library renders. A single-replica service is not reported: a PDB would only block drains.',
+        "API services are Deployments whose pods carry `app.kubernetes.io/component: api` (service charts on the python-fastapi-service library always do). Replicated means `replicas` (or `replicaCount` in values) above 1, or an autoscaler minimum above 1: the HPA's `minReplicas` (values `autoscaling.minReplicas`) or a KEDA ScaledObject's `minReplicaCount`. An unset `autoscaling.minReplicas` counts as 2, what the library renders. A single-replica service is not reported: a PDB would only block drains.",
         'A PodDisruptionBudget counts when it is in the same namespace (no namespace means the production namespace) and its selector matches the pod template labels (apimachinery label-selector semantics). For a service chart, the PDB the library renders from `podDisruptionBudget.enabled` counts, as does one in manifests or an infrastructure chart. The finding lands on `podDisruptionBudget` in values, or on `replicas` (else `kind`) of a manifest.',
       ].join('\n\n'),
       incorrect: 'autoscaling: { enabled: true, minReplicas: 3 }\npodDisruptionBudget: { enabled: false }',
       correct: 'autoscaling: { enabled: true, minReplicas: 3 }\npodDisruptionBudget: { enabled: true, minAvailable: 2 }',
     },
-    peers: [
-      'Polaris `missingPodDisruptionBudget`',
-    ],
+    peers: ['Polaris `missingPodDisruptionBudget`'],
     messages: {
       missing: {
         en: '{object} runs {replicas} replicas but no PodDisruptionBudget selects its pods: a node drain may evict all of them at once; add one (podDisruptionBudget.enabled: true in a service chart)',
@@ -57,7 +54,10 @@ export default defineRule({
     for (const object of context.production('Deployment', 'StatefulSet', 'Rollout')) {
       const podLabels = labelsAt(object.raw, ['spec', 'template', 'metadata', 'labels']);
       if ((podLabels[COMPONENT] ?? object.metadata.labels[COMPONENT]) !== 'api') continue;
-      const replicas = replicasOf(object, autoscalers.filter((a) => sameScope(object, a) && namespaceOf(a) === namespaceOf(object)));
+      const replicas = replicasOf(
+        object,
+        autoscalers.filter((a) => sameScope(object, a) && namespaceOf(a) === namespaceOf(object)),
+      );
       if (replicas <= 1) continue;
       const covered = pdbs.some((pdb) => {
         if (!sameScope(object, pdb) || namespaceOf(pdb) !== namespaceOf(object)) return false;
@@ -72,7 +72,12 @@ export default defineRule({
         context.report({ messageId: 'missing', data, object, at });
         continue;
       }
-      context.report({ messageId: 'missing', data, object, path: object.raw.spec && isRecord(object.raw.spec) && object.raw.spec.replicas !== undefined ? ['spec', 'replicas'] : ['kind'] });
+      context.report({
+        messageId: 'missing',
+        data,
+        object,
+        path: object.raw.spec && isRecord(object.raw.spec) && object.raw.spec.replicas !== undefined ? ['spec', 'replicas'] : ['kind'],
+      });
     }
   },
 });
@@ -92,7 +97,7 @@ function replicasOf(object: K8sObject, autoscalers: K8sObject[]): number {
     if (!isRecord(target) || target.name !== object.metadata.name) continue;
     if (target.kind !== undefined && target.kind !== object.kind) continue;
     // Unset: the HPA API defaults minReplicas to 1, KEDA to 0 (the values model already carries the libraries' defaults).
-    const min = a.kind === 'HorizontalPodAutoscaler' ? getPath(a.raw, ['spec', 'minReplicas']) ?? 1 : getPath(a.raw, ['spec', 'minReplicaCount']) ?? 0;
+    const min = a.kind === 'HorizontalPodAutoscaler' ? (getPath(a.raw, ['spec', 'minReplicas']) ?? 1) : (getPath(a.raw, ['spec', 'minReplicaCount']) ?? 0);
     minimums.push(Number(min));
   }
   const known = minimums.filter((n) => Number.isFinite(n));

@@ -2,7 +2,6 @@ import {
   componentOf,
   defineRule,
   getPath,
-  
   isRecord,
   isTemplatedValue,
   mainContainer,
@@ -13,7 +12,6 @@ import {
 } from '../src/engine/rule-kit.ts';
 
 const DEFAULT_GRACE_SECONDS = 30;
-
 
 const messages = {
   missing: {
@@ -61,7 +59,12 @@ export default defineRule({
       if (isRecord(preStop) && isRecord(preStop.sleep)) {
         seconds = preStop.sleep.seconds;
         secondsPath = [...secondsPath, 'sleep', 'seconds'];
-      } else if (isRecord(preStop) && isRecord(preStop.exec) && Array.isArray(preStop.exec.command) && preStop.exec.command.some((c) => /\bsleep\b/.test(String(c)))) {
+      } else if (
+        isRecord(preStop) &&
+        isRecord(preStop.exec) &&
+        Array.isArray(preStop.exec.command) &&
+        preStop.exec.command.some((c) => /\bsleep\b/.test(String(c)))
+      ) {
         seconds = /\bsleep\s+(\d+)/.exec(preStop.exec.command.map(String).join(' '))?.[1];
         secondsPath = [...secondsPath, 'exec', 'command'];
       } else {
@@ -77,7 +80,12 @@ export default defineRule({
       if (values) {
         // Point at what the author set: the sleep, else the grace period that became too short.
         const sleepSet = values.sourceOf(['lifecycle', 'preStopSleepSeconds']) !== undefined;
-        context.report({ messageId: 'tooLong', data, object, at: values.locate(sleepSet ? ['lifecycle', 'preStopSleepSeconds'] : ['terminationGracePeriodSeconds']) });
+        context.report({
+          messageId: 'tooLong',
+          data,
+          object,
+          at: values.locate(sleepSet ? ['lifecycle', 'preStopSleepSeconds'] : ['terminationGracePeriodSeconds']),
+        });
       } else context.report({ messageId: 'tooLong', data, object, path: secondsPath });
     }
   },
@@ -89,5 +97,3 @@ function graceOf(value: unknown): number | undefined {
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;
 }
-
-

@@ -1,6 +1,5 @@
 import { componentOf, defineRule, mainContainer } from '../src/engine/rule-kit.ts';
 
-
 export default defineRule({
   meta: {
     id: 'BP-PROBES',
@@ -15,10 +14,11 @@ export default defineRule({
     docs: {
       details: [
         'The main container is the one named by the `kubectl.kubernetes.io/default-container` pod annotation, else the first container: sidecars (proxies, agents) come with their own health handling, as kube-score judges probes per pod. Workers are recognised by the label `app.kubernetes.io/component: worker` (on the pod template, else on the object); they need liveness only (a heartbeat-file exec probe, never one that depends on the broker).',
-        'Service charts: the platform libraries always render the main container\'s probes (FastAPI and SPA: readiness and liveness with default paths; Celery: a liveness exec probe with a default command), and the values model renders them too: values-derived workloads pass by construction, while manifests and chart templates are judged as written.',
+        "Service charts: the platform libraries always render the main container's probes (FastAPI and SPA: readiness and liveness with default paths; Celery: a liveness exec probe with a default command), and the values model renders them too: values-derived workloads pass by construction, while manifests and chart templates are judged as written.",
       ].join('\n\n'),
       incorrect: 'containers:\n  - name: api\n    image: api:1.0.0\n    # no probes',
-      correct: 'containers:\n  - name: api\n    image: api:1.0.0\n    readinessProbe: { httpGet: { path: /health/ready, port: http } }\n    livenessProbe: { httpGet: { path: /health/live, port: http } }',
+      correct:
+        'containers:\n  - name: api\n    image: api:1.0.0\n    readinessProbe: { httpGet: { path: /health/ready, port: http } }\n    livenessProbe: { httpGet: { path: /health/live, port: http } }',
     },
     peers: [
       'kube-linter `no-liveness-probe`, `no-readiness-probe`',
@@ -55,5 +55,3 @@ export default defineRule({
     }
   },
 });
-
-

@@ -20,7 +20,8 @@ export default defineRule({
         'A folder that looks like a chart (`templates/` next to `values.yaml`) but has no `Chart.yaml` is reported by the input check; its workloads are reported here as well, because Helm cannot render them.',
       ].join('\n\n'),
       incorrect: '# manifests/reporting.yaml, applied by Argo CD as a directory\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: reporting',
-      correct: '# charts/reporting/Chart.yaml depends on python-fastapi-service;\n# charts/reporting/templates/all.yaml:\n{{ include "python-fastapi-service.all" . }}',
+      correct:
+        '# charts/reporting/Chart.yaml depends on python-fastapi-service;\n# charts/reporting/templates/all.yaml:\n{{ include "python-fastapi-service.all" . }}',
       fix: 'Move the workload into a chart: a microservice becomes a thin service chart on its platform library (values only); anything else goes into the infrastructure chart.',
     },
     messages: {

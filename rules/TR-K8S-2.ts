@@ -12,8 +12,19 @@ import {
 
 /** What the platform libraries render: a service chart that ships these itself copies the boilerplate. */
 const BOILERPLATE_KINDS = new Set([
-  'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout', 'Pod',
-  'Service', 'HorizontalPodAutoscaler', 'ScaledObject', 'TriggerAuthentication', 'Ingress', 'PodDisruptionBudget',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Rollout',
+  'Pod',
+  'Service',
+  'HorizontalPodAutoscaler',
+  'ScaledObject',
+  'TriggerAuthentication',
+  'Ingress',
+  'PodDisruptionBudget',
 ]);
 
 /**
@@ -44,14 +55,16 @@ export default defineRule({
     docs: {
       details: [
         'Platform libraries are the chart names listed under `libraries` in the configuration (by default python-fastapi-service, python-celery-worker, frontend-spa). A chart that depends on one of them is a service chart.',
-        'Pinned means one exact version: `1.3.0` (also `=1.3.0`, `v1.3.0`, with a pre-release or build). Ranges are refused: `^1.3.0`, `~1.3`, `>=1.3.0`, `1.3.x`, `*`, `1.3.0 - 1.4.0`, `a || b`, and partial versions such as `1.3`, which Helm treats as `~1.3`. A dependency without `version` is reported on the dependency. When the dependency is a `file://` path to a library chart in the same repository, the pinned version must be that chart\'s version, or `helm dependency build` fails.',
-        'Two platform libraries in one chart: the second (and any further) dependency is reported; the chart\'s kind would be ambiguous.',
-        'Copied boilerplate: a template of a service chart that is itself a Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, Service, HorizontalPodAutoscaler, ScaledObject, TriggerAuthentication, Ingress or PodDisruptionBudget, reported on its `kind:` line. ConfigMaps, NetworkPolicies, ServiceAccounts and hook Jobs (a database migration) are accepted: the libraries do not render them for every need. When none of the chart\'s YAML templates includes the library (and the chart has no `.tpl` helpers that might), the library renders nothing: reported on the dependency.',
+        "Pinned means one exact version: `1.3.0` (also `=1.3.0`, `v1.3.0`, with a pre-release or build). Ranges are refused: `^1.3.0`, `~1.3`, `>=1.3.0`, `1.3.x`, `*`, `1.3.0 - 1.4.0`, `a || b`, and partial versions such as `1.3`, which Helm treats as `~1.3`. A dependency without `version` is reported on the dependency. When the dependency is a `file://` path to a library chart in the same repository, the pinned version must be that chart's version, or `helm dependency build` fails.",
+        "Two platform libraries in one chart: the second (and any further) dependency is reported; the chart's kind would be ambiguous.",
+        "Copied boilerplate: a template of a service chart that is itself a Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, Service, HorizontalPodAutoscaler, ScaledObject, TriggerAuthentication, Ingress or PodDisruptionBudget, reported on its `kind:` line. ConfigMaps, NetworkPolicies, ServiceAccounts and hook Jobs (a database migration) are accepted: the libraries do not render them for every need. When none of the chart's YAML templates includes the library (and the chart has no `.tpl` helpers that might), the library renders nothing: reported on the dependency.",
         'Application charts (neither library, service nor infrastructure) that ship workload templates are reported on their `name:` line (or on `dependencies:` when they have other dependencies): either depend on a platform library, or mark the chart with the annotation `balance-plus.io/chart-role: infrastructure`. Application charts without workloads are left alone. Infrastructure charts are out of scope.',
         'Findings on Chart.yaml are not about one object, so an annotation cannot waive them: use an `exceptions:` entry with `path: charts/<chart>/Chart.yaml` and a reason in the configuration. Copied templates are waived by the usual annotation on the object.',
       ].join('\n\n'),
-      incorrect: 'dependencies:\n  - name: python-fastapi-service\n    version: ^1.3.0\n    repository: file://../library/python-fastapi-service\n# plus templates/deployment.yaml copied from the library',
-      correct: 'dependencies:\n  - name: python-fastapi-service\n    version: 1.3.0\n    repository: file://../library/python-fastapi-service\n# templates/all.yaml:\n{{ include "python-fastapi-service.all" . }}',
+      incorrect:
+        'dependencies:\n  - name: python-fastapi-service\n    version: ^1.3.0\n    repository: file://../library/python-fastapi-service\n# plus templates/deployment.yaml copied from the library',
+      correct:
+        'dependencies:\n  - name: python-fastapi-service\n    version: 1.3.0\n    repository: file://../library/python-fastapi-service\n# templates/all.yaml:\n{{ include "python-fastapi-service.all" . }}',
       fix: 'Pin the exact library version; delete the copied templates and set the corresponding values instead (docs/values-contract.md).',
     },
     messages: {
@@ -76,7 +89,7 @@ export default defineRule({
         ru: 'зависимость {library} чарта {chart} зафиксирована на {version}, а {repository} имеет версию {actual}: helm dependency build завершится ошибкой',
       },
       copiedBoilerplate: {
-        en: '{object} is a template of service chart {chart}, beside the {library} include: this is the library\'s boilerplate; delete it and set the values instead',
+        en: "{object} is a template of service chart {chart}, beside the {library} include: this is the library's boilerplate; delete it and set the values instead",
         ru: '{object} — собственный шаблон сервисного чарта {chart} рядом с include библиотеки {library}: это шаблонный код библиотеки; удалите его и задайте значения в values',
       },
       libraryNotIncluded: {
@@ -88,7 +101,9 @@ export default defineRule({
   check(context) {
     const { model, config } = context;
     const chartLocation = (chart: Chart, at: ValuePath): Location =>
-      chart.chartYaml ? { path: chart.chartYamlPath, ...chart.chartYaml.locate(at) } : { path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1 };
+      chart.chartYaml
+        ? { path: chart.chartYamlPath, ...chart.chartYaml.locate(at) }
+        : { path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1 };
     const depPath = (dep: ChartDependency, field?: string): ValuePath => (field ? ['dependencies', dep.index, field] : ['dependencies', dep.index]);
     // What Helm rendered from the chart's own templates (not from its subcharts'); for a service
     // chart, not from the templates that include its library.
@@ -131,7 +146,11 @@ export default defineRule({
         }
         if (dependency.version.includes('{{')) continue;
         if (!isExactVersion(dependency.version)) {
-          context.report({ messageId: 'unpinnedVersion', data: { ...base, version: dependency.version }, at: chartLocation(chart, depPath(dependency, 'version')) });
+          context.report({
+            messageId: 'unpinnedVersion',
+            data: { ...base, version: dependency.version },
+            at: chartLocation(chart, depPath(dependency, 'version')),
+          });
           continue;
         }
         const local = localChart(chart, dependency, model.charts);
@@ -154,7 +173,11 @@ export default defineRule({
         const texts = chart.templates.map((t) => model.templateTexts.get(t) ?? '');
         const pattern = new RegExp(`\\b(include|template)\\s+"${escapeRegExp(library)}\\.`);
         if (!texts.some((text) => pattern.test(text))) {
-          context.report({ messageId: 'libraryNotIncluded', data: { chart: chart.name, library }, at: chartLocation(chart, depPath(first!.dependency, 'name')) });
+          context.report({
+            messageId: 'libraryNotIncluded',
+            data: { chart: chart.name, library },
+            at: chartLocation(chart, depPath(first!.dependency, 'name')),
+          });
         }
       }
     }

@@ -28,10 +28,19 @@ export default defineRule({
       'Kubescape C-0004 (Resources memory limit and request), C-0050 (Resources CPU limit and request)',
     ],
     messages: {
-      missingResources: { en: '{role} "{container}" has no resources: set cpu and memory requests and limits', ru: '{role} «{container}» без resources: задайте requests и limits по cpu и memory' },
+      missingResources: {
+        en: '{role} "{container}" has no resources: set cpu and memory requests and limits',
+        ru: '{role} «{container}» без resources: задайте requests и limits по cpu и memory',
+      },
       missing: { en: '{role} "{container}" has no {section}.{resource}', ru: 'у {role} «{container}» нет {section}.{resource}' },
-      invalidQuantity: { en: '{role} "{container}": {section}.{resource} "{value}" is not a Kubernetes quantity ({error})', ru: '{role} «{container}»: {section}.{resource} «{value}» — не Kubernetes quantity ({error})' },
-      requestAboveLimit: { en: '{role} "{container}": {resource} request {request} is above its limit {limit}', ru: '{role} «{container}»: request {resource} {request} больше limit {limit}' },
+      invalidQuantity: {
+        en: '{role} "{container}": {section}.{resource} "{value}" is not a Kubernetes quantity ({error})',
+        ru: '{role} «{container}»: {section}.{resource} «{value}» — не Kubernetes quantity ({error})',
+      },
+      requestAboveLimit: {
+        en: '{role} "{container}": {resource} request {request} is above its limit {limit}',
+        ru: '{role} «{container}»: request {resource} {request} больше limit {limit}',
+      },
     },
   },
   check(context) {
@@ -41,7 +50,9 @@ export default defineRule({
         const role = ref.role === 'initContainer' ? 'init container' : 'container';
         const base = { role, container: ref.name };
         // A service chart's container is fixed in its values: the main one, a sidecar or an init container.
-        const fix = values ? addDefaultResources(values, { list: ref.role === 'initContainer' ? 'initContainers' : 'containers', index: Number(ref.path.at(-1)) }) : undefined;
+        const fix = values
+          ? addDefaultResources(values, { list: ref.role === 'initContainer' ? 'initContainers' : 'containers', index: Number(ref.path.at(-1)) })
+          : undefined;
         const resources = ref.container.resources;
         // `resources: "{{ toYaml .Values.resources }}"` is filled in by Helm (a key followed by an
         // action on the next lines is left out by the engine for every rule).
@@ -70,7 +81,12 @@ export default defineRule({
           const request = parsed[`requests.${resource}`];
           const limit = parsed[`limits.${resource}`];
           if (request && limit && compareQuantities(request, limit) > 0) {
-            context.report({ messageId: 'requestAboveLimit', data: { ...base, resource, request: request.text, limit: limit.text }, object, path: [...ref.path, 'resources', 'requests', resource] });
+            context.report({
+              messageId: 'requestAboveLimit',
+              data: { ...base, resource, request: request.text, limit: limit.text },
+              object,
+              path: [...ref.path, 'resources', 'requests', resource],
+            });
           }
         }
       }

@@ -29,14 +29,15 @@ export default defineRule({
     fixable: true,
     docs: {
       details: [
-        'The class is computed as Kubernetes computes it (pkg/apis/core/helper/qos), after the API server\'s defaulting (a limit without a request makes the request equal to the limit): BestEffort when no container and no init container (sidecars included) has a non-zero cpu or memory request or limit; pod-level `spec.resources` (PodLevelResources, on by default since 1.34) decide when they set cpu or memory. Other resources (ephemeral-storage, GPUs, hugepages in containers) do not count, nor do zero quantities: a pod with only `ephemeral-storage` or only `cpu: 0` is still BestEffort.',
-        'The finding points at the first container\'s `resources` (for a service chart: `resources:` in the values file, or the first key of the production overlay when no file sets it), where the fix goes.',
+        "The class is computed as Kubernetes computes it (pkg/apis/core/helper/qos), after the API server's defaulting (a limit without a request makes the request equal to the limit): BestEffort when no container and no init container (sidecars included) has a non-zero cpu or memory request or limit; pod-level `spec.resources` (PodLevelResources, on by default since 1.34) decide when they set cpu or memory. Other resources (ephemeral-storage, GPUs, hugepages in containers) do not count, nor do zero quantities: a pod with only `ephemeral-storage` or only `cpu: 0` is still BestEffort.",
+        "The finding points at the first container's `resources` (for a service chart: `resources:` in the values file, or the first key of the production overlay when no file sets it), where the fix goes.",
         'Production only: values of production environments, manifests in the production namespace or without one. TR-K8S-3 fires on the same pods; it asks more (requests and limits on every container), this rule names the consequence.',
         'Not judged: pods whose containers or resources are filled in by Helm at render time (`{{ ... }}`, also a `resources:` key followed by `{{- toYaml ... }}` on the next line), pods without containers, and pods whose only quantities are invalid (the API server rejects them; TR-K8S-3 reports them).',
       ].join('\n\n'),
       incorrect: 'containers:\n  - name: worker\n    image: worker:1.0\n    resources:\n      limits:\n        ephemeral-storage: 1Gi',
-      correct: 'containers:\n  - name: worker\n    image: worker:1.0\n    resources:\n      requests: { cpu: 250m, memory: 256Mi }\n      limits:   { cpu: "1",  memory: 512Mi }',
-      fix: 'Same fix as TR-K8S-3: `bplus fix` adds the platform\'s default resources for the service kind (`defaults.resources`) to the values file.',
+      correct:
+        'containers:\n  - name: worker\n    image: worker:1.0\n    resources:\n      requests: { cpu: 250m, memory: 256Mi }\n      limits:   { cpu: "1",  memory: 512Mi }',
+      fix: "Same fix as TR-K8S-3: `bplus fix` adds the platform's default resources for the service kind (`defaults.resources`) to the values file.",
     },
     messages: {
       bestEffort: {

@@ -36,7 +36,6 @@ const SCALABLE_KINDS = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationC
 /** What Kubernetes and KEDA default to in a plain manifest. */
 const API_DEFAULTS = { hpaMin: 1, kedaMin: 0, kedaMax: 100 };
 
-
 interface Scaler {
   object: K8sObject;
   type: 'hpa' | 'keda';
@@ -131,15 +130,17 @@ export default defineRule({
     docs: {
       details: [
         'FastAPI services: Deployments of a service chart on the fastapi library, and manifests labelled `app.kubernetes.io/component: api`. Celery workers: Deployments of a chart on the celery library, manifests labelled `app.kubernetes.io/component: worker`, and manifests whose container runs `celery … worker`. Other workloads (the SPA, PostgreSQL) are not required to autoscale, but the conflict, replicas and min/max checks apply to every autoscaler.',
-        'An autoscaler belongs to a workload when its `scaleTargetRef` names it (kind and name; a ScaledObject\'s kind defaults to Deployment) in the same namespace (a missing or templated namespace matches any) and, for objects of charts, the same chart and environment. A plain manifest may target a chart\'s workload.',
+        "An autoscaler belongs to a workload when its `scaleTargetRef` names it (kind and name; a ScaledObject's kind defaults to Deployment) in the same namespace (a missing or templated namespace matches any) and, for objects of charts, the same chart and environment. A plain manifest may target a chart's workload.",
         'HPA metrics: a `Resource` or `ContainerResource` metric on cpu or memory is required; an HPA with no metrics at all is accepted, because Kubernetes defaults it to 80 % cpu utilization. A `Utilization` target needs the matching request on every app container (on the named container for `ContainerResource`); a limit counts as a request, as the API server defaults one from the other. `AverageValue` targets need no request. A KEDA ScaledObject with a cpu or memory trigger is accepted in place of an HPA for an API service (KEDA creates that HPA). Anything but autoscaling/v2 is reported (v2beta1/v2beta2 are removed, v1 knows cpu only).',
-        'Replica bounds: minReplicas below 1 (scale to zero is an alpha feature for HPAs; KEDA may go to 0) and minimum above maximum are reported; a manifest HPA without maxReplicas is invalid. In values the library\'s `| default` applies: an unset (or 0) autoscaling.minReplicas renders as 2, maxReplicas as 10, keda.maxReplicaCount as 10, keda.minReplicaCount as 1 only when unset.',
+        "Replica bounds: minReplicas below 1 (scale to zero is an alpha feature for HPAs; KEDA may go to 0) and minimum above maximum are reported; a manifest HPA without maxReplicas is invalid. In values the library's `| default` applies: an unset (or 0) autoscaling.minReplicas renders as 2, maxReplicas as 10, keda.maxReplicaCount as 10, keda.minReplicaCount as 1 only when unset.",
         'KEDA rabbitmq triggers need `queueName`, and an `authenticationRef` to a TriggerAuthentication (or ClusterTriggerAuthentication) defined in the repository. `password` in the trigger metadata, and a `host` with user information (`amqp://user:pass@…`), are reported on that key; the value is never repeated in the message. `hostFromEnv` without a TriggerAuthentication is reported as a missing authenticationRef.',
         'Conflicts: an HPA and a ScaledObject on one workload (KEDA creates its own HPA; the HPA is reported), or two autoscalers of one kind (the second is reported). A fixed `spec.replicas` on a workload that an autoscaler owns is reported on `replicas` (unless a template action such as `{{- if not .Values.autoscaling.enabled }}` guards it). For service charts the library renders replicas only when no autoscaler is enabled, so `replicaCount` left in values beside `autoscaling.enabled: true` is harmless and not reported: it is the fallback when autoscaling is switched off.',
         'Production only: values of production environments, manifests in the production namespace or without one.',
       ].join('\n\n'),
-      incorrect: 'autoscaling:\n  enabled: false\nreplicaCount: 3\n---\nkeda:\n  enabled: true\n  queueName: condense\n  password: s3cr3t   # inline credential',
-      correct: 'autoscaling:\n  enabled: true\n  minReplicas: 2\n  maxReplicas: 10\n  targetCPUUtilizationPercentage: 70\n---\nkeda:\n  enabled: true\n  queueName: condense\n  authenticationRef:\n    secretName: rabbitmq-keda\n    hostKey: host',
+      incorrect:
+        'autoscaling:\n  enabled: false\nreplicaCount: 3\n---\nkeda:\n  enabled: true\n  queueName: condense\n  password: s3cr3t   # inline credential',
+      correct:
+        'autoscaling:\n  enabled: true\n  minReplicas: 2\n  maxReplicas: 10\n  targetCPUUtilizationPercentage: 70\n---\nkeda:\n  enabled: true\n  queueName: condense\n  authenticationRef:\n    secretName: rabbitmq-keda\n    hostKey: host',
       fix: 'For service charts, `bplus fix` enables autoscaling (FastAPI) or KEDA (Celery) with the platform defaults of the configuration (`defaults.autoscaling`, `defaults.keda`). Credentials, conflicts and replicas are fixed by hand.',
     },
     messages,
@@ -161,7 +162,9 @@ export default defineRule({
 
     for (const workload of workloads) {
       const owners = scalers
-        .filter((s) => s.targetName !== '' && s.targetName === workload.metadata.name && s.targetKind === workload.kind && sameScope(s.object, workload, config))
+        .filter(
+          (s) => s.targetName !== '' && s.targetName === workload.metadata.name && s.targetKind === workload.kind && sameScope(s.object, workload, config),
+        )
         // Kept first (the others are reported): a ScaledObject over an HPA, the library's over a hand-written one.
         .sort((a, b) => rank(a) - rank(b));
       const target = describeObject(workload);
@@ -177,7 +180,13 @@ export default defineRule({
       });
 
       const replicas = getPath(workload.raw, ['spec', 'replicas']);
-      if (owners.length > 0 && replicas !== undefined && replicas !== null && !isTemplatedValue(replicas) && !isGuardedByAction(model, workload, ['spec', 'replicas'])) {
+      if (
+        owners.length > 0 &&
+        replicas !== undefined &&
+        replicas !== null &&
+        !isTemplatedValue(replicas) &&
+        !isGuardedByAction(model, workload, ['spec', 'replicas'])
+      ) {
         report({
           messageId: 'replicasWithAutoscaler',
           data: { target, replicas, object: describeObject(owners[0]!.object) },
@@ -198,7 +207,13 @@ export default defineRule({
       } else if (kind === 'celery') {
         const scaledObjects = owners.filter((o) => o.type === 'keda');
         if (scaledObjects.length === 0) {
-          report({ messageId: 'workerNoScaledObject', data: { object: target }, object: workload, ...missingAutoscalerAt(workload, model, config, 'keda'), fix });
+          report({
+            messageId: 'workerNoScaledObject',
+            data: { object: target },
+            object: workload,
+            ...missingAutoscalerAt(workload, model, config, 'keda'),
+            fix,
+          });
         }
         for (const so of scaledObjects) {
           if (!triggers(so.object).some((t) => t.type === 'rabbitmq')) {
@@ -218,7 +233,8 @@ export default defineRule({
       const object = describeObject(hpa);
       const fromValues = isServiceObject(model, hpa);
       const fix = fromValues ? autoscalingFix(hpa, chartKind(hpa, model)) : undefined;
-      if (hpa.apiVersion !== 'autoscaling/v2') emit({ messageId: 'hpaApiVersion', data: { object, apiVersion: hpa.apiVersion }, object: hpa, path: ['apiVersion'] });
+      if (hpa.apiVersion !== 'autoscaling/v2')
+        emit({ messageId: 'hpaApiVersion', data: { object, apiVersion: hpa.apiVersion }, object: hpa, path: ['apiVersion'] });
       const rawMin = getPath(hpa.raw, ['spec', 'minReplicas']);
       const rawMax = getPath(hpa.raw, ['spec', 'maxReplicas']);
       if (isTemplatedValue(rawMin) || isTemplatedValue(rawMax)) return;
@@ -242,7 +258,13 @@ export default defineRule({
         const min = rawMin === undefined ? API_DEFAULTS.kedaMin : asInteger(rawMin);
         const max = rawMax === undefined ? API_DEFAULTS.kedaMax : asInteger(rawMax);
         if (min !== undefined && max !== undefined && min > max) {
-          emit({ messageId: 'minAboveMax', data: { object, min, max }, object: so, path: ['spec', 'minReplicaCount'], fix: fromValues ? autoscalingFix(so, chartKind(so, repository)) : undefined });
+          emit({
+            messageId: 'minAboveMax',
+            data: { object, min, max },
+            object: so,
+            path: ['spec', 'minReplicaCount'],
+            fix: fromValues ? autoscalingFix(so, chartKind(so, repository)) : undefined,
+          });
         }
       }
       triggers(so).forEach((trigger, i) => {
@@ -267,8 +289,16 @@ export default defineRule({
         }
         if (isTemplatedValue(auth.name)) return;
         const authKind = auth.kind === 'ClusterTriggerAuthentication' ? 'ClusterTriggerAuthentication' : 'TriggerAuthentication';
-        const defined = repository.objects.some((o) => o.kind === authKind && o.metadata.name === auth.name && (authKind === 'ClusterTriggerAuthentication' || sameScope(o, so, config)));
-        if (!defined) emit({ messageId: 'unknownAuthenticationRef', data: { ...data, kind: authKind, name: auth.name }, object: so, path: [...base, 'authenticationRef', 'name'] });
+        const defined = repository.objects.some(
+          (o) => o.kind === authKind && o.metadata.name === auth.name && (authKind === 'ClusterTriggerAuthentication' || sameScope(o, so, config)),
+        );
+        if (!defined)
+          emit({
+            messageId: 'unknownAuthenticationRef',
+            data: { ...data, kind: authKind, name: auth.name },
+            object: so,
+            path: [...base, 'authenticationRef', 'name'],
+          });
       });
     }
   },
@@ -311,7 +341,8 @@ export function serviceKindOf(object: K8sObject, model: RepositoryModel): Servic
   const fromChart = chartKind(object, model);
   if (fromChart) return fromChart;
   const templateLabels = getPath(object.raw, ['spec', 'template', 'metadata', 'labels']);
-  const component = object.metadata.labels['app.kubernetes.io/component'] ?? (isRecord(templateLabels) ? templateLabels['app.kubernetes.io/component'] : undefined);
+  const component =
+    object.metadata.labels['app.kubernetes.io/component'] ?? (isRecord(templateLabels) ? templateLabels['app.kubernetes.io/component'] : undefined);
   if (typeof component === 'string' && COMPONENT_KINDS[component]) return COMPONENT_KINDS[component];
   const runsCelery = containersOf(object).some((c) => {
     const words = [c.container.command, c.container.args].flatMap((v) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [])).join(' ');
@@ -335,7 +366,12 @@ function sameScope(a: K8sObject, b: K8sObject, config: BplusConfig): boolean {
 }
 
 /** Where to ask for a missing autoscaler: `autoscaling.enabled`/`keda.enabled` in values; the workload's kind line in a manifest. */
-function missingAutoscalerAt(workload: K8sObject, model: RepositoryModel, config: BplusConfig, key: 'autoscaling' | 'keda'): { at: Location } | { path: ValuePath } {
+function missingAutoscalerAt(
+  workload: K8sObject,
+  model: RepositoryModel,
+  config: BplusConfig,
+  key: 'autoscaling' | 'keda',
+): { at: Location } | { path: ValuePath } {
   const values = serviceValuesOf(model, workload);
   if (!values) return { path: ['kind'] };
   // The values line that switched the autoscaler off, as Helm's templates guard it.
@@ -365,12 +401,22 @@ function resourceMetrics(hpa: K8sObject): { metrics: ResourceMetric[] } {
     const target = isRecord(source.target) ? source.target : {};
     // autoscaling/v2beta1 used targetAverageUtilization; treat it as Utilization too.
     const utilization = target.type === 'Utilization' || source.targetAverageUtilization !== undefined;
-    metrics.push({ resource: source.name, utilization, container: m.type === 'ContainerResource' && typeof source.container === 'string' ? source.container : undefined });
+    metrics.push({
+      resource: source.name,
+      utilization,
+      container: m.type === 'ContainerResource' && typeof source.container === 'string' ? source.container : undefined,
+    });
   }
   return { metrics };
 }
 
-function checkHpaMetrics(hpa: K8sObject, workload: K8sObject, model: RepositoryModel, requireResourceMetric: boolean, emit: (r: Report<MessageId>) => void): void {
+function checkHpaMetrics(
+  hpa: K8sObject,
+  workload: K8sObject,
+  model: RepositoryModel,
+  requireResourceMetric: boolean,
+  emit: (r: Report<MessageId>) => void,
+): void {
   const object = describeObject(hpa);
   const target = describeObject(workload);
   const { metrics } = resourceMetrics(hpa);
@@ -436,14 +482,27 @@ async function enableAutoscaling(fixer: Fixer, values: ServiceValues, kind: Serv
     const queues = values.values.get(['celery', 'queues']);
     const queue = Array.isArray(queues) && typeof queues[0] === 'string' ? queues[0] : undefined;
     if (current.queueName === undefined && !queue) {
-      return { status: 'skipped', reason: `set ${keyPath.join('.')}.queueName to the worker's RabbitMQ queue (celery.queues is empty), then run the fix again` };
+      return {
+        status: 'skipped',
+        reason: `set ${keyPath.join('.')}.queueName to the worker's RabbitMQ queue (celery.queues is empty), then run the fix again`,
+      };
     }
-    const defaults = { queueName: queue, mode: 'QueueLength', value: d.value, protocol: 'http', minReplicaCount: d.minReplicaCount, maxReplicaCount: d.maxReplicaCount };
+    const defaults = {
+      queueName: queue,
+      mode: 'QueueLength',
+      value: d.value,
+      protocol: 'http',
+      minReplicaCount: d.minReplicaCount,
+      maxReplicaCount: d.maxReplicaCount,
+    };
     for (const [k, v] of Object.entries(defaults)) if (current[k] === undefined && v !== undefined) wanted[k] = v;
     if (current.authenticationRef === undefined) {
       const hasSecret = fixer.model.objects.some((o) => (o.kind === 'SealedSecret' || o.kind === 'Secret') && o.metadata.name === KEDA_SECRET);
       if (hasSecret) wanted.authenticationRef = { secretName: KEDA_SECRET, hostKey: 'host' };
-      else fixer.note(`${values.chart.dir}: KEDA reads the RabbitMQ connection through a TriggerAuthentication: add a SealedSecret "${KEDA_SECRET}" with a key "host" (amqp://user:password@host:5672/vhost) and set ${keyPath.join('.')}.authenticationRef.secretName: ${KEDA_SECRET}`);
+      else
+        fixer.note(
+          `${values.chart.dir}: KEDA reads the RabbitMQ connection through a TriggerAuthentication: add a SealedSecret "${KEDA_SECRET}" with a key "host" (amqp://user:password@host:5672/vhost) and set ${keyPath.join('.')}.authenticationRef.secretName: ${KEDA_SECRET}`,
+        );
     }
   } else {
     const d = fixer.config.defaults.autoscaling;
@@ -476,5 +535,14 @@ async function enableAutoscaling(fixer: Fixer, values: ServiceValues, kind: Serv
   if (line === undefined) return { status: 'covered' };
   fixer.tree.write(file, text);
   const what = celery ? 'KEDA ScaledObject on the RabbitMQ queue length' : 'HorizontalPodAutoscaler on CPU';
-  return { status: 'applied', changes: [{ path: file, line, description: `enabled ${keyPath.join('.')} (${what}) with the platform defaults${Object.keys(wanted).length ? `: ${Object.keys(wanted).join(', ')}` : ''}` }] };
+  return {
+    status: 'applied',
+    changes: [
+      {
+        path: file,
+        line,
+        description: `enabled ${keyPath.join('.')} (${what}) with the platform defaults${Object.keys(wanted).length ? `: ${Object.keys(wanted).join(', ')}` : ''}`,
+      },
+    ],
+  };
 }

@@ -33,7 +33,7 @@ export default defineRule({
     id: 'TR-K8S-6',
     title: { en: 'External traffic only through the Ingress controller', ru: 'Внешний трафик только через Ingress-контроллер' },
     description: {
-      en: 'Services are ClusterIP (or headless): NodePort, LoadBalancer and externalIPs open paths around the Ingress controller and need an explicit, justified exception, as do pods on the node\'s own address (hostNetwork, hostPort). Every Ingress uses one of the platform\'s ingress classes and terminates TLS.',
+      en: "Services are ClusterIP (or headless): NodePort, LoadBalancer and externalIPs open paths around the Ingress controller and need an explicit, justified exception, as do pods on the node's own address (hostNetwork, hostPort). Every Ingress uses one of the platform's ingress classes and terminates TLS.",
       ru: 'Сервисы имеют тип ClusterIP (или headless): NodePort, LoadBalancer и externalIPs открывают путь в обход Ingress-контроллера и допустимы только по явному обоснованному исключению, как и поды на собственном адресе узла (hostNetwork, hostPort). Каждый Ingress использует один из платформенных классов Ingress и терминирует TLS.',
     },
     level: 'failure',
@@ -42,25 +42,29 @@ export default defineRule({
     docs: {
       details: [
         'Services: `spec.type` NodePort or LoadBalancer is reported on `type:` (for a service chart: `service.type` in the values file); ClusterIP, headless (`clusterIP: None`), ExternalName (a DNS alias that exposes nothing) and no type at all are accepted. `spec.externalIPs` on any Service is reported too: it makes kube-proxy accept traffic for those addresses on every node. An internal load balancer (cloud annotations) is still a LoadBalancer.',
-        'Pods on the node\'s address: `hostNetwork: true` in any pod spec (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts\' Rollout) is reported on that line, and every `ports[].hostPort` of a container or init container on its own line (a number or a numeric string; `0` is how the API server spells "unset" and is accepted). Both let a node accept traffic for the pod outside the Ingress controller and outside every NetworkPolicy, exactly as a NodePort does; a DaemonSet that must read the node (node-exporter, a CNI agent) carries an exception. `hostPID` and `hostIPC` share the node\'s processes and IPC, not its ports: BP-NON-ROOT judges them with the other Pod Security Standard controls.',
+        "Pods on the node's address: `hostNetwork: true` in any pod spec (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts' Rollout) is reported on that line, and every `ports[].hostPort` of a container or init container on its own line (a number or a numeric string; `0` is how the API server spells \"unset\" and is accepted). Both let a node accept traffic for the pod outside the Ingress controller and outside every NetworkPolicy, exactly as a NodePort does; a DaemonSet that must read the node (node-exporter, a CNI agent) carries an exception. `hostPID` and `hostIPC` share the node's processes and IPC, not its ports: BP-NON-ROOT judges them with the other Pod Security Standard controls.",
         'Exceptions: `bplus.io/exception-TR-K8S-6: "<reason>"` on the Service (for a service chart: under `service.annotations`), on the workload or on its pod template waives it, as does an `exceptions:` entry in the configuration; an empty reason does not, and is reported by itself.',
         'Ingresses: `spec.ingressClassName` must be one of `ingress.classNames` (default `nginx`). The deprecated `kubernetes.io/ingress.class` annotation alone is reported (controllers are dropping it; use the field). No class at all is accepted only when the repository defines an allowed IngressClass marked `ingressclass.kubernetes.io/is-default-class: "true"`. With `ingress.requireTls` (the default) an Ingress needs `spec.tls`, and every host of its rules must be covered by a TLS entry (exact or `*.` wildcard of one label; an entry without hosts covers all).',
         'Gateway API `HTTPRoute`s are accepted as exposure (the successor of ingress-nginx, retired in March 2026); no finding is made on them. Every namespace is reviewed, not only production: a node port opened by a staging Service is open on the same nodes.',
         'Values Helm fills in at render time (`{{ ... }}`) are not judged.',
       ].join('\n\n'),
       incorrect: 'service:\n  type: LoadBalancer\ningress:\n  enabled: true\n  className: traefik',
-      correct: 'service:\n  type: ClusterIP\ningress:\n  enabled: true\n  className: nginx\n  host: api.balance-plus.io\n  tls:\n    secretName: api-gateway-tls',
+      correct:
+        'service:\n  type: ClusterIP\ningress:\n  enabled: true\n  className: nginx\n  host: api.balance-plus.io\n  tls:\n    secretName: api-gateway-tls',
       fix: 'For a service chart `bplus fix` sets `service.type: ClusterIP` and removes `service.nodePort` (Services of manifests and other charts, Ingress and externalIPs findings are fixed by hand); expose it with `ingress.enabled: true`, the platform class and a TLS secret. A `hostPort` is removed when a Service in the same namespace selects the pod and targets that container port by number or name, with the same protocol: the port stays reachable through the Service. Without such a Service the hostPort is left to a person, who knows what relies on it; `hostNetwork` is never removed automatically.',
       examples: [
         {
           concern: 'hostNetwork',
-          incorrect: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: edge }\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: edge\n          ports: [{ containerPort: 8080 }]',
-          correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: edge }\nspec:\n  template:\n    spec:\n      containers:\n        - name: edge\n          ports: [{ containerPort: 8080 }]   # behind a ClusterIP Service and an Ingress',
+          incorrect:
+            'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: edge }\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n        - name: edge\n          ports: [{ containerPort: 8080 }]',
+          correct:
+            'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: edge }\nspec:\n  template:\n    spec:\n      containers:\n        - name: edge\n          ports: [{ containerPort: 8080 }]   # behind a ClusterIP Service and an Ingress',
         },
         {
           concern: 'hostPort',
           incorrect: 'containers:\n  - name: edge\n    ports:\n      - containerPort: 8080\n        hostPort: 80',
-          correct: 'containers:\n  - name: edge\n    ports:\n      - name: http\n        containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata: { name: edge }\nspec:\n  selector: { app: edge }\n  ports: [{ port: 80, targetPort: http }]',
+          correct:
+            'containers:\n  - name: edge\n    ports:\n      - name: http\n        containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata: { name: edge }\nspec:\n  selector: { app: edge }\n  ports: [{ port: 80, targetPort: http }]',
         },
       ],
     },
@@ -80,7 +84,7 @@ export default defineRule({
         ru: '{object} задаёт externalIPs: каждый узел принимает на них трафик в обход Ingress-контроллера; удалите их или добавьте аннотацию bplus.io/exception-TR-K8S-6 с обоснованием',
       },
       hostNetwork: {
-        en: '{object} sets hostNetwork: true: its pods listen on the node\'s own addresses, around the Ingress controller and every NetworkPolicy; remove it and expose the port through a ClusterIP Service and an Ingress, or add the annotation bplus.io/exception-TR-K8S-6 with the reason',
+        en: "{object} sets hostNetwork: true: its pods listen on the node's own addresses, around the Ingress controller and every NetworkPolicy; remove it and expose the port through a ClusterIP Service and an Ingress, or add the annotation bplus.io/exception-TR-K8S-6 with the reason",
         ru: '{object} задаёт hostNetwork: true: его поды слушают на адресах самого узла, в обход Ingress-контроллера и всех NetworkPolicy; уберите его и публикуйте порт через Service типа ClusterIP и Ingress, либо добавьте аннотацию bplus.io/exception-TR-K8S-6 с обоснованием',
       },
       hostPort: {
@@ -127,7 +131,12 @@ export default defineRule({
       }
     }
 
-    checkHostExposure(context.objects(...WORKLOAD_KINDS), context.objects('Service'), (report) => context.report(report), (o) => context.serviceValues(o) !== undefined);
+    checkHostExposure(
+      context.objects(...WORKLOAD_KINDS),
+      context.objects('Service'),
+      (report) => context.report(report),
+      (o) => context.serviceValues(o) !== undefined,
+    );
 
     const defaultClass = context
       .objects('IngressClass')
@@ -148,7 +157,15 @@ export default defineRule({
         context.report({ messageId: 'unknownIngressClass', data: { ...data, className }, object: ingress, path: ['spec', 'ingressClassName'] });
       }
 
-      if (config.ingress.requireTls) checkTls(ingress, (messageId, host) => context.report({ messageId, data: { object, host: host ?? '' }, object: ingress, path: messageId === 'noTls' ? ['spec', 'tls'] : host === undefined ? ['spec', 'rules'] : hostPath(ingress, host) }));
+      if (config.ingress.requireTls)
+        checkTls(ingress, (messageId, host) =>
+          context.report({
+            messageId,
+            data: { object, host: host ?? '' },
+            object: ingress,
+            path: messageId === 'noTls' ? ['spec', 'tls'] : host === undefined ? ['spec', 'rules'] : hostPath(ingress, host),
+          }),
+        );
     }
   },
 });
@@ -161,7 +178,12 @@ type HostReport =
  * `hostNetwork: true` and `ports[].hostPort` put a pod on the node's own address, exactly as a
  * NodePort does. A hostPort of 0 is "unset" for the API server (and the Pod Security Standards).
  */
-function checkHostExposure(workloads: K8sObject[], services: K8sObject[], report: (r: HostReport) => void, fromServiceChart: (object: K8sObject) => boolean): void {
+function checkHostExposure(
+  workloads: K8sObject[],
+  services: K8sObject[],
+  report: (r: HostReport) => void,
+  fromServiceChart: (object: K8sObject) => boolean,
+): void {
   for (const object of workloads) {
     const specPath = podSpecPath(object);
     const spec = podSpecOf(object);
@@ -194,7 +216,15 @@ function checkHostExposure(workloads: K8sObject[], services: K8sObject[], report
  * remove it.
  */
 function serviceExposing(workload: K8sObject, port: Record<string, unknown>, services: K8sObject[]): K8sObject | undefined {
-  const podLabels = workload.kind === 'Pod' ? workload.metadata.labels : stringLabels(getPath(workload.raw, workload.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'] : ['spec', 'template', 'metadata', 'labels']));
+  const podLabels =
+    workload.kind === 'Pod'
+      ? workload.metadata.labels
+      : stringLabels(
+          getPath(
+            workload.raw,
+            workload.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata', 'labels'] : ['spec', 'template', 'metadata', 'labels'],
+          ),
+        );
   const containerPort = Number(port.containerPort);
   const portName = typeof port.name === 'string' ? port.name : undefined;
   const protocol = typeof port.protocol === 'string' ? port.protocol : 'TCP';
@@ -240,7 +270,14 @@ function checkTls(ingress: K8sObject, report: (messageId: 'noTls' | 'hostWithout
 function ruleHosts(ingress: K8sObject): string[] {
   const rules = getPath(ingress.raw, ['spec', 'rules']);
   if (!Array.isArray(rules)) return [];
-  return [...new Set(rules.filter(isRecord).map((r) => r.host).filter((h): h is string => typeof h === 'string' && h !== ''))];
+  return [
+    ...new Set(
+      rules
+        .filter(isRecord)
+        .map((r) => r.host)
+        .filter((h): h is string => typeof h === 'string' && h !== ''),
+    ),
+  ];
 }
 
 function hostPath(ingress: K8sObject, host: string): (string | number)[] {
@@ -280,15 +317,22 @@ async function serviceToClusterIp(fixer: Fixer, values: ServiceValues): Promise<
       line = Math.min(line, edit.line);
       descriptions.push(what);
     };
-    if (layer.doc.has([...serviceKey, 'type'])) record(setScalar(text, docIndex, [...serviceKey, 'type'], 'ClusterIP'), `${serviceKey.join('.')}.type: ClusterIP`);
+    if (layer.doc.has([...serviceKey, 'type']))
+      record(setScalar(text, docIndex, [...serviceKey, 'type'], 'ClusterIP'), `${serviceKey.join('.')}.type: ClusterIP`);
     if (layer.doc.has([...serviceKey, 'nodePort'])) record(deleteKey(text, docIndex, [...serviceKey, 'nodePort']), `removed ${serviceKey.join('.')}.nodePort`);
     if (descriptions.length > 0) {
       fixer.tree.write(layer.path, text);
       changes.push({ path: layer.path, line: Number.isFinite(line) ? line : 1, description: descriptions.join(', ') });
     }
   }
-  if (changes.length === 0) return { status: 'skipped', reason: `no values file of ${values.chart.dir} sets ${serviceKey.join('.')}.type: it comes from the library chart's defaults; set it to ClusterIP in values.yaml` };
-  fixer.note(`${values.chart.dir}: the Service is ClusterIP now; if it must be reachable from outside the cluster, set ingress.enabled: true with className ${fixer.config.ingress.classNames[0]} and TLS`);
+  if (changes.length === 0)
+    return {
+      status: 'skipped',
+      reason: `no values file of ${values.chart.dir} sets ${serviceKey.join('.')}.type: it comes from the library chart's defaults; set it to ClusterIP in values.yaml`,
+    };
+  fixer.note(
+    `${values.chart.dir}: the Service is ClusterIP now; if it must be reachable from outside the cluster, set ingress.enabled: true with className ${fixer.config.ingress.classNames[0]} and TLS`,
+  );
   return { status: 'applied', changes };
 }
 
@@ -313,7 +357,14 @@ async function removeHostPort(fixer: Fixer, object: K8sObject, path: ValuePath, 
   }
   if (!edit) return { status: 'covered' };
   fixer.tree.write(target.file, edit.text);
-  const where = path.slice(0, -1).map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  const where = path
+    .slice(0, -1)
+    .map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
   fixer.note(`${target.file}: hostPort removed; the port stays reachable through Service ${service} (and an Ingress for traffic from outside)`);
-  return { status: 'applied', changes: [{ path: target.file, line: edit.line, description: `removed ${where}.hostPort (Service ${service} exposes the port)` }] };
+  return {
+    status: 'applied',
+    changes: [{ path: target.file, line: edit.line, description: `removed ${where}.hostPort (Service ${service} exposes the port)` }],
+  };
 }

@@ -109,8 +109,8 @@ export default defineRule({
     fixable: true,
     docs: {
       details: [
-        'The rule looks at the production namespace (`production.namespace`): NetworkPolicies and workloads of plain manifests and infrastructure chart templates whose namespace is that one, unset or templated (`{{ .Release.Namespace }}`), and the NetworkPolicy and Deployment each service chart renders from its values (`networkPolicy.ingressFrom` / `egressTo`, pod labels `app.kubernetes.io/name` and `balance-plus.io/service`, container port `http`), once per production environment. Connectivity is computed with NetworkPolicy semantics exactly (src/netpol): a pod is isolated for a direction only by a policy that selects it with that policy type (policyTypes defaults to Ingress, plus Egress when egress rules exist); a connection needs the source\'s egress and the destination\'s ingress; missing or empty `from`/`to`/`ports` mean everyone / every port; podSelector and namespaceSelector in one peer are ANDed, in two peers ORed; named ports resolve on the destination\'s containers. Peers outside the repository are modelled: the ingress controller (`network.ingressControllerNamespace`), the KEDA operator (`network.kedaNamespace`), cluster DNS (kube-system/kube-dns) and an internet address.',
-        'Findings: (1) no policy selecting every pod isolates the namespace for Ingress and for Egress: reported on the policy that almost does it (`podSelector: {}` with a missing policy type), else on the Namespace object, else on the infrastructure chart\'s Chart.yaml, else on the first NetworkPolicy. A production namespace declared by a Namespace object is judged even before any workload or policy lands in it (a repository that creates the namespace first and the services later starts with the deny); (2) over-broad rules: `namespaceSelector: {}`, `podSelector: {}`, ipBlock `0.0.0.0/0` or `::/0`, a rule without peers, on the exact line (only for directions the policy isolates: other rules are inert); (3) every forbidden edge of the service graph that is reachable, on the peer (its matching label) of each rule that opens it, on both sides; (4) every declared edge that is blocked, on the NetworkPolicy that blocks it (in values: `networkPolicy.ingressFrom` / `egressTo`), egress without cluster DNS included; (5) NetworkPolicies the API server would reject.',
+        "The rule looks at the production namespace (`production.namespace`): NetworkPolicies and workloads of plain manifests and infrastructure chart templates whose namespace is that one, unset or templated (`{{ .Release.Namespace }}`), and the NetworkPolicy and Deployment each service chart renders from its values (`networkPolicy.ingressFrom` / `egressTo`, pod labels `app.kubernetes.io/name` and `balance-plus.io/service`, container port `http`), once per production environment. Connectivity is computed with NetworkPolicy semantics exactly (src/netpol): a pod is isolated for a direction only by a policy that selects it with that policy type (policyTypes defaults to Ingress, plus Egress when egress rules exist); a connection needs the source's egress and the destination's ingress; missing or empty `from`/`to`/`ports` mean everyone / every port; podSelector and namespaceSelector in one peer are ANDed, in two peers ORed; named ports resolve on the destination's containers. Peers outside the repository are modelled: the ingress controller (`network.ingressControllerNamespace`), the KEDA operator (`network.kedaNamespace`), cluster DNS (kube-system/kube-dns) and an internet address.",
+        "Findings: (1) no policy selecting every pod isolates the namespace for Ingress and for Egress: reported on the policy that almost does it (`podSelector: {}` with a missing policy type), else on the Namespace object, else on the infrastructure chart's Chart.yaml, else on the first NetworkPolicy. A production namespace declared by a Namespace object is judged even before any workload or policy lands in it (a repository that creates the namespace first and the services later starts with the deny); (2) over-broad rules: `namespaceSelector: {}`, `podSelector: {}`, ipBlock `0.0.0.0/0` or `::/0`, a rule without peers, on the exact line (only for directions the policy isolates: other rules are inert); (3) every forbidden edge of the service graph that is reachable, on the peer (its matching label) of each rule that opens it, on both sides; (4) every declared edge that is blocked, on the NetworkPolicy that blocks it (in values: `networkPolicy.ingressFrom` / `egressTo`), egress without cluster DNS included; (5) NetworkPolicies the API server would reject.",
         'The service graph is the platform diagram (ingress controller → api-gateway → orchestrator → PostgreSQL and RabbitMQ; condenser-worker → RabbitMQ and PostgreSQL; KEDA → RabbitMQ; every pod → DNS; api-gateway ↛ PostgreSQL). `network.allow` and `network.forbid` each replace the corresponding list when set (edges `{from, to, ports?}`, ports as `5432`, `"53/UDP"` or a container port name); services are identified by the `app.kubernetes.io/name` pod label, else the workload name; `*` is any workload of the repository. `network.undeclared: forbid` also reports every reachable edge the graph does not mention. An allowed edge without ports works when any declared port of the destination is open; a forbidden edge without ports is violated by any open port.',
       ].join('\n\n'),
       incorrect: [
@@ -143,13 +143,18 @@ export default defineRule({
         {
           concern: 'a declared production namespace with nothing in it yet',
           incorrect: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: balance-plus',
-          correct: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: balance-plus\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny-all, namespace: balance-plus}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]',
+          correct:
+            'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: balance-plus\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny-all, namespace: balance-plus}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]',
         },
       ],
-      fix: '`bplus fix` (or `/bplus fix TR-K8S-7`) adds the default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules) to the infrastructure chart\'s templates (else under manifests/), with an allow-DNS policy when no policy of the namespace allows DNS yet. Over-broad rules and graph violations are fixed by hand: `bplus netpol` shows who may reach whom.',
+      fix: "`bplus fix` (or `/bplus fix TR-K8S-7`) adds the default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules) to the infrastructure chart's templates (else under manifests/), with an allow-DNS policy when no policy of the namespace allows DNS yet. Over-broad rules and graph violations are fixed by hand: `bplus netpol` shows who may reach whom.",
     },
     messages,
-    peers: ['kube-linter `non-isolated-pod`', 'Polaris `missingNetworkPolicy`', 'Kubescape C-0030 (Ingress and Egress blocked), C-0260 (Missing network policy)'],
+    peers: [
+      'kube-linter `non-isolated-pod`',
+      'Polaris `missingNetworkPolicy`',
+      'Kubescape C-0030 (Ingress and Egress blocked), C-0260 (Missing network policy)',
+    ],
   },
   check(context) {
     const config = context.config;
@@ -366,14 +371,7 @@ function oneDirection(object: K8sObject, direction: Direction): K8sObject {
  * direction, analysed with just the two workloads (the other side then unrestricted). Only done
  * for the few declared edges that are blocked.
  */
-function sideBlocks(
-  violation: GraphViolation,
-  direction: Direction,
-  a: Endpoint,
-  b: Endpoint,
-  objects: readonly K8sObject[],
-  options: NetpolOptions,
-): boolean {
+function sideBlocks(violation: GraphViolation, direction: Direction, a: Endpoint, b: Endpoint, objects: readonly K8sObject[], options: NetpolOptions): boolean {
   const refs = violation.isolatedBy?.[direction] ?? [];
   if (refs.length === 0) return false;
   const subset: K8sObject[] = objects.filter((o) => o.kind === 'Namespace');
@@ -395,13 +393,7 @@ function sideBlocks(
   return !ports.some((p) => sub.allowed(from.id, to.id, p.port, p.protocol));
 }
 
-function reportBlocked(
-  context: Context,
-  matrix: ConnectivityMatrix,
-  objects: readonly K8sObject[],
-  options: NetpolOptions,
-  violation: GraphViolation,
-): void {
+function reportBlocked(context: Context, matrix: ConnectivityMatrix, objects: readonly K8sObject[], options: NetpolOptions, violation: GraphViolation): void {
   const a = matrix.endpoint(violation.fromEndpoint);
   const b = matrix.endpoint(violation.toEndpoint);
   if (!a || !b) return;
@@ -417,10 +409,7 @@ function reportBlocked(
     const refs = violation.isolatedBy?.[direction] ?? [];
     // The service's own policy (where the allow belongs), else the namespace's deny for that
     // direction (a namespace-wide policy without rules there), else any isolating policy.
-    const ref =
-      refs.find((r) => !selectsEverything(podSelectorOf(r.object))) ??
-      refs.find((r) => !hasRules(r.object, direction)) ??
-      refs[0];
+    const ref = refs.find((r) => !selectsEverything(podSelectorOf(r.object))) ?? refs.find((r) => !hasRules(r.object, direction)) ?? refs[0];
     if (!ref) continue;
     const own = !selectsEverything(podSelectorOf(ref.object));
     const path: ValuePath = own ? ['spec', direction] : ['spec', 'policyTypes'];
@@ -442,7 +431,7 @@ function hasRules(object: K8sObject, direction: Direction): boolean {
 
 function podSelectorOf(object: K8sObject): LabelSelector {
   const spec = isRecord(object.raw.spec) ? object.raw.spec : {};
-  return (isRecord(spec.podSelector) ? spec.podSelector : {});
+  return isRecord(spec.podSelector) ? spec.podSelector : {};
 }
 
 /**
@@ -460,7 +449,10 @@ function addDefaultDeny(fixer: Fixer, namespace: string): Promise<FixOutcome> {
   const namespaceText = inChart ? '{{ .Release.Namespace }}' : namespace;
 
   const allowsDns = fixer.model.objects.some(
-    (o) => o.kind === 'NetworkPolicy' && (o.metadata.namespace === undefined || o.metadata.namespace === namespace || o.metadata.namespace.includes('{{')) && /"port":\s*(53|"dns")/.test(JSON.stringify(o.raw)),
+    (o) =>
+      o.kind === 'NetworkPolicy' &&
+      (o.metadata.namespace === undefined || o.metadata.namespace === namespace || o.metadata.namespace.includes('{{')) &&
+      /"port":\s*(53|"dns")/.test(JSON.stringify(o.raw)),
   );
   const docs = [
     `# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.
@@ -504,9 +496,17 @@ spec:
 `);
   }
   fixer.tree.write(file, docs.join('---\n'));
-  fixer.note(`default deny is on for namespace ${namespace}: every connection the services need must now be allowed by a NetworkPolicy (the charts' networkPolicy.ingressFrom/egressTo); check \`bplus netpol\` before merging`);
+  fixer.note(
+    `default deny is on for namespace ${namespace}: every connection the services need must now be allowed by a NetworkPolicy (the charts' networkPolicy.ingressFrom/egressTo); check \`bplus netpol\` before merging`,
+  );
   return Promise.resolve({
     status: 'applied',
-    changes: [{ path: file, line: 1, description: `added NetworkPolicy default-deny-all (ingress and egress) for namespace ${namespace}${allowsDns ? '' : ' and allow-dns-egress (no policy allowed DNS yet)'}` }],
+    changes: [
+      {
+        path: file,
+        line: 1,
+        description: `added NetworkPolicy default-deny-all (ingress and egress) for namespace ${namespace}${allowsDns ? '' : ' and allow-dns-egress (no policy allowed DNS yet)'}`,
+      },
+    ],
   });
 }

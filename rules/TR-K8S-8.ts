@@ -7,7 +7,11 @@ export const MAX_LITERAL_ENV = 3;
 
 const options = z
   .object({
-    maxLiteralEnv: z.number().int().min(0).describe('How many literal `env[].value` entries a container of a manifest or chart template may carry before it is reported.'),
+    maxLiteralEnv: z
+      .number()
+      .int()
+      .min(0)
+      .describe('How many literal `env[].value` entries a container of a manifest or chart template may carry before it is reported.'),
   })
   .strict();
 

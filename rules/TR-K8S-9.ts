@@ -22,7 +22,6 @@ const CLUSTER_WIDE = 'sealedsecrets.bitnami.com/cluster-wide';
 const MIN_RSA_BYTES = 256;
 const GCM_TAG_BYTES = 16;
 
-
 const messages = {
   plainSecret: {
     en: 'Secret "{name}" keeps {count} value(s) ({keys}) in {field} in Git: base64 is not encryption. Replace it with a SealedSecret sealed with the environment\'s public certificate, and rotate these credentials: they were pushed in clear text',
@@ -98,25 +97,30 @@ export default defineRule({
     docs: {
       details: [
         'Plain Secrets: every `kind: Secret` in manifests and chart templates whose `data` or `stringData` is non-empty is reported on its `kind:` line (base64 is an encoding, not encryption). Secrets without data are fine (a `kubernetes.io/service-account-token` Secret, a TLS Secret that cert-manager fills in). A templated Secret whose every value is produced at render time without `.Values` (Helm `lookup`, `randAlphaNum`, `genPrivateKey`) keeps nothing in Git and is accepted; one fed from `.Values` is reported, since the plaintext then lives in values or on a command line.',
-        'Credentials in clear text (detection in `src/engine/credentials.ts`), by two independent signals. (1) The shape of a value, whatever its key: the rules of secretlint\'s recommended preset (`@secretlint/secretlint-rule-preset-recommend`, MIT, maintained with the services it knows: AWS access keys and secret keys, GCP service-account JSON, Slack, Stripe, SendGrid, Shopify, npm, GitLab, Grafana, OpenAI, Anthropic, Groq, Hugging Face, Linear, Notion, 1Password, HashiCorp Vault, Vercel, Databricks, Docker Hub, Figma, Cloudflare, Tailscale tokens, database URIs with a password, PEM private keys with real key material), then our own patterns for what the preset leaves out or where its pattern is not linear: a URL of any scheme with `user:password@` (amqp://, redis://), a libpq/ADO.NET `password=` connection string, a PEM private-key header even without its body, GitHub tokens, a signed JWT. (2) The name of the key, with a literal value: `password`, `DB_PASS`, `apiKey`, `client_secret`, `AUTH_TOKEN`...; widened to what real configurations use: an environment-style `*_KEY` (`AZURE_BATCH_KEY`, `MAILGUN_KEY`: in upper-case names a key is a credential unless the word before says which harmless key it is: `PUBLIC`, `PUBLISHABLE`, `SITE`, `ROUTING`, `CACHE`, `PARTITION`... so a Celery `ROUTING_KEY` stays configuration; camelCase settings such as `cacheKey` keep the narrower rule, because values files use them for non-secrets), the material of a key (`OCI_CLI_KEY_CONTENT`, `privateKeyPem`), `pwd`/`passwd` unless the value is a path (`PWD: /srv/app` is a working directory, `passwd: /etc/passwd` a file), and `Authorization`/`*_HEADER` keys whose value starts with a Bearer, Basic, Token, Digest or ApiKey scheme followed by a literal. Checked in every values file of every chart (on the key line of the file that holds it; merged service values add nothing a file walk misses), in ConfigMap `data` (an embedded file such as `app.ini: |` line by line), in `env[].value` literals of workloads, and by shape only in any other object (annotations, args, trigger metadata). The message names the key and the kind of credential (for the library, its rule and message id), never the value. References are not credentials: `{{ ... }}`, `$(VAR)`, `${VAR}`, `<path:...>`, `vault:`/`ref+` URIs, `secretKeyRef`, keys naming a Secret or a key in one (`existingSecret`, `secretName`, `passwordKey`), descriptive keys (`passwordLength`, `tokenTTL`). A placeholder literal such as `changeme` counts: it is what the deployment would use. Booleans never count; numbers under a credential key do. AWS\'s documented example key and placeholder private keys without key material are not reported by the preset.',
+        "Credentials in clear text (detection in `src/engine/credentials.ts`), by two independent signals. (1) The shape of a value, whatever its key: the rules of secretlint's recommended preset (`@secretlint/secretlint-rule-preset-recommend`, MIT, maintained with the services it knows: AWS access keys and secret keys, GCP service-account JSON, Slack, Stripe, SendGrid, Shopify, npm, GitLab, Grafana, OpenAI, Anthropic, Groq, Hugging Face, Linear, Notion, 1Password, HashiCorp Vault, Vercel, Databricks, Docker Hub, Figma, Cloudflare, Tailscale tokens, database URIs with a password, PEM private keys with real key material), then our own patterns for what the preset leaves out or where its pattern is not linear: a URL of any scheme with `user:password@` (amqp://, redis://), a libpq/ADO.NET `password=` connection string, a PEM private-key header even without its body, GitHub tokens, a signed JWT. (2) The name of the key, with a literal value: `password`, `DB_PASS`, `apiKey`, `client_secret`, `AUTH_TOKEN`...; widened to what real configurations use: an environment-style `*_KEY` (`AZURE_BATCH_KEY`, `MAILGUN_KEY`: in upper-case names a key is a credential unless the word before says which harmless key it is: `PUBLIC`, `PUBLISHABLE`, `SITE`, `ROUTING`, `CACHE`, `PARTITION`... so a Celery `ROUTING_KEY` stays configuration; camelCase settings such as `cacheKey` keep the narrower rule, because values files use them for non-secrets), the material of a key (`OCI_CLI_KEY_CONTENT`, `privateKeyPem`), `pwd`/`passwd` unless the value is a path (`PWD: /srv/app` is a working directory, `passwd: /etc/passwd` a file), and `Authorization`/`*_HEADER` keys whose value starts with a Bearer, Basic, Token, Digest or ApiKey scheme followed by a literal. Checked in every values file of every chart (on the key line of the file that holds it; merged service values add nothing a file walk misses), in ConfigMap `data` (an embedded file such as `app.ini: |` line by line), in `env[].value` literals of workloads, and by shape only in any other object (annotations, args, trigger metadata). The message names the key and the kind of credential (for the library, its rule and message id), never the value. References are not credentials: `{{ ... }}`, `$(VAR)`, `${VAR}`, `<path:...>`, `vault:`/`ref+` URIs, `secretKeyRef`, keys naming a Secret or a key in one (`existingSecret`, `secretName`, `passwordKey`), descriptive keys (`passwordLength`, `tokenTTL`). A placeholder literal such as `changeme` counts: it is what the deployment would use. Booleans never count; numbers under a credential key do. AWS's documented example key and placeholder private keys without key material are not reported by the preset.",
         'SealedSecrets (format of bitnami-labs/sealed-secrets): `spec.encryptedData` must be non-empty; each value standard base64 with padding that decodes to a 2-byte big-endian length, an RSA-OAEP part of at least 256 bytes (2048-bit key) that fits in what follows, and at least the 16-byte AES-GCM tag. The scope comes from the SealedSecret\'s own annotations (`sealedsecrets.bitnami.com/namespace-wide`, `cluster-wide`); on `spec.template.metadata` they have no effect and are reported. `spec.template.metadata` records the name and namespace the value was sealed for: under strict scope both, under namespace-wide scope the namespace, must equal the SealedSecret\'s own name and namespace where it is deployed (its `metadata.namespace`, or the production namespace when it has none or a templated one), otherwise the controller fails with "no key could decrypt secret". Cluster-wide values are not bound.',
         'Vault Agent injection (`vault.hashicorp.com/agent-inject`), Vault Secrets Operator (`VaultStaticSecret`, `VaultDynamicSecret`) and External Secrets (`ExternalSecret`) are accepted as they are. Messages never contain any part of a secret value.',
       ].join('\n\n'),
-      incorrect: 'apiVersion: v1\nkind: Secret\nmetadata: { name: postgresql-credentials }\ndata:\n  POSTGRES_PASSWORD: aHVudGVyMg==\n---\n# values.yaml\nenv:\n  DATABASE_URL: postgres://app:hunter2@postgresql:5432/balance',
-      correct: 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: { name: postgresql-credentials, namespace: balance-plus }\nspec:\n  encryptedData:\n    POSTGRES_PASSWORD: AgB...\n  template:\n    metadata: { name: postgresql-credentials, namespace: balance-plus }\n---\n# values.yaml\nsecretEnvFrom: [postgresql-credentials]',
+      incorrect:
+        'apiVersion: v1\nkind: Secret\nmetadata: { name: postgresql-credentials }\ndata:\n  POSTGRES_PASSWORD: aHVudGVyMg==\n---\n# values.yaml\nenv:\n  DATABASE_URL: postgres://app:hunter2@postgresql:5432/balance',
+      correct:
+        'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: { name: postgresql-credentials, namespace: balance-plus }\nspec:\n  encryptedData:\n    POSTGRES_PASSWORD: AgB...\n  template:\n    metadata: { name: postgresql-credentials, namespace: balance-plus }\n---\n# values.yaml\nsecretEnvFrom: [postgresql-credentials]',
       examples: [
         {
           concern: 'credentials by shape (the secret-pattern library)',
-          incorrect: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: billing }\ndata:\n  STRIPE_API: sk_live_…            # any key: the value is a Stripe secret key\n  DATABASE_URL: postgres://app:…@db/app',
-          correct: 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: billing }\ndata:\n  DATABASE_HOST: postgresql\n# the key and the password live in a SealedSecret, read with secretKeyRef / envFrom',
+          incorrect:
+            'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: billing }\ndata:\n  STRIPE_API: sk_live_…            # any key: the value is a Stripe secret key\n  DATABASE_URL: postgres://app:…@db/app',
+          correct:
+            'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: billing }\ndata:\n  DATABASE_HOST: postgresql\n# the key and the password live in a SealedSecret, read with secretKeyRef / envFrom',
         },
         {
           concern: 'credentials by key name (*_KEY, *_KEY_CONTENT, pwd, Authorization headers)',
           incorrect: 'env:\n  - name: AZURE_BATCH_KEY\n    value: q1w2e3…\n  - name: AUTH_HEADER\n    value: "Bearer eyJ…"\n  - name: pwd\n    value: hunter2',
-          correct: 'env:\n  - name: AZURE_BATCH_KEY\n    valueFrom: { secretKeyRef: { name: batch, key: key } }\n  - name: AUTH_HEADER\n    value: "Bearer $(API_TOKEN)"   # expanded from a Secret-backed variable\n  - name: PWD\n    value: /srv/app                # a path, not a password',
+          correct:
+            'env:\n  - name: AZURE_BATCH_KEY\n    valueFrom: { secretKeyRef: { name: batch, key: key } }\n  - name: AUTH_HEADER\n    value: "Bearer $(API_TOKEN)"   # expanded from a Secret-backed variable\n  - name: PWD\n    value: /srv/app                # a path, not a password',
         },
       ],
-      fix: '`bplus fix` replaces a plain Secret by a SealedSecret sealed with the environment\'s public certificate. A credential in a service chart\'s `env.KEY` or `config.KEY`, set only in the production overlay, is sealed into the SealedSecret `<service>-credentials` and referenced through `secretEnvFrom`; any other credential (a ConfigMap, an env literal, a nested or shared value) is moved by hand, and the fix says how: put it in a Secret, seal it, reference it (`secretEnvFrom`, `secretKeyRef`). In every case the value was pushed to Git in clear text: rotate it.',
+      fix: "`bplus fix` replaces a plain Secret by a SealedSecret sealed with the environment's public certificate. A credential in a service chart's `env.KEY` or `config.KEY`, set only in the production overlay, is sealed into the SealedSecret `<service>-credentials` and referenced through `secretEnvFrom`; any other credential (a ConfigMap, an env literal, a nested or shared value) is moved by hand, and the fix says how: put it in a Secret, seal it, reference it (`secretEnvFrom`, `secretKeyRef`). In every case the value was pushed to Git in clear text: rotate it.",
     },
     peers: [
       'kube-linter `env-var-secret`, `read-secret-from-env-var`',
@@ -193,7 +197,8 @@ function hasContent(value: unknown): boolean {
 
 /** Every value is a template action that does not read `.Values` (lookup, randAlphaNum, gen*). */
 function generatedAtRenderTime(value: unknown): boolean {
-  const generated = (v: unknown): boolean => typeof v === 'string' && isTemplatedValue(v) && !/\.Values\b/.test(v) && /\b(lookup|rand\w*|gen\w+|derivePassword)\b/.test(v);
+  const generated = (v: unknown): boolean =>
+    typeof v === 'string' && isTemplatedValue(v) && !/\.Values\b/.test(v) && /\b(lookup|rand\w*|gen\w+|derivePassword)\b/.test(v);
   if (isRecord(value)) return Object.values(value).every(generated);
   return generated(value);
 }
@@ -208,7 +213,13 @@ function checkConfigMap(context: RuleContext<MessageId>, object: K8sObject): voi
     const match = direct ?? nested[0];
     if (!match) continue;
     const { messageId, kind } = pick(match, 'credentialInConfigMap', 'credentialShapeInConfigMap');
-    context.report({ messageId, data: { name: object.metadata.name, key, ...kind }, object, path: ['data', key], fix: credentialInstruction(object.locate(['data', key]), 'manifest') });
+    context.report({
+      messageId,
+      data: { name: object.metadata.name, key, ...kind },
+      object,
+      path: ['data', key],
+      fix: credentialInstruction(object.locate(['data', key]), 'manifest'),
+    });
   }
 }
 
@@ -295,7 +306,14 @@ function checkSealedSecret(context: RuleContext<MessageId>, object: K8sObject): 
     });
   }
   const sealedName = templateMeta.name;
-  if (scope === 'strict' && typeof sealedName === 'string' && !isTemplatedValue(sealedName) && object.metadata.name && !isTemplatedValue(object.metadata.name) && sealedName !== object.metadata.name) {
+  if (
+    scope === 'strict' &&
+    typeof sealedName === 'string' &&
+    !isTemplatedValue(sealedName) &&
+    object.metadata.name &&
+    !isTemplatedValue(object.metadata.name) &&
+    sealedName !== object.metadata.name
+  ) {
     context.report({
       messageId: 'sealedForOtherTarget',
       data: { name, field: 'name', sealed: sealedName, actual: object.metadata.name, scope },

@@ -30,7 +30,9 @@ export async function expectedDocs(added: readonly Rule[] = []): Promise<Map<str
 export async function staleDocs(added: readonly Rule[] = []): Promise<string[]> {
   const expected = await expectedDocs(added);
   const stale = [...expected].filter(([file, text]) => !existsSync(`${root}${file}`) || readFileSync(`${root}${file}`, 'utf8') !== text).map(([f]) => f);
-  const orphaned = readdirSync(`${root}docs/rules`).map((f) => `docs/rules/${f}`).filter((f) => !expected.has(f));
+  const orphaned = readdirSync(`${root}docs/rules`)
+    .map((f) => `docs/rules/${f}`)
+    .filter((f) => !expected.has(f));
   return [...stale, ...orphaned];
 }
 

@@ -19,18 +19,39 @@ const OUTPUT = `${root}src/engine/known-fields.json`;
 /** The kinds bplus validates for unknown fields: those its rules read, and the CRDs of the platform. */
 const ROOTS: Array<[apiVersion: string, kind: string, module: string]> = [
   ...[
-    'Namespace', 'Pod', 'ReplicationController', 'Service', 'ConfigMap', 'Secret', 'ServiceAccount',
-    'PersistentVolumeClaim', 'PersistentVolume', 'LimitRange', 'ResourceQuota',
+    'Namespace',
+    'Pod',
+    'ReplicationController',
+    'Service',
+    'ConfigMap',
+    'Secret',
+    'ServiceAccount',
+    'PersistentVolumeClaim',
+    'PersistentVolume',
+    'LimitRange',
+    'ResourceQuota',
   ].map((k): [string, string, string] => ['v1', k, `kubernetes-models/v1/${k}`]),
   ...['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'].map((k): [string, string, string] => ['apps/v1', k, `kubernetes-models/apps/v1/${k}`]),
   ...['Job', 'CronJob'].map((k): [string, string, string] => ['batch/v1', k, `kubernetes-models/batch/v1/${k}`]),
-  ...['Ingress', 'IngressClass', 'NetworkPolicy'].map((k): [string, string, string] => ['networking.k8s.io/v1', k, `kubernetes-models/networking.k8s.io/v1/${k}`]),
+  ...['Ingress', 'IngressClass', 'NetworkPolicy'].map((k): [string, string, string] => [
+    'networking.k8s.io/v1',
+    k,
+    `kubernetes-models/networking.k8s.io/v1/${k}`,
+  ]),
   ['autoscaling/v2', 'HorizontalPodAutoscaler', 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler'],
   ['policy/v1', 'PodDisruptionBudget', 'kubernetes-models/policy/v1/PodDisruptionBudget'],
-  ...['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].map((k): [string, string, string] => ['rbac.authorization.k8s.io/v1', k, `kubernetes-models/rbac.authorization.k8s.io/v1/${k}`]),
+  ...['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].map((k): [string, string, string] => [
+    'rbac.authorization.k8s.io/v1',
+    k,
+    `kubernetes-models/rbac.authorization.k8s.io/v1/${k}`,
+  ]),
   ['storage.k8s.io/v1', 'StorageClass', 'kubernetes-models/storage.k8s.io/v1/StorageClass'],
   ['scheduling.k8s.io/v1', 'PriorityClass', 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass'],
-  ...['ScaledObject', 'ScaledJob', 'TriggerAuthentication', 'ClusterTriggerAuthentication'].map((k): [string, string, string] => ['keda.sh/v1alpha1', k, `@kubernetes-models/keda/keda.sh/v1alpha1/${k}`]),
+  ...['ScaledObject', 'ScaledJob', 'TriggerAuthentication', 'ClusterTriggerAuthentication'].map((k): [string, string, string] => [
+    'keda.sh/v1alpha1',
+    k,
+    `@kubernetes-models/keda/keda.sh/v1alpha1/${k}`,
+  ]),
   ['bitnami.com/v1alpha1', 'SealedSecret', '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret'],
 ];
 
@@ -47,7 +68,11 @@ export function generateKnownFields(): KnownFields {
   host.readFile = (file) => (file === entry ? source : readFile(file));
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (file) => file === entry || fileExists(file);
-  const program = ts.createProgram([entry], { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, skipLibCheck: true, noEmit: true }, host);
+  const program = ts.createProgram(
+    [entry],
+    { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, skipLibCheck: true, noEmit: true },
+    host,
+  );
   const checker = program.getTypeChecker();
   const file = program.getSourceFile(entry);
   if (!file) throw new Error('entry not compiled');

@@ -68,11 +68,7 @@ export function ruleDocsUrl(ruleId: string): string {
 }
 
 /** Findings split by whether the pull request's diff shows their lines. */
-export function splitByDiff(
-  findings: readonly Finding[],
-  diff: PullRequestDiff | undefined,
-  headTexts?: ReadonlyMap<string, string>,
-) {
+export function splitByDiff(findings: readonly Finding[], diff: PullRequestDiff | undefined, headTexts?: ReadonlyMap<string, string>) {
   const inDiff: Finding[] = [];
   const outsideDiff: Finding[] = [];
   for (const finding of findings) {
@@ -162,18 +158,11 @@ function titleFor(result: ReviewResult, annotated: number, context: ReportContex
   if (context.supersededBy) return `Superseded by ${shortSha(context.supersededBy)}`;
   const { failures, warnings, notices } = countLevels(result.findings);
   if (failures + warnings + notices === 0) return 'All platform rules pass';
-  const parts = [plural(failures, 'failure'), plural(warnings, 'warning'), plural(notices, 'notice')].filter(
-    (p) => !p.startsWith('0 '),
-  );
+  const parts = [plural(failures, 'failure'), plural(warnings, 'warning'), plural(notices, 'notice')].filter((p) => !p.startsWith('0 '));
   return `${parts.join(', ')} (${annotated} on lines this pull request changed)`;
 }
 
-function renderSummary(
-  result: ReviewResult,
-  context: ReportContext,
-  inDiff: readonly Finding[],
-  outsideDiff: readonly Finding[],
-): string {
+function renderSummary(result: ReviewResult, context: ReportContext, inDiff: readonly Finding[], outsideDiff: readonly Finding[]): string {
   const s = result.summary;
   const counts = countLevels(result.findings);
   const head: string[] = [];

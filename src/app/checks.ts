@@ -25,9 +25,7 @@ export async function findCheckRun(
     filter: 'latest',
     ...(appId ? { app_id: appId } : {}),
   });
-  const ours = data.check_runs.filter(
-    (run) => run.head_sha === target.headSha && (!appId || run.app?.id === appId),
-  );
+  const ours = data.check_runs.filter((run) => run.head_sha === target.headSha && (!appId || run.app?.id === appId));
   // Prefer the run we tagged with this commit; then the most recent one.
   const run = ours.find((r) => r.external_id === target.headSha) ?? ours[0];
   return run ? { id: run.id, status: run.status, ...(run.external_id ? { externalId: run.external_id } : {}) } : undefined;

@@ -60,7 +60,10 @@ export type DeliveryVerdict = { kind: 'handle' } | { kind: 'ignore'; reason: str
 
 export function judgeDelivery(event: string, payload: unknown): DeliveryVerdict {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    return { kind: 'reject', reason: `the body is ${payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a ${typeof payload}`}, not a JSON object` };
+    return {
+      kind: 'reject',
+      reason: `the body is ${payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a ${typeof payload}`}, not a JSON object`,
+    };
   }
   const schemas = SCHEMAS[event];
   if (!schemas) return { kind: 'ignore', reason: `the App does not act on ${event} events` };

@@ -86,7 +86,15 @@ async function retryDelay(response: Response, attempt: number, p: RetryPolicy, r
   if (retryAfter > 0) wait = retryAfter * 1000;
   else if (headers.get('x-ratelimit-remaining') === '0' && Number(headers.get('x-ratelimit-reset')) > 0) {
     wait = Math.max(0, Number(headers.get('x-ratelimit-reset')) * 1000 - Date.now()) + 1000;
-  } else if (status === 429 || /secondary rate limit/i.test(await response.clone().text().catch(() => ''))) {
+  } else if (
+    status === 429 ||
+    /secondary rate limit/i.test(
+      await response
+        .clone()
+        .text()
+        .catch(() => ''),
+    )
+  ) {
     // GitHub: without retry-after, wait at least a minute. Usually more than the time left.
     wait = 60_000;
   }

@@ -12,12 +12,7 @@ import { registerFixCommands, type FixDeps } from './fix/handlers.ts';
 import { registerInstallationReviews } from './installation.ts';
 import { reviewTimeoutMs } from './budget.ts';
 
-export const PULL_REQUEST_EVENTS = [
-  'pull_request.opened',
-  'pull_request.synchronize',
-  'pull_request.reopened',
-  'pull_request.ready_for_review',
-] as const;
+export const PULL_REQUEST_EVENTS = ['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'] as const;
 
 /** Below this a review is done before a human could notice an "in progress" state. */
 const DEFAULT_IN_PROGRESS_AFTER_MS = 1_000;

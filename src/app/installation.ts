@@ -52,7 +52,9 @@ export function registerInstallationReviews(app: Probot, deps: ReviewDeps): void
 
 /** What `context.config('bplus.yml')` does, for events that carry no repository. */
 async function loadConfig(octokit: GitHubApi, owner: string, repo: string): Promise<Record<string, unknown> | null> {
-  const { config, files } = await (octokit as unknown as { config: { get: (p: object) => Promise<{ config: Record<string, unknown>; files: Array<{ config: unknown }> }> } }).config.get({
+  const { config, files } = await (
+    octokit as unknown as { config: { get: (p: object) => Promise<{ config: Record<string, unknown>; files: Array<{ config: unknown }> }> } }
+  ).config.get({
     owner,
     repo,
     path: '.github/bplus.yml',

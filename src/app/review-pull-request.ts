@@ -12,11 +12,7 @@ import { touchesConnectivity } from './network-changes.ts';
 import { fixActionsFor } from './fix/actions.ts';
 import { GitHubSource, type GitHubClient } from '../source/github.ts';
 import { sharedBlobCache } from '../source/blob-cache.ts';
-import {
-  buildCheckRunReport,
-  buildIncompleteReport,
-  type CheckRunReport,
-} from './check-run.ts';
+import { buildCheckRunReport, buildIncompleteReport, type CheckRunReport } from './check-run.ts';
 import { diffFromFiles, MAX_LISTED_FILES, type ChangedFile, type PullRequestDiff } from './pull-request-diff.ts';
 import { appliedConfig, validateEditedConfig } from './config.ts';
 import { completeCheckRun, findCheckRun, startCheckRun, type GitHubApi } from './checks.ts';
@@ -119,12 +115,13 @@ async function reviewAndReport(env: ReviewEnvironment, target: ReviewTarget, dep
   // (another review of the installation, or `burstSize` reviews running here) writes and time
   // are the scarce resources: none.
   const early = await Promise.race([review, delay(deps.inProgressAfterMs).then(() => undefined)]);
-  const run = early || busy(env.installationId) > 1 || reviewsInFlight() >= (deps.burstSize ?? 4)
-    ? existing
-    : await startCheckRun(env.octokit, target, existing, deps.appId).catch((error: unknown) => {
-        env.log.warn({ err: error, target }, 'could not show the run in progress');
-        return existing;
-      });
+  const run =
+    early || busy(env.installationId) > 1 || reviewsInFlight() >= (deps.burstSize ?? 4)
+      ? existing
+      : await startCheckRun(env.octokit, target, existing, deps.appId).catch((error: unknown) => {
+          env.log.warn({ err: error, target }, 'could not show the run in progress');
+          return existing;
+        });
   const report = early ?? (await review);
   try {
     const id = await completeCheckRun(env.octokit, target, run?.id, report, deps.appId);
@@ -194,8 +191,7 @@ async function produceReport(env: ReviewEnvironment, target: ReviewTarget, deps:
   const headTexts = diff ? await textsOf(source, findings, diff.changedPaths) : undefined;
   const connectivity = result.connectivity;
   // Re-read the head only if no contents query did it (a review that read no file).
-  const head =
-    pullNumber === undefined ? undefined : (observedHead ?? (await readHead(env.octokit, target, pullNumber)));
+  const head = pullNumber === undefined ? undefined : (observedHead ?? (await readHead(env.octokit, target, pullNumber)));
   const supersededBy = head && head !== target.headSha ? head : undefined;
   const report = buildCheckRunReport(
     { findings, summary: result.summary },
@@ -220,7 +216,10 @@ async function textsOf(source: RepositorySource, findings: readonly Finding[], c
   const paths = new Set(findings.map((f) => f.path).filter((p) => changed.has(p) && /\.ya?ml$/i.test(p)));
   await Promise.all(
     [...paths].map(async (path) => {
-      const text = await source.read(path).then((b) => b.toString('utf8'), () => undefined);
+      const text = await source.read(path).then(
+        (b) => b.toString('utf8'),
+        () => undefined,
+      );
       if (text !== undefined) texts.set(path, text);
     }),
   );

@@ -18,7 +18,7 @@ if (!process.env.APP_ID) {
   await run(createApp());
 } else {
   const runtime = createRuntime();
-    // The engine runs in worker threads: a heavy repository does not block other deliveries.
+  // The engine runs in worker threads: a heavy repository does not block other deliveries.
   const offThread = createOffThreadReview();
   await runtime.probot.load(createApp({ locks: runtime.locks, review: offThread.review, planFix: offThread.planFix }));
   const handler = createWebhookHandler({

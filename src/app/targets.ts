@@ -26,9 +26,7 @@ interface PullRequestRef {
   base?: { sha: string };
 }
 
-export function targetFromPullRequest(
-  payload: RepositoryPayload & { pull_request: PullRequestRef },
-): ReviewTarget {
+export function targetFromPullRequest(payload: RepositoryPayload & { pull_request: PullRequestRef }): ReviewTarget {
   return {
     ...repositoryOf(payload),
     headSha: payload.pull_request.head.sha,
@@ -37,9 +35,7 @@ export function targetFromPullRequest(
   };
 }
 
-export function targetFromCheckSuite(
-  payload: RepositoryPayload & { check_suite: { head_sha: string; pull_requests: PullRequestRef[] } },
-): ReviewTarget {
+export function targetFromCheckSuite(payload: RepositoryPayload & { check_suite: { head_sha: string; pull_requests: PullRequestRef[] } }): ReviewTarget {
   const suite = payload.check_suite;
   return { ...repositoryOf(payload), headSha: suite.head_sha, pullNumber: pullFor(suite.head_sha, suite.pull_requests) };
 }

@@ -60,7 +60,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): NodeHandle
     const signature = header(req, 'x-hub-signature-256');
     const missing = [!event && 'x-github-event', !id && 'x-github-delivery', !signature && 'x-hub-signature-256'].filter(Boolean);
     if (missing.length) return answer(res, 400, `Missing header ${missing.join(', ')}`, true);
-    if (Number(req.headers['content-length']) > maxBody) return answer(res, 413, `Payloads over ${maxBody} bytes are refused (GitHub sends at most 25 MB)`, true);
+    if (Number(req.headers['content-length']) > maxBody)
+      return answer(res, 413, `Payloads over ${maxBody} bytes are refused (GitHub sends at most 25 MB)`, true);
 
     const raw = await readBody(req, maxBody);
     if (raw === 'too-large') return answer(res, 413, `Payloads over ${maxBody} bytes are refused (GitHub sends at most 25 MB)`, true);
@@ -86,9 +87,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): NodeHandle
     let work = inFlight.get(id!);
     if (!work) {
       const deadline = arrived + options.budgetMs;
-      work = withDelivery({ id: id!, deadline }, () =>
-        options.probot.receive({ id: id!, name: event as never, payload: payload as never }),
-      )
+      work = withDelivery({ id: id!, deadline }, () => options.probot.receive({ id: id!, name: event as never, payload: payload as never }))
         .catch((error: unknown) => log.error({ err: error, id, event }, 'delivery failed'))
         .finally(() => inFlight.delete(id!));
       inFlight.set(id!, work);
@@ -108,7 +107,11 @@ function answer(res: ServerResponse, status: number, message: string, close = fa
   if (res.headersSent) return;
   const body = JSON.stringify({ message });
   // A body we did not read stays on the connection: close it rather than read 25 MB for nothing.
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...(close ? { connection: 'close' } : {}) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...(close ? { connection: 'close' } : {}),
+  });
   res.end(body);
 }
 

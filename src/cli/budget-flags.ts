@@ -12,5 +12,8 @@ export function budgetFromFlags(timeout: string | undefined, maxMemory: string |
   const seconds = positive(timeout, '--timeout');
   const megabytes = positive(maxMemory, '--max-memory');
   if (seconds === undefined && megabytes === undefined) return undefined;
-  return reviewBudget({ timeoutMs: seconds === undefined ? undefined : seconds * 1000, maxRssBytes: megabytes === undefined ? undefined : megabytes * 1024 * 1024 });
+  return reviewBudget({
+    timeoutMs: seconds === undefined ? undefined : seconds * 1000,
+    maxRssBytes: megabytes === undefined ? undefined : megabytes * 1024 * 1024,
+  });
 }

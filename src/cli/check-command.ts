@@ -87,7 +87,11 @@ export async function runCheckCommand(args: string[], io: CliIO): Promise<number
   if (result.summary.yamlFiles === 0) {
     io.stderr(`bplus check: ${dir} holds no YAML file to review; run it in the root of a GitOps repository (or try "bplus demo")\n`);
   }
-  const readText = (p: string): Promise<string | undefined> => source.read(p).then((b) => b.toString('utf8'), () => undefined);
+  const readText = (p: string): Promise<string | undefined> =>
+    source.read(p).then(
+      (b) => b.toString('utf8'),
+      () => undefined,
+    );
   const findings = await fingerprintFindings(result.findings, readText);
   const waived = await fingerprintFindings(result.waived ?? [], readText);
 

@@ -88,7 +88,10 @@ async function fix(args: string[], io: CliIO): Promise<number> {
   }
   if (options.dryRun) {
     for (const [file, content] of [...plan.edits].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const before = await source.read(file).then((b) => b.toString('utf8'), () => undefined);
+      const before = await source.read(file).then(
+        (b) => b.toString('utf8'),
+        () => undefined,
+      );
       if (plan.sensitivePaths.has(file)) io.stdout(sensitiveNote(file, before, content));
       else io.stdout(unifiedDiff(file, before, content));
     }
@@ -112,16 +115,23 @@ function sensitiveNote(file: string, before: string | undefined, after: string):
   // The new content is shown only when it is nothing but SealedSecrets (ciphertext); anything else
   // may still hold a value that no fixer could move.
   if (!onlySealedSecrets(after)) return `${note}.\n`;
-  return `${note} as:\n${after.replace(/\n$/, '').split('\n').map((l) => `#   ${l}`).join('\n')}\n`;
+  return `${note} as:\n${after
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `#   ${l}`)
+    .join('\n')}\n`;
 }
 
 function onlySealedSecrets(text: string): boolean {
   try {
     const docs = parseAllDocuments(text).map((d) => d.toJS() as unknown);
-    return docs.length > 0 && docs.every((d) => {
-      const o = d as { kind?: unknown; data?: unknown; stringData?: unknown } | null;
-      return o !== null && typeof o === 'object' && o.kind === 'SealedSecret' && o.data === undefined && o.stringData === undefined;
-    });
+    return (
+      docs.length > 0 &&
+      docs.every((d) => {
+        const o = d as { kind?: unknown; data?: unknown; stringData?: unknown } | null;
+        return o !== null && typeof o === 'object' && o.kind === 'SealedSecret' && o.data === undefined && o.stringData === undefined;
+      })
+    );
   } catch {
     return false;
   }
@@ -135,7 +145,10 @@ async function refuseUnknownRules(ids: readonly string[]): Promise<void> {
   for (const id of ids) {
     const rule = rules.find((r) => r.meta.id === id);
     if (!rule) {
-      const guess = closest(id, rules.map((r) => r.meta.id));
+      const guess = closest(
+        id,
+        rules.map((r) => r.meta.id),
+      );
       throw new UsageError(`fix: --rule ${id}: no such rule${guess ? `; did you mean ${guess}?` : ''} (bplus rules lists them)`);
     }
     if (!rule.meta.fixable) throw new UsageError(`fix: --rule ${id}: ${id} has no automatic fix; the fixable rules are ${fixable.join(', ')}`);
@@ -158,7 +171,10 @@ export function formatPlan(plan: FixPlan, dryRun: boolean): string {
     for (const n of plan.notes) lines.push(`  ! ${n}`);
   }
   const failures = failing(plan.remaining);
-  lines.push('', `After the fixes: ${failures.length} failure${failures.length === 1 ? '' : 's'}, ${plan.remaining.filter((f) => f.level === 'warning').length} warning(s) remain.`);
+  lines.push(
+    '',
+    `After the fixes: ${failures.length} failure${failures.length === 1 ? '' : 's'}, ${plan.remaining.filter((f) => f.level === 'warning').length} warning(s) remain.`,
+  );
   for (const f of failures) lines.push(`  ${f.ruleId} ${f.path}:${f.line} ${f.message}`);
   return lines.join('\n') + '\n';
 }
@@ -182,7 +198,10 @@ function parse(args: string[]): FixArgs | 'help' | 'version' {
   if (parsed.version) return 'version';
   const positionals = parsed.positionals;
   if (positionals.length > 1) throw new UsageError(`fix: one directory at most (got ${positionals.length})`);
-  const rules = stringList(parsed, 'rule').flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  const rules = stringList(parsed, 'rule')
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const rule of rules) if (!/^[A-Za-z][\w-]*$/.test(rule)) throw new UsageError(`fix: "${rule}" is not a rule id`);
   const certs: Array<[string, string]> = stringList(parsed, 'cert').map((c) => {
     const eq = c.indexOf('=');

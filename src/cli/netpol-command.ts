@@ -57,7 +57,10 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
   const format = values.format as MatrixFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const dir = positionals[0] ?? '.';
-  const isDirectory = await stat(dir).then((s) => s.isDirectory(), () => false);
+  const isDirectory = await stat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDirectory) throw new UsageError(`${dir}: not a directory`);
 
   const loaded = readConfiguration(dir, values.config);
@@ -93,7 +96,14 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
       ...body,
       serviceGraph: {
         matches: violations.length === 0,
-        violations: violations.map((v) => ({ kind: v.kind, from: v.from, to: v.to, fromEndpoint: v.fromEndpoint, toEndpoint: v.toEndpoint, message: v.message })),
+        violations: violations.map((v) => ({
+          kind: v.kind,
+          from: v.from,
+          to: v.to,
+          fromEndpoint: v.fromEndpoint,
+          toEndpoint: v.toEndpoint,
+          message: v.message,
+        })),
       },
     };
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
@@ -101,7 +111,9 @@ async function netpol(args: string[], io: CliIO): Promise<number> {
     io.stdout(mermaidWithViolations(formatMatrix(view, 'mermaid'), violations));
   } else {
     const services = view.endpoints.filter((e) => !e.virtual).length;
-    io.stdout(`# NetworkPolicy connectivity of namespace ${namespace} (environment ${environment}): ${view.connections.length} connection(s), ${services} workload(s)\n`);
+    io.stdout(
+      `# NetworkPolicy connectivity of namespace ${namespace} (environment ${environment}): ${view.connections.length} connection(s), ${services} workload(s)\n`,
+    );
     io.stdout(formatMatrix(view, 'text'));
     if (violations.length === 0) io.stdout('\n# service graph: the connectivity matches the declared graph\n');
     else {
@@ -168,7 +180,10 @@ function readConfiguration(dir: string, configFile: string | undefined): LoadedC
   } catch (error) {
     // A link out of the repository, a directory, a loop: a problem on the configuration, never its target.
     const at = { path: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 };
-    return { config: parseConfig('').config, problems: [{ ...at, code: 'config-invalid', message: `configuration could not be read: ${(error as Error).message}` }] };
+    return {
+      config: parseConfig('').config,
+      problems: [{ ...at, code: 'config-invalid', message: `configuration could not be read: ${(error as Error).message}` }],
+    };
   }
   return parseConfig(text ?? '', CONFIG_PATH);
 }

@@ -12,7 +12,6 @@ import { isSealingError } from '../seal/errors.ts';
 import { parseScope, type SealingScope } from '../seal/scope.ts';
 import { mergeSecretIntoYaml, sealSecretsInYaml, type SealYamlResult } from '../seal/secret-file.ts';
 
-
 export const SEAL_USAGE = `Usage: bplus seal SECRET.yaml --cert CERT.pem [--scope strict|namespace-wide|cluster-wide]
                   [--namespace NS] [--merge-into SEALED.yaml] [--in-place] [-o OUT.yaml]
 
@@ -101,20 +100,12 @@ export async function runSealCommand(args: string[], io: CliFileIO): Promise<num
   }
 }
 
-function report(
-  io: CliFileIO,
-  args: SealArgs,
-  certificate: SealingCertificate,
-  result: SealYamlResult,
-  destination: string | undefined,
-): void {
+function report(io: CliFileIO, args: SealArgs, certificate: SealingCertificate, result: SealYamlResult, destination: string | undefined): void {
   for (const s of result.sealed) {
     const id = s.namespace ? `${s.namespace}/${s.name}` : s.name;
     io.stderr(`sealed ${id}: ${s.keys.join(', ')}${destination ? ` -> ${destination}` : ''}\n`);
   }
-  io.stderr(
-    `certificate ${certificate.subject} (${certificate.fingerprint}) valid until ${certificate.notAfter.toISOString().slice(0, 10)}\n`,
-  );
+  io.stderr(`certificate ${certificate.subject} (${certificate.fingerprint}) valid until ${certificate.notAfter.toISOString().slice(0, 10)}\n`);
   // TR-K8S-9: a value that has been in Git in clear text is compromised, sealing does not undo that.
   io.stderr(
     `reminder: if ${args.input} was ever committed or pushed with these values in clear text, they stay in Git history: rotate them, then seal the new values\n`,

@@ -24,7 +24,16 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 export function parseConfig(text: string, path = CONFIG_PATH, locale: Locale = 'en'): LoadedConfig {
   if (text.length > MAX_CONFIG_BYTES) {
     const at = { path, line: 1, column: 1, endLine: 1, endColumn: 1 };
-    return { config: defaultConfig, problems: [{ ...at, code: 'limit-exceeded', message: `configuration: ${text.length} characters, over the limit of ${MAX_CONFIG_BYTES}; it was not read, the defaults apply` }] };
+    return {
+      config: defaultConfig,
+      problems: [
+        {
+          ...at,
+          code: 'limit-exceeded',
+          message: `configuration: ${text.length} characters, over the limit of ${MAX_CONFIG_BYTES}; it was not read, the defaults apply`,
+        },
+      ],
+    };
   }
   const parsed = parseYaml(text);
   const problems: FileProblem[] = parsed.problems.map((p) => ({ ...p, path, code: 'config-invalid', message: `configuration: ${p.message}` }));
@@ -54,7 +63,9 @@ export function validateConfig(value: unknown, path = CONFIG_PATH, locale: Local
   const result = locale === 'ru' ? configSchema.safeParse(budgeted.value, { error: z.locales.ru().localeError }) : configSchema.safeParse(budgeted.value);
   if (result.success) return { config: result.data, problems, ...located };
   // One problem per unknown key, each on its own line.
-  const issues = (result.error.issues as unknown as ConfigIssue[]).flatMap((i) => (i.code === 'unrecognized_keys' && i.keys && i.keys.length > 1 ? i.keys.map((k) => ({ ...i, keys: [k] })) : [i]));
+  const issues = (result.error.issues as unknown as ConfigIssue[]).flatMap((i) =>
+    i.code === 'unrecognized_keys' && i.keys && i.keys.length > 1 ? i.keys.map((k) => ({ ...i, keys: [k] })) : [i],
+  );
   for (const issue of issues) {
     // An unknown key is best shown on that key, not on its parent.
     const keyPath = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
@@ -85,7 +96,16 @@ interface ConfigIssue {
 }
 
 /** What other tools call the levels, and the name bplus uses for each. */
-const LEVEL_ALIASES: Record<string, string> = { error: 'failure', fail: 'failure', warn: 'warning', info: 'notice', note: 'notice', none: 'off', disabled: 'off', ignore: 'off' };
+const LEVEL_ALIASES: Record<string, string> = {
+  error: 'failure',
+  fail: 'failure',
+  warn: 'warning',
+  info: 'notice',
+  note: 'notice',
+  none: 'off',
+  disabled: 'off',
+  ignore: 'off',
+};
 
 /** A configuration issue as one sentence that says where, what is wrong and what to write. */
 export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale = 'en'): string {
@@ -113,8 +133,17 @@ export function describeIssue(issue: ConfigIssue, value: unknown, locale: Locale
   }
   if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number' && typeof value === 'number') {
     const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
-    const relation = issue.code === 'too_small' ? (issue.inclusive ? ['at least', 'не меньше'] : ['greater than', 'больше']) : issue.inclusive ? ['at most', 'не больше'] : ['less than', 'меньше'];
-    return ru ? `конфигурация: ${where} должно быть ${relation[1]} ${bound}, а указано ${value}` : `configuration: ${where} must be ${relation[0]} ${bound}, not ${value}`;
+    const relation =
+      issue.code === 'too_small'
+        ? issue.inclusive
+          ? ['at least', 'не меньше']
+          : ['greater than', 'больше']
+        : issue.inclusive
+          ? ['at most', 'не больше']
+          : ['less than', 'меньше'];
+    return ru
+      ? `конфигурация: ${where} должно быть ${relation[1]} ${bound}, а указано ${value}`
+      : `configuration: ${where} must be ${relation[0]} ${bound}, not ${value}`;
   }
   if (issue.code === 'invalid_union' && issue.errors) {
     // A rule's setting is a level or [level, {options}]: a wrong level is the alternative that names values.
@@ -143,7 +172,8 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   const unwrap = (node: unknown): Node | undefined => {
     let current = node as Node | undefined;
     // Through defaults, optionals and prefaults (innerType) and transforms (a pipe's input).
-    for (let i = 0; i < 8 && current && !current.shape && (current.def?.innerType || current.def?.in); i++) current = (current.def.innerType ?? current.def.in) as Node;
+    for (let i = 0; i < 8 && current && !current.shape && (current.def?.innerType || current.def?.in); i++)
+      current = (current.def.innerType ?? current.def.in) as Node;
     return current;
   };
   let node = unwrap(configSchema);

@@ -124,9 +124,19 @@ export const configSchema = z
      */
     limits: z
       .object({
-        maxFileBytes: z.number().int().positive().max(LIMIT_CEILINGS.maxFileBytes).default(1024 * 1024),
+        maxFileBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(LIMIT_CEILINGS.maxFileBytes)
+          .default(1024 * 1024),
         /** Bytes (keys and scalars) one YAML document may expand to through aliases and merge keys. */
-        maxExpandedBytes: z.number().int().positive().max(LIMIT_CEILINGS.maxExpandedBytes).default(16 * 1024 * 1024),
+        maxExpandedBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(LIMIT_CEILINGS.maxExpandedBytes)
+          .default(16 * 1024 * 1024),
         maxDocumentsPerFile: z.number().int().positive().max(LIMIT_CEILINGS.maxDocumentsPerFile).default(5_000),
         maxObjects: z.number().int().positive().max(LIMIT_CEILINGS.maxObjects).default(50_000),
         maxEnvironments: z.number().int().positive().max(LIMIT_CEILINGS.maxEnvironments).default(20),
@@ -138,7 +148,10 @@ export const configSchema = z
     /** How charts are rendered (docs/helm.md): `helm template --kube-version … --api-versions …`. */
     helm: z
       .object({
-        kubeVersion: z.string().regex(/^v?\d+\.\d+(\.\d+)?$/, 'a Kubernetes version such as 1.31.0').default('1.31.0'),
+        kubeVersion: z
+          .string()
+          .regex(/^v?\d+\.\d+(\.\d+)?$/, 'a Kubernetes version such as 1.31.0')
+          .default('1.31.0'),
         /** Extra API versions Helm's `.Capabilities.APIVersions.Has` reports (besides the built-in ones). */
         apiVersions: z
           .array(z.string().regex(/^[A-Za-z0-9.-]+(\/[A-Za-z0-9.-]+)*(\/[A-Za-z0-9]+)?$/, 'group/version or group/version/Kind'))
@@ -149,13 +162,11 @@ export const configSchema = z
     /** What the autofix adds where resources are missing, per service kind. */
     defaults: z
       .object({
-        resources: z
-          .record(z.enum(serviceKinds), resourcesDefault)
-          .default({
-            fastapi: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-            celery: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-            spa: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-          }),
+        resources: z.record(z.enum(serviceKinds), resourcesDefault).default({
+          fastapi: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+          celery: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+          spa: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+        }),
         autoscaling: z
           .object({
             minReplicas: z.number().int().min(1).default(2),
@@ -181,7 +192,9 @@ export const configSchema = z
   .transform(({ rules, ...rest }) => ({
     ...rest,
     rules: Object.fromEntries(Object.entries(rules).map(([id, setting]) => [id, typeof setting === 'string' ? setting : setting[0]])),
-    ruleOptions: Object.fromEntries(Object.entries(rules).flatMap(([id, setting]) => (Array.isArray(setting) && setting[1] !== undefined ? [[id, setting[1]]] : []))),
+    ruleOptions: Object.fromEntries(
+      Object.entries(rules).flatMap(([id, setting]) => (Array.isArray(setting) && setting[1] !== undefined ? [[id, setting[1]]] : [])),
+    ),
   }));
 
 export type BplusConfig = z.output<typeof configSchema>;

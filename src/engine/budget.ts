@@ -28,7 +28,8 @@ export function reviewBudget(options: { timeoutMs?: number; maxRssBytes?: number
 /** Why the budget is spent, or undefined while it is not. */
 export function budgetSpent(budget: ReviewBudget | undefined): string | undefined {
   if (!budget) return undefined;
-  if (budget.deadline !== undefined && Date.now() > budget.deadline) return `the review's time budget (${Math.round((budget.timeoutMs ?? 0) / 1000)} s) ran out`;
+  if (budget.deadline !== undefined && Date.now() > budget.deadline)
+    return `the review's time budget (${Math.round((budget.timeoutMs ?? 0) / 1000)} s) ran out`;
   if (budget.maxRssBytes !== undefined) {
     const rss = process.memoryUsage.rss();
     if (rss > budget.maxRssBytes) return `the review's memory budget (${Math.round(budget.maxRssBytes / 1024 / 1024)} MB) ran out`;
@@ -73,7 +74,12 @@ export class BudgetedSource implements RepositorySource {
  * The problems the budget caused, folded into one per kind: the files left unread (their own read
  * errors dropped) and the rules not run.
  */
-export function unreachedProblems(problems: FileProblem[], source: BudgetedSource | undefined, skippedRules: string[], reason: string | undefined): FileProblem[] {
+export function unreachedProblems(
+  problems: FileProblem[],
+  source: BudgetedSource | undefined,
+  skippedRules: string[],
+  reason: string | undefined,
+): FileProblem[] {
   const unread = new Set(source?.unread ?? []);
   const kept = unread.size === 0 ? problems : problems.filter((p) => !(p.code === 'read-error' && unread.has(p.path)));
   const why = source?.reason ?? reason ?? 'the review budget ran out';
@@ -81,7 +87,12 @@ export function unreachedProblems(problems: FileProblem[], source: BudgetedSourc
   if (unread.size > 0) {
     const files = [...unread].sort();
     const listed = files.slice(0, 20).join(', ');
-    kept.push({ ...at, path: files[0]!, code: 'limit-exceeded', message: `${why}: ${files.length} file(s) were not reviewed: ${listed}${files.length > 20 ? ', …' : ''}` });
+    kept.push({
+      ...at,
+      path: files[0]!,
+      code: 'limit-exceeded',
+      message: `${why}: ${files.length} file(s) were not reviewed: ${listed}${files.length > 20 ? ', …' : ''}`,
+    });
   }
   if (skippedRules.length > 0) {
     kept.push({ ...at, path: '.', code: 'limit-exceeded', message: `${why}: rule(s) not run: ${skippedRules.join(', ')}` });

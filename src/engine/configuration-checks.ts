@@ -38,7 +38,8 @@ export function resolveRuleOptions(rules: readonly Rule[], loaded: LoadedConfig)
     const own = rule.meta.options;
     const given = configured[rule.meta.id];
     if (!own) {
-      if (given !== undefined) problems.push({ ...at(['rules', rule.meta.id, 1]), level: 'failure', message: `configuration: rules.${rule.meta.id}: this rule takes no options` });
+      if (given !== undefined)
+        problems.push({ ...at(['rules', rule.meta.id, 1]), level: 'failure', message: `configuration: rules.${rule.meta.id}: this rule takes no options` });
       continue;
     }
     const result = own.schema.safeParse({ ...own.defaults, ...given });
@@ -49,7 +50,13 @@ export function resolveRuleOptions(rules: readonly Rule[], loaded: LoadedConfig)
     options.set(rule.meta.id, own.defaults);
     for (const issue of result.error.issues) {
       const keys = (issue as { keys?: string[] }).keys;
-      const path: ValuePath = ['rules', rule.meta.id, 1, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p))), ...(keys?.length ? [keys[0]!] : [])];
+      const path: ValuePath = [
+        'rules',
+        rule.meta.id,
+        1,
+        ...issue.path.map((p) => (typeof p === 'number' ? p : String(p))),
+        ...(keys?.length ? [keys[0]!] : []),
+      ];
       const where = ['rules', rule.meta.id, ...issue.path.map(String)].join('.');
       const what = issue.code === 'unrecognized_keys' && keys ? `unknown option(s) ${keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
       problems.push({ ...at(path), level: 'failure', message: `configuration: ${where}: ${what}; the rule runs with its defaults` });
@@ -70,13 +77,25 @@ export function configurationProblems(model: RepositoryModel, ruleIds: ReadonlyS
   const paths = model.files.map((f) => f.path);
   config.exceptions.forEach((entry, index) => {
     if (!ruleIds.has(entry.rule)) {
-      problems.push({ ...at(['exceptions', index, 'rule']), level: 'failure', message: `configuration: exceptions: unknown rule id "${entry.rule}" (known: ${known})` });
+      problems.push({
+        ...at(['exceptions', index, 'rule']),
+        level: 'failure',
+        message: `configuration: exceptions: unknown rule id "${entry.rule}" (known: ${known})`,
+      });
     }
     if (entry.path !== undefined && !paths.some((p) => matchesAny(p, [entry.path!]))) {
-      problems.push({ ...at(['exceptions', index, 'path']), level: 'warning', message: `configuration: exceptions: path "${entry.path}" matches no file of the repository, so this waiver waives nothing` });
+      problems.push({
+        ...at(['exceptions', index, 'path']),
+        level: 'warning',
+        message: `configuration: exceptions: path "${entry.path}" matches no file of the repository, so this waiver waives nothing`,
+      });
     }
     if (entry.object !== undefined && !model.objects.some((o) => entry.object === o.metadata.name || entry.object === `${o.kind}/${o.metadata.name}`)) {
-      problems.push({ ...at(['exceptions', index, 'object']), level: 'warning', message: `configuration: exceptions: object "${entry.object}" names no object of the repository, so this waiver waives nothing` });
+      problems.push({
+        ...at(['exceptions', index, 'object']),
+        level: 'warning',
+        message: `configuration: exceptions: object "${entry.object}" names no object of the repository, so this waiver waives nothing`,
+      });
     }
   });
   const ignored = model.ignored ?? [];

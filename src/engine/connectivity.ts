@@ -148,9 +148,7 @@ function toServiceEdges(edges: readonly ConfiguredEdge[], matrix: ConnectivityMa
         continue;
       }
       // A named port means whatever the destination's containers call that name.
-      const destinations = (matrix?.endpoints ?? []).filter(
-        (e: Endpoint) => edge.to === ANY_SERVICE || matrix!.identity(e) === edge.to,
-      );
+      const destinations = (matrix?.endpoints ?? []).filter((e: Endpoint) => edge.to === ANY_SERVICE || matrix!.identity(e) === edge.to);
       for (const e of destinations) {
         for (const p of e.ports) if (p.name === parsed.name) ports.push({ port: p.port, protocol: p.protocol });
       }
@@ -187,8 +185,10 @@ export function connectivityDiff(baseModel: RepositoryModel, headModel: Reposito
   const base = connectivityOf(baseModel, environment ?? defaultEnvironment(baseModel.config));
   const head = connectivityOf(headModel, environment ?? defaultEnvironment(headModel.config));
   const diff = diffConnectivity(base, head);
-  const ours = (matrix: ConnectivityMatrix) => (c: Connection): boolean =>
-    !(matrix.endpoint(c.from)?.virtual === true && matrix.endpoint(c.to)?.virtual === true);
+  const ours =
+    (matrix: ConnectivityMatrix) =>
+    (c: Connection): boolean =>
+      !(matrix.endpoint(c.from)?.virtual === true && matrix.endpoint(c.to)?.virtual === true);
   const names = {
     endpoint: (id: string) => head.endpoint(id) ?? base.endpoint(id),
     identity: head.identity,

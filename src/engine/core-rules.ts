@@ -11,13 +11,17 @@ export const inputRule = defineRule({
     id: 'input',
     title: { en: 'Unreadable input', ru: 'Нечитаемый файл' },
     description: {
-      en: 'A file could not be reviewed: malformed YAML or JSON, duplicate keys, alias bombs, files over the size cap, binary or non-UTF-8 files, charts without Chart.yaml, a chart Helm refuses to render (required, fail, values.schema.json, a parse error: Helm\'s own message), a chart dependency that is neither file:// nor vendored. The rest of the repository is still reviewed.',
+      en: "A file could not be reviewed: malformed YAML or JSON, duplicate keys, alias bombs, files over the size cap, binary or non-UTF-8 files, charts without Chart.yaml, a chart Helm refuses to render (required, fail, values.schema.json, a parse error: Helm's own message), a chart dependency that is neither file:// nor vendored. The rest of the repository is still reviewed.",
       ru: 'Файл не удалось проверить: ошибка YAML или JSON, повторяющиеся ключи, «бомба» из алиасов, превышен размер, двоичный файл или не UTF-8, чарт без Chart.yaml, чарт, который Helm отказывается рендерить (required, fail, values.schema.json, ошибка разбора: сообщение самого Helm), зависимость чарта не через file:// и не в charts/. Остальной репозиторий проверяется.',
     },
     level: 'failure',
     pack: 'core',
     fixable: false,
-    docs: { details: 'Every problem here fails, because an unreadable file cannot be shown to comply. A kind bplus does not know is not unreadable: see `kind`.', incorrect: 'a: [1, 2', correct: 'a: [1, 2]' },
+    docs: {
+      details: 'Every problem here fails, because an unreadable file cannot be shown to comply. A kind bplus does not know is not unreadable: see `kind`.',
+      incorrect: 'a: [1, 2',
+      correct: 'a: [1, 2]',
+    },
     // One message per kind of problem (FileProblem['code']), so that Russian output says in Russian
     // what happened; the detail (the parser's own words) follows in parentheses.
     messages: {
@@ -49,7 +53,8 @@ export const kindRule = defineRule({
     pack: 'core',
     fixable: false,
     docs: {
-      details: 'Reported once per object, on its `kind:` line. Pod-bearing kinds (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts\' Rollout) are all reviewed. Silence it for a path with `rules: { kind: off }` or an `exceptions:` entry.',
+      details:
+        "Reported once per object, on its `kind:` line. Pod-bearing kinds (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob, Argo Rollouts' Rollout) are all reviewed. Silence it for a path with `rules: { kind: off }` or an `exceptions:` entry.",
       incorrect: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }',
       correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: w }',
     },
@@ -70,9 +75,12 @@ export const schemaRule = defineRule({
     pack: 'core',
     fixable: false,
     docs: {
-      details: 'Validators are generated from the OpenAPI of each API (the kubernetes-models family), loaded once per kind a review meets. Not judged: chart templates whose document holds a template action (any action may stand for any value until Helm renders it; the rendered objects are judged instead), the objects a service chart\'s values describe (a model, not input), kinds no package models (other CRDs). The generated schemas do not forbid unknown fields, so a misspelt field is not caught. Messages name the field and the constraint, never the value.',
-      incorrect: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: "3"\n  template:\n    spec:\n      containers:\n        - image: web:1.0.0',
-      correct: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: 3\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers:\n        - name: web\n          image: web:1.0.0',
+      details:
+        "Validators are generated from the OpenAPI of each API (the kubernetes-models family), loaded once per kind a review meets. Not judged: chart templates whose document holds a template action (any action may stand for any value until Helm renders it; the rendered objects are judged instead), the objects a service chart's values describe (a model, not input), kinds no package models (other CRDs). The generated schemas do not forbid unknown fields, so a misspelt field is not caught. Messages name the field and the constraint, never the value.",
+      incorrect:
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: "3"\n  template:\n    spec:\n      containers:\n        - image: web:1.0.0',
+      correct:
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  replicas: 3\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec:\n      containers:\n        - name: web\n          image: web:1.0.0',
     },
     peers: ['kubeconform and kubeval (schema validation; strict mode for unknown fields)'],
     messages: {
@@ -128,7 +136,10 @@ export const exceptionRule = defineRule({
     },
     messages: {
       annotation: { en: 'the waiver of {rule} has no written reason, so it does not apply', ru: 'исключение из {rule} без обоснования не действует' },
-      configuration: { en: 'the exceptions entry for {rule} has no written reason, so it does not apply', ru: 'запись exceptions для {rule} без обоснования не действует' },
+      configuration: {
+        en: 'the exceptions entry for {rule} has no written reason, so it does not apply',
+        ru: 'запись exceptions для {rule} без обоснования не действует',
+      },
     },
   },
   check: () => undefined,

@@ -39,7 +39,14 @@ export async function reviewRepository(unbudgeted: RepositorySource, options: Re
   const inScope = (f: Finding): boolean => !options.onlyPaths || options.onlyPaths.has(f.path);
   const kept = findings.filter(inScope);
   const keptWaived = waived.filter(inScope);
-  return { findings: kept, waived: keptWaived, summary: { ...summarize(model, rules, kept, performance.now() - started), waived: keptWaived.length }, model, config: loadedConfig, fixes };
+  return {
+    findings: kept,
+    waived: keptWaived,
+    summary: { ...summarize(model, rules, kept, performance.now() - started), waived: keptWaived.length },
+    model,
+    config: loadedConfig,
+    fixes,
+  };
 }
 
 async function readConfig(source: RepositorySource, listed: readonly SourceEntry[], options: ReviewOptions): Promise<LoadedConfig> {
@@ -103,7 +110,8 @@ export function runRules(
   for (const problem of model.problems) {
     if (problem.code === 'unknown-kind') {
       const level = effectiveLevel(kindRule, config);
-      if (level !== 'off' && !waivers.some((w) => w.rule === kindRule.meta.id && w.applies(problem.path))) emit(kindRule, level, 'unknownKind', { message: problem.message }, problem);
+      if (level !== 'off' && !waivers.some((w) => w.rule === kindRule.meta.id && w.applies(problem.path)))
+        emit(kindRule, level, 'unknownKind', { message: problem.message }, problem);
     } else emit(inputRule, 'failure', problem.code in inputRule.meta.messages ? problem.code : 'problem', { message: problem.message }, problem);
   }
   for (const problem of loadedConfig.problems) emit(configRule, 'failure', 'problem', { message: problem.message }, problem);
@@ -157,7 +165,14 @@ export function runRules(
   }
   for (const problem of unreachedProblems([], undefined, skipped, spent)) emit(inputRule, 'failure', 'problem', { message: problem.message }, problem);
   return keepFindingBudget(dedupe(findings).sort(compareFindings), config.limits.maxFindings, (message, at) => {
-    const finding: Finding = { ...at, ruleId: inputRule.meta.id, level: 'failure', messageId: 'problem', title: inputRule.meta.title[locale], message: formatMessage(inputRule.meta.messages.problem[locale], { message }) };
+    const finding: Finding = {
+      ...at,
+      ruleId: inputRule.meta.id,
+      level: 'failure',
+      messageId: 'problem',
+      title: inputRule.meta.title[locale],
+      message: formatMessage(inputRule.meta.messages.problem[locale], { message }),
+    };
     return finding;
   });
 }
@@ -183,7 +198,10 @@ function keepFindingBudget(findings: Finding[], limit: number, finding: (message
   if (findings.length <= limit) return findings;
   const first = findings[limit]!;
   const at = { path: first.path, line: first.line, column: first.column, endLine: first.endLine, endColumn: first.endColumn };
-  return [...findings.slice(0, limit), finding(`${findings.length - limit} more finding(s), from this one on, over the limit of ${limit} (limits.maxFindings), were not kept`, at)];
+  return [
+    ...findings.slice(0, limit),
+    finding(`${findings.length - limit} more finding(s), from this one on, over the limit of ${limit} (limits.maxFindings), were not kept`, at),
+  ];
 }
 
 /** `bplus.io/exception-<rule>: "<reason>"` on the object or its pod template. */
@@ -193,7 +211,8 @@ function waivedByAnnotation(
   emit: (rule: Rule, level: Level, messageId: string, data: MessageData, at: Location) => void,
 ): string | undefined {
   const key = `${EXCEPTION_ANNOTATION_PREFIX}${rule.meta.id}`;
-  const podAnnotations = (object.raw as { spec?: { template?: { metadata?: { annotations?: Record<string, unknown> } } } }).spec?.template?.metadata?.annotations;
+  const podAnnotations = (object.raw as { spec?: { template?: { metadata?: { annotations?: Record<string, unknown> } } } }).spec?.template?.metadata
+    ?.annotations;
   const onObject = object.metadata.annotations[key];
   const onPod = podAnnotations?.[key];
   const reason = onObject ?? (onPod === undefined ? undefined : formatValue(onPod));
@@ -214,7 +233,10 @@ function configuredWaivers(config: BplusConfig, loaded: LoadedConfig, reportMiss
   const waivers: Waiver[] = [];
   config.exceptions.forEach((entry, index) => {
     if (!entry.reason.trim()) {
-      reportMissingReason(entry.rule, loaded.locateConfig?.(['exceptions', index, 'reason']) ?? { path: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 });
+      reportMissingReason(
+        entry.rule,
+        loaded.locateConfig?.(['exceptions', index, 'reason']) ?? { path: CONFIG_PATH, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      );
       return;
     }
     waivers.push({
@@ -222,7 +244,8 @@ function configuredWaivers(config: BplusConfig, loaded: LoadedConfig, reportMiss
       reason: entry.reason,
       applies: (path, object) =>
         (entry.path === undefined || matchesAny(path, [entry.path])) &&
-        (entry.object === undefined || (object !== undefined && (entry.object === object.metadata.name || entry.object === `${object.kind}/${object.metadata.name}`))),
+        (entry.object === undefined ||
+          (object !== undefined && (entry.object === object.metadata.name || entry.object === `${object.kind}/${object.metadata.name}`))),
     });
   });
   return waivers;

@@ -42,22 +42,41 @@ export function ruleDocPage(rule: Rule): string {
     lines.push(`### ${example.concern}`, '', 'Incorrect:', '', '```yaml', example.incorrect, '```', '', 'Correct:', '', '```yaml', example.correct, '```', '');
   }
   if (m.options) {
-    lines.push('## Options', '', `Set with \`rules: { ${m.id}: [${m.level}, { ... }] }\` in \`.github/bplus.yml\`; unknown options and wrong types are configuration failures.`, '', '| option | default | meaning |', '|---|---|---|');
+    lines.push(
+      '## Options',
+      '',
+      `Set with \`rules: { ${m.id}: [${m.level}, { ... }] }\` in \`.github/bplus.yml\`; unknown options and wrong types are configuration failures.`,
+      '',
+      '| option | default | meaning |',
+      '|---|---|---|',
+    );
     const shape = (m.options.schema as unknown as { shape?: Record<string, { description?: string }> }).shape ?? {};
-    for (const [name, field] of Object.entries(shape)) lines.push(`| \`${name}\` | \`${JSON.stringify(m.options.defaults[name])}\` | ${escapeCell(field.description ?? '')} |`);
+    for (const [name, field] of Object.entries(shape))
+      lines.push(`| \`${name}\` | \`${JSON.stringify(m.options.defaults[name])}\` | ${escapeCell(field.description ?? '')} |`);
     lines.push('');
   }
   if (m.peers?.length) lines.push('## Peer checks covered', '', ...m.peers.map((p) => `- ${p}`), '');
   if (m.docs.fix) lines.push('## Fix', '', m.docs.fix, '');
   lines.push('## Messages', '', '| id | English | Русский |', '|---|---|---|');
   for (const [id, text] of Object.entries(m.messages)) lines.push(`| ${id} | ${escapeCell(text.en)} | ${escapeCell(text.ru)} |`);
-  lines.push('', 'Waive it for one object only with a written reason:', '', '```yaml', 'metadata:', '  annotations:', `    bplus.io/exception-${m.id}: "<why this object may differ, with a ticket>"`, '```', '');
+  lines.push(
+    '',
+    'Waive it for one object only with a written reason:',
+    '',
+    '```yaml',
+    'metadata:',
+    '  annotations:',
+    `    bplus.io/exception-${m.id}: "<why this object may differ, with a ticket>"`,
+    '```',
+    '',
+  );
   return lines.join('\n');
 }
 
 export function rulesTable(rules: readonly Rule[]): string {
   const rows = [...rules, ...coreRules].map(
-    (r) => `| [${r.meta.id}](docs/rules/${r.meta.id}.md) | ${r.meta.title.en} | ${r.meta.level} | ${r.meta.pack} | ${r.meta.fixable ? 'yes' : ''} | ${escapeCell((r.meta.peers ?? []).join(', '))} |`,
+    (r) =>
+      `| [${r.meta.id}](docs/rules/${r.meta.id}.md) | ${r.meta.title.en} | ${r.meta.level} | ${r.meta.pack} | ${r.meta.fixable ? 'yes' : ''} | ${escapeCell((r.meta.peers ?? []).join(', '))} |`,
   );
   return ['| rule | what it requires | level | pack | autofix | peer checks covered |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }

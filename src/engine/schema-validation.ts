@@ -78,7 +78,7 @@ export async function loadValidators(objects: readonly K8sObject[]): Promise<voi
       if (modulePath) {
         try {
           const module = (await import(modulePath)) as Record<string, unknown>;
-          model = typeof module[kind] === 'function' ? (module[kind]) : null;
+          model = typeof module[kind] === 'function' ? module[kind] : null;
         } catch {
           model = null; // no such kind in that API version: not ours to judge
         }
@@ -135,7 +135,10 @@ export function unknownFields(object: K8sObject): SchemaProblem[] {
     if (!fields || !isPlainRecord(value)) return; // a wrong type is the validator's to report
     for (const [key, child] of Object.entries(value)) {
       if (!(key in fields)) {
-        problems.push({ path: [...path, key], message: `${describePath([...path, key])} is not a field of ${object.kind}${path.length ? ` (${type.replace(/^I/, '')})` : ''}: the API server rejects it under strict field validation, or drops it` });
+        problems.push({
+          path: [...path, key],
+          message: `${describePath([...path, key])} is not a field of ${object.kind}${path.length ? ` (${type.replace(/^I/, '')})` : ''}: the API server rejects it under strict field validation, or drops it`,
+        });
         continue;
       }
       const childType = fields[key];

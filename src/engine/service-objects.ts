@@ -14,7 +14,10 @@ export function serviceValuesOf(model: RepositoryModel, object: K8sObject): Laye
 }
 
 /** Whether Helm rendered `object` from a service chart (its values are where a person edits it). */
-export function isServiceObject(model: RepositoryModel, object: K8sObject): object is K8sObject & { origin: { type: 'rendered'; chart: string; environment: string; template: string } } {
+export function isServiceObject(
+  model: RepositoryModel,
+  object: K8sObject,
+): object is K8sObject & { origin: { type: 'rendered'; chart: string; environment: string; template: string } } {
   return serviceValuesOf(model, object) !== undefined;
 }
 

@@ -22,7 +22,10 @@ export function containersOf(object: K8sObject): ContainerRef[] {
   const spec = getPath(object.raw, specPath);
   if (!isRecord(spec)) return [];
   const refs: ContainerRef[] = [];
-  for (const [field, role] of [['initContainers', 'initContainer'], ['containers', 'container']] as const) {
+  for (const [field, role] of [
+    ['initContainers', 'initContainer'],
+    ['containers', 'container'],
+  ] as const) {
     const list = spec[field];
     if (!Array.isArray(list)) continue;
     list.forEach((container, index) => {

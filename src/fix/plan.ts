@@ -26,7 +26,12 @@ const NO_FIX = "no automatic fix: this needs a decision by a person (see the rul
  * configuration and its fixes are used as they are), or a portable result from another thread,
  * in which case the tree is reviewed here once more to get them. `reviewFn` reviews the fixed tree.
  */
-export async function planFixes(source: RepositorySource, review: Review | ReviewResult, options: FixOptions = {}, reviewFn: ReviewFn = reviewRepository): Promise<FixPlan> {
+export async function planFixes(
+  source: RepositorySource,
+  review: Review | ReviewResult,
+  options: FixOptions = {},
+  reviewFn: ReviewFn = reviewRepository,
+): Promise<FixPlan> {
   const reviewed = isInProcess(review) ? review : await reviewRepository(source, options.review);
   const { model } = reviewed;
   const listed = new Set(model.files.map((f) => f.path));

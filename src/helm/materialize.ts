@@ -65,7 +65,8 @@ export function listingOf(paths: readonly string[]): Listing {
 }
 
 function problemAt(chart: Chart, dependency: ChartDependency | undefined, message: string): FileProblem {
-  const at = dependency && chart.chartYaml ? chart.chartYaml.locate(['dependencies', dependency.index, 'repository']) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const at =
+    dependency && chart.chartYaml ? chart.chartYaml.locate(['dependencies', dependency.index, 'repository']) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
   return { path: chart.chartYamlPath, ...at, code: 'helm-dependency', message };
 }
 
@@ -77,7 +78,12 @@ function dependenciesOf(chartYaml: Buffer | undefined): ChartDependency[] {
     if (!isRecord(parsed) || !Array.isArray(parsed.dependencies)) return [];
     return parsed.dependencies
       .filter((d): d is Record<string, unknown> => d !== null && typeof d === 'object')
-      .map((d, index) => ({ name: formatValue(d.name ?? ''), repository: d.repository === undefined ? undefined : formatValue(d.repository), alias: typeof d.alias === 'string' ? d.alias : undefined, index }));
+      .map((d, index) => ({
+        name: formatValue(d.name ?? ''),
+        repository: d.repository === undefined ? undefined : formatValue(d.repository),
+        alias: typeof d.alias === 'string' ? d.alias : undefined,
+        index,
+      }));
   } catch {
     return [];
   }
@@ -150,7 +156,14 @@ export async function materializeChart(
     return read;
   };
 
-  const visit = async (repoDir: string, targetDir: string, helmPrefix: string, dependencies: ChartDependency[], depth: number, root: boolean): Promise<boolean> => {
+  const visit = async (
+    repoDir: string,
+    targetDir: string,
+    helmPrefix: string,
+    dependencies: ChartDependency[],
+    depth: number,
+    root: boolean,
+  ): Promise<boolean> => {
     const replacedByFile = new Set<string>();
     const fileDeps: Array<{ dependency: ChartDependency; dir: string }> = [];
     let ok = true;
@@ -159,7 +172,10 @@ export async function materializeChart(
       if (repository.startsWith('file://')) {
         const dir = path.normalize(path.join(repoDir, repository.slice('file://'.length)));
         if (dir.startsWith('..') || path.isAbsolute(dir) || !listing.paths.has(dir === '.' ? 'Chart.yaml' : `${dir}/Chart.yaml`)) {
-          if (root) problems.push(problemAt(chart, dependency, `dependency ${dependency.name} (${repository}) is not a chart in this repository: Helm cannot build it`));
+          if (root)
+            problems.push(
+              problemAt(chart, dependency, `dependency ${dependency.name} (${repository}) is not a chart in this repository: Helm cannot build it`),
+            );
           ok = false;
           continue;
         }
@@ -188,7 +204,8 @@ export async function materializeChart(
     if (!ok) return false;
     await copyDir(repoDir, targetDir, replacedByFile);
     if (depth >= limits.maxDepth) {
-      if (fileDeps.length > 0) problems.push(problemAt(chart, fileDeps[0]!.dependency, `file:// dependencies nest deeper than ${limits.maxDepth} charts (a cycle?)`));
+      if (fileDeps.length > 0)
+        problems.push(problemAt(chart, fileDeps[0]!.dependency, `file:// dependencies nest deeper than ${limits.maxDepth} charts (a cycle?)`));
       return fileDeps.length === 0;
     }
     for (const { dependency, dir } of fileDeps) {

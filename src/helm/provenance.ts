@@ -427,7 +427,8 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
   let best: FieldSource | undefined;
   for (const field of useValues ? object.fields : []) {
     if (field.valuesPaths.length === 0 || !isPrefix(field.objectPath, path)) continue;
-    if (!best || field.objectPath.length > best.objectPath.length || (field.objectPath.length === best.objectPath.length && !field.derived && best.derived)) best = field;
+    if (!best || field.objectPath.length > best.objectPath.length || (field.objectPath.length === best.objectPath.length && !field.derived && best.derived))
+      best = field;
   }
   if (best) {
     const rest = path.slice(best.objectPath.length);
@@ -442,7 +443,8 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
   const traced = object.fields.filter((f) => !f.derived && samePath(f.objectPath, path)).flatMap((f) => f.valuesPaths);
   const readsTraced = (line: TemplateLine): boolean => line.reads.some((r) => traced.some((t) => samePath(r, t)));
   const first = candidates[0];
-  const top = first && traced.length > 0 ? (candidates.find((c) => c.file === first.file && c.matched === first.matched && readsTraced(c.line)) ?? first) : first;
+  const top =
+    first && traced.length > 0 ? (candidates.find((c) => c.file === first.file && c.matched === first.matched && readsTraced(c.line)) ?? first) : first;
   if (top) {
     const keys = path.filter((s): s is string => typeof s === 'string');
     const rest = keys.slice(top.matched);
@@ -460,12 +462,28 @@ export function locateRenderedField(query: LocateQuery): RenderedFieldLocation {
     }
     // The template line; `valuesPath` when that line reads values none of the files sets (the
     // field is controlled by a value nobody wrote: the caller may ask for it in the values).
-    return { path: top.file.path, line: top.line.line, column: top.line.column, endLine: top.line.line, endColumn: top.line.endColumn, via: 'template', ...(unset ? { valuesPath: unset } : {}) };
+    return {
+      path: top.file.path,
+      line: top.line.line,
+      column: top.line.column,
+      endLine: top.line.line,
+      endColumn: top.line.endColumn,
+      via: 'template',
+      ...(unset ? { valuesPath: unset } : {}),
+    };
   }
   // 3. Nothing matched: the object's `kind:` line in its source template, else the file's first line.
   const file = templates.bySource(object.source);
   const kindLine = file ? templates.linesFor(object.kind, object.source, ['kind'])[0] : undefined;
-  if (kindLine) return { path: kindLine.file.path, line: kindLine.line.line, column: kindLine.line.column, endLine: kindLine.line.line, endColumn: kindLine.line.endColumn, via: 'template' };
+  if (kindLine)
+    return {
+      path: kindLine.file.path,
+      line: kindLine.line.line,
+      column: kindLine.line.column,
+      endLine: kindLine.line.line,
+      endColumn: kindLine.line.endColumn,
+      via: 'template',
+    };
   return { path: file?.path ?? object.source, line: 1, column: 1, endLine: 1, endColumn: 1, via: 'template' };
 }
 
@@ -486,13 +504,19 @@ function objectStart(object: ObjectProvenance, templates: TemplateIndex): Render
  * `if`/`with` that guards the template writing `kind: <kind>` (e.g. `networkPolicy.enabled: false`
  * in values-prod.yaml), else that template line.
  */
-export function locateMissingObject(kind: string, values: LayeredValues, templates: TemplateIndex, options: { prefer?: 'values' | 'template' } = {}): RenderedFieldLocation | undefined {
+export function locateMissingObject(
+  kind: string,
+  values: LayeredValues,
+  templates: TemplateIndex,
+  options: { prefer?: 'values' | 'template' } = {},
+): RenderedFieldLocation | undefined {
   for (const file of templates.files) {
     for (const region of templates.structure(file).regions) {
       if (!region.kinds.includes(kind)) continue;
       const kindLine = region.lines.find((l) => l.keys.length === 1 && l.keys[0] === 'kind')!;
       for (const guard of options.prefer === 'template' ? [] : kindLine.guards) {
-        if (guard.length > 0 && (values.trace(guard) || anyPrefixSet(values, guard))) return { ...values.locate(guard), via: 'template-values', valuesPath: guard };
+        if (guard.length > 0 && (values.trace(guard) || anyPrefixSet(values, guard)))
+          return { ...values.locate(guard), via: 'template-values', valuesPath: guard };
       }
       return { path: file.path, line: kindLine.line, column: kindLine.column, endLine: kindLine.line, endColumn: kindLine.endColumn, via: 'template' };
     }
@@ -661,7 +685,10 @@ export function locateHelmError(stderr: string, values: LayeredValues, templates
   if (!file) return undefined;
   const lineNumber = position.line;
   const message = stderr.trim().replace(/^Error:\s*/, '');
-  const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
+  const line = templates
+    .structure(file)
+    .regions.flatMap((r) => r.lines)
+    .find((l) => l.line === lineNumber);
   const prefix = file.valuesPrefix ?? [];
   const onLine = readsOnLine(file.text, lineNumber).map((r) => (r[0] === 'global' ? r : [...prefix, ...r]));
   const reads = [...(line?.reads ?? []), ...onLine];
@@ -745,7 +772,10 @@ export function valuesToKeepAfterFailure(stderr: string, templates: TemplateInde
   if (!position || !file) return [];
   const lineNumber = position.line;
   const prefix = file.valuesPrefix ?? [];
-  const line = templates.structure(file).regions.flatMap((r) => r.lines).find((l) => l.line === lineNumber);
+  const line = templates
+    .structure(file)
+    .regions.flatMap((r) => r.lines)
+    .find((l) => l.line === lineNumber);
   const onLine = readsOnLine(file.text, lineNumber).map((r) => (r[0] === 'global' ? r : [...prefix, ...r]));
   const seen = new Map<string, ValuePath>();
   for (const p of [...onLine, ...(line?.reads ?? []), ...(line?.guards ?? [])]) if (p.length > 0) seen.set(JSON.stringify(p), p);

@@ -177,7 +177,13 @@ const keyedMemory = new Map<string, KeyedOutcome>();
  * materialisation (the chart, its file:// dependencies, vendored charts) with keys for bytes.
  * Undefined when a file has no key (a local checkout, a symbolic link) or the walk finds a problem.
  */
-async function contentKeyOf(source: RepositorySource, allPaths: readonly string[], chart: Chart, options: RenderOptions, contentKeys: ReadonlyMap<string, string>): Promise<string | undefined> {
+async function contentKeyOf(
+  source: RepositorySource,
+  allPaths: readonly string[],
+  chart: Chart,
+  options: RenderOptions,
+  contentKeys: ReadonlyMap<string, string>,
+): Promise<string | undefined> {
   const keyed = await materializeChart(source, allPaths, chart, undefined, (file) => {
     const key = contentKeys.get(file);
     return key === undefined ? Promise.reject(new Error(`${file} has no content key`)) : Promise.resolve(Buffer.from(key));
@@ -222,15 +228,27 @@ async function writeKeyed(key: string, stored: KeyedOutcome): Promise<void> {
  * `contentKeys` (repository path → content key, from the source's listing) let a render be found
  * in the cache without reading a file of the chart; without them the files are read and hashed.
  */
-export async function renderChart(source: RepositorySource, allPaths: readonly string[], chart: Chart, options: RenderOptions, contentKeys?: ReadonlyMap<string, string>): Promise<RenderOutcome> {
+export async function renderChart(
+  source: RepositorySource,
+  allPaths: readonly string[],
+  chart: Chart,
+  options: RenderOptions,
+  contentKeys?: ReadonlyMap<string, string>,
+): Promise<RenderOutcome> {
   const keyed = contentKeys && contentKeys.size > 0 ? await contentKeyOf(source, allPaths, chart, options, contentKeys) : undefined;
   if (keyed) {
     const hit = await readKeyed(keyed);
-    if (hit) return hit.outcome.ok ? { ok: true, documents: hit.outcome.documents, cached: true, templates: hit.templates } : { ok: false, problems: hit.outcome.problems, cached: true, templates: hit.templates };
+    if (hit)
+      return hit.outcome.ok
+        ? { ok: true, documents: hit.outcome.documents, cached: true, templates: hit.templates }
+        : { ok: false, problems: hit.outcome.problems, cached: true, templates: hit.templates };
   }
   const outcome = await renderByBytes(source, allPaths, chart, options);
   if (keyed && outcome.templates && (outcome.ok || !outcome.transient)) {
-    await writeKeyed(keyed, { outcome: outcome.ok ? { ok: true, documents: outcome.documents } : { ok: false, problems: outcome.problems }, templates: outcome.templates });
+    await writeKeyed(keyed, {
+      outcome: outcome.ok ? { ok: true, documents: outcome.documents } : { ok: false, problems: outcome.problems },
+      templates: outcome.templates,
+    });
   }
   return outcome;
 }
@@ -240,7 +258,21 @@ async function renderByBytes(source: RepositorySource, allPaths: readonly string
   try {
     materialized = await materializedOnce(source, allPaths, chart);
   } catch (error) {
-    return { ok: false, cached: false, problems: [{ path: chart.chartYamlPath, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'helm-render', message: `${chart.dir} could not be read for rendering: ${errorMessage(error)}` }] };
+    return {
+      ok: false,
+      cached: false,
+      problems: [
+        {
+          path: chart.chartYamlPath,
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          code: 'helm-render',
+          message: `${chart.dir} could not be read for rendering: ${errorMessage(error)}`,
+        },
+      ],
+    };
   }
   if (materialized.problems.length > 0) return { ok: false, cached: false, problems: materialized.problems };
   const templates = templatesOf(materialized.files, chart);
@@ -248,14 +280,21 @@ async function renderByBytes(source: RepositorySource, allPaths: readonly string
   const cached = await readCached(key);
   if (cached) return { ...cached, cached: true, templates };
   const outcome = await renderMaterialized(materialized.files, materialized.sourceMap, new Set(allPaths), chart, options);
-  if (outcome.ok || !outcome.transient) await writeCached(key, outcome.ok ? { ok: true, documents: outcome.documents } : { ok: false, problems: outcome.problems });
-  return outcome.ok ? { ok: true, documents: outcome.documents, cached: false, templates } : { ok: false, problems: outcome.problems, cached: false, templates, transient: outcome.transient };
+  if (outcome.ok || !outcome.transient)
+    await writeCached(key, outcome.ok ? { ok: true, documents: outcome.documents } : { ok: false, problems: outcome.problems });
+  return outcome.ok
+    ? { ok: true, documents: outcome.documents, cached: false, templates }
+    : { ok: false, problems: outcome.problems, cached: false, templates, transient: outcome.transient };
 }
 
 /** Template files (`templates/` of the chart and of every dependency directory), for locating. */
 function templatesOf(files: readonly ChartFile[], chart: Chart): ChartTemplate[] {
   const out: ChartTemplate[] = [];
-  const libraries = new Set(files.filter((f) => /(^|\/)Chart\.yaml$/.test(f.target) && /^type:\s*library\s*$/m.test(f.bytes.toString('utf8'))).map((f) => f.target.replace(/\/?Chart\.yaml$/, '')));
+  const libraries = new Set(
+    files
+      .filter((f) => /(^|\/)Chart\.yaml$/.test(f.target) && /^type:\s*library\s*$/m.test(f.bytes.toString('utf8')))
+      .map((f) => f.target.replace(/\/?Chart\.yaml$/, '')),
+  );
   for (const file of files) {
     if (!/(^|\/)(templates|crds)\//.test(file.target) || file.bytes.length > 4 * 1024 * 1024) continue;
     // `charts/a/charts/b/templates/x.yaml`: b's `.Values` are the root's `a.b`, unless b is a library.
@@ -269,7 +308,13 @@ function templatesOf(files: readonly ChartFile[], chart: Chart): ChartTemplate[]
 
 type FreshOutcome = { ok: true; documents: RenderedDocument[] } | { ok: false; problems: FileProblem[]; transient: boolean };
 
-async function renderMaterialized(files: readonly ChartFile[], sourceMap: SourceMap, allPaths: ReadonlySet<string>, chart: Chart, options: RenderOptions): Promise<FreshOutcome> {
+async function renderMaterialized(
+  files: readonly ChartFile[],
+  sourceMap: SourceMap,
+  allPaths: ReadonlySet<string>,
+  chart: Chart,
+  options: RenderOptions,
+): Promise<FreshOutcome> {
   const tmp = await mkdtemp(nodePath.join(os.tmpdir(), 'bplus-render-'));
   try {
     const chartRoot = nodePath.join(tmp, 'chart');
@@ -329,7 +374,14 @@ export function splitRendered(stdout: string, sourceMap: SourceMap, allPaths: Re
  * `execution error at (<chart>/templates/x.yaml:12:5)`, `template: <chart>/templates/x.yaml:3:7:`,
  * `YAML parse error on <chart>/templates/x.yaml:` (a line of the rendered output, so the file only).
  */
-export function problemFromHelm(error: HelmError, chart: Chart, environment: string, sourceMap: SourceMap, allPaths: ReadonlySet<string>, tmp: string): FileProblem {
+export function problemFromHelm(
+  error: HelmError,
+  chart: Chart,
+  environment: string,
+  sourceMap: SourceMap,
+  allPaths: ReadonlySet<string>,
+  tmp: string,
+): FileProblem {
   const raw = (error.stderr.trim() || error.message).split(tmp).join('');
   const message = raw
     .split(/\r?\n/)
@@ -357,7 +409,13 @@ function placeNamed(text: string, sourceMap: SourceMap, allPaths: ReadonlySet<st
     const file = repositoryPathOf(place.file, sourceMap, allPaths);
     if (file) return { file, line: place.line, column: place.column };
   }
-  const patterns = [/\(([^()\s]+?):(\d+):(\d+)\)/, /template: ([^:\s]+):(\d+):(\d+):/, /template: ([^:\s]+):(\d+):/, /YAML parse error on ([^:\s]+):/, /parse error (?:at|in) \(?([^:\s()]+):(\d+)/];
+  const patterns = [
+    /\(([^()\s]+?):(\d+):(\d+)\)/,
+    /template: ([^:\s]+):(\d+):(\d+):/,
+    /template: ([^:\s]+):(\d+):/,
+    /YAML parse error on ([^:\s]+):/,
+    /parse error (?:at|in) \(?([^:\s()]+):(\d+)/,
+  ];
   for (const pattern of patterns) {
     const m = pattern.exec(text);
     if (!m) continue;

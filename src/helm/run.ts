@@ -75,14 +75,25 @@ export async function runHelm(args: readonly string[], options: RunHelmOptions =
     execFile(
       bin.path,
       [...args],
-      { cwd: options.cwd, env, maxBuffer: options.maxOutputBytes ?? HELM_MAX_OUTPUT_BYTES, timeout: options.timeoutMs ?? HELM_TIMEOUT_MS, killSignal: 'SIGKILL', encoding: 'utf8' },
+      {
+        cwd: options.cwd,
+        env,
+        maxBuffer: options.maxOutputBytes ?? HELM_MAX_OUTPUT_BYTES,
+        timeout: options.timeoutMs ?? HELM_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
         if (!error) {
           resolve(stdout);
           return;
         }
         const code = typeof error.code === 'number' ? error.code : null;
-        const why = error.killed ? `killed after ${options.timeoutMs ?? HELM_TIMEOUT_MS} ms` : error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? 'output over the size cap' : `exit ${code ?? String(error.code)}`;
+        const why = error.killed
+          ? `killed after ${options.timeoutMs ?? HELM_TIMEOUT_MS} ms`
+          : error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
+            ? 'output over the size cap'
+            : `exit ${code ?? String(error.code)}`;
         reject(new HelmError(`helm ${args.join(' ')} failed (${why}):\n${stderr.trim() || error.message}`, args, code, stdout, stderr));
       },
     );

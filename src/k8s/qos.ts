@@ -119,11 +119,7 @@ function defaultRequests(requests: QosList, limits: QosList, hasLimits: boolean)
   return out;
 }
 
-function readContainers(
-  pod: QosPod,
-  reader: ResourceReader,
-  applyDefaults: boolean,
-): { containers: ContainerLists[]; initContainers: ContainerLists[] } {
+function readContainers(pod: QosPod, reader: ResourceReader, applyDefaults: boolean): { containers: ContainerLists[]; initContainers: ContainerLists[] } {
   const readOne = (c: QosContainer, path: string): ContainerLists => {
     const resources = isRecord(c?.resources) ? c.resources : {};
     const limits = reader.read(resources.limits, `${path}.resources.limits`);
@@ -149,10 +145,12 @@ function addPositive(total: QosList, list: QosList): void {
 }
 
 function positiveNames(list: QosList): Set<QosResource> {
-  return new Set(QOS_RESOURCES.filter((name) => {
-    const q = list[name];
-    return q !== undefined && compareQuantities(q, ZERO) > 0;
-  }));
+  return new Set(
+    QOS_RESOURCES.filter((name) => {
+      const q = list[name];
+      return q !== undefined && compareQuantities(q, ZERO) > 0;
+    }),
+  );
 }
 
 /**
@@ -219,9 +217,7 @@ export function analyzeQos(pod: QosPod, options: QosOptions = {}): QosAnalysis {
   const podResources = isRecord(pod.resources) ? pod.resources : undefined;
   const podLevelSet =
     podResources !== undefined &&
-    [podResources.requests, podResources.limits].some(
-      (list) => isRecord(list) && Object.keys(list).some(isSupportedPodLevelResource),
-    );
+    [podResources.requests, podResources.limits].some((list) => isRecord(list) && Object.keys(list).some(isSupportedPodLevelResource));
 
   if ((options.podLevelResources ?? true) && podLevelSet && podResources !== undefined) {
     const limits = reader.read(podResources.limits, 'resources.limits');

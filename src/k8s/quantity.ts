@@ -35,10 +35,24 @@ export class QuantityError extends Error {
 }
 
 const DECIMAL_SUFFIX_EXPONENTS: Readonly<Record<string, number>> = {
-  n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18,
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
 };
 const BINARY_SUFFIX_EXPONENTS: Readonly<Record<string, number>> = {
-  Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60,
+  Ki: 10,
+  Mi: 20,
+  Gi: 30,
+  Ti: 40,
+  Pi: 50,
+  Ei: 60,
 };
 const DECIMAL_SUFFIX_BY_EXPONENT = new Map(Object.entries(DECIMAL_SUFFIX_EXPONENTS).map(([s, e]) => [e, s]));
 const BINARY_SUFFIX_BY_EXPONENT = new Map(Object.entries(BINARY_SUFFIX_EXPONENTS).map(([s, e]) => [e, s]));
@@ -184,10 +198,7 @@ export function parseQuantity(input: string | number): Quantity {
 
   const scanned = scan(text);
   if (scanned === null) {
-    throw new QuantityError(
-      `quantity ${JSON.stringify(text)} must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
-      input,
-    );
+    throw new QuantityError(`quantity ${JSON.stringify(text)} must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`, input);
   }
   const meaning = interpretSuffix(scanned.suffix);
   if (meaning === null) {
@@ -204,9 +215,7 @@ export function parseQuantity(input: string | number): Quantity {
   // Go's int64 fast path decides only whether the input text is kept as the canonical form;
   // the value is the same either way. It runs when the digits surely fit in an int64.
   const fastPath =
-    meaning.base === 10
-      ? 18 - shifted.length >= 0 && scale >= NANO_EXPONENT
-      : fraction.length === 0 && 14 - whole.length - (meaning.exponent * 3) / 10 >= 0;
+    meaning.base === 10 ? 18 - shifted.length >= 0 && scale >= NANO_EXPONENT : fraction.length === 0 && 14 - whole.length - (meaning.exponent * 3) / 10 >= 0;
   if (!fastPath && !scanned.hasDigits) {
     // The slow path re-reads the number with inf.Dec, which needs at least one digit.
     throw new QuantityError(`quantity ${JSON.stringify(text)} has no digits`, input);
@@ -231,10 +240,7 @@ export function parseQuantity(input: string | number): Quantity {
 
   let verbatim: string | undefined;
   if (fastPath) {
-    const keep =
-      meaning.base === 2
-        ? (BigInt(shifted) & 7n) !== 0n
-        : scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
+    const keep = meaning.base === 2 ? (BigInt(shifted) & 7n) !== 0n : scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
     if (keep) verbatim = text;
   }
   const normal = normalize(value.mantissa, value.exponent);
@@ -252,9 +258,7 @@ export function makeQuantity(mantissa: bigint, exponent: number, format: Quantit
 }
 
 /** Like parseQuantity but never throws; accepts any manifest value (strings and numbers). */
-export function tryParseQuantity(
-  text: unknown,
-): { ok: true; quantity: Quantity } | { ok: false; error: string } {
+export function tryParseQuantity(text: unknown): { ok: true; quantity: Quantity } | { ok: false; error: string } {
   if (typeof text !== 'string' && typeof text !== 'number') {
     return { ok: false, error: `quantity must be a string or number, got ${text === null ? 'null' : typeof text}` };
   }
@@ -268,8 +272,17 @@ export function tryParseQuantity(
 // Go's strings.TrimSpace set (unicode.IsSpace); unlike String#trim it leaves U+FEFF alone.
 function isGoSpace(code: number): boolean {
   return (
-    (code >= 9 && code <= 13) || code === 32 || code === 0x85 || code === 0xa0 || code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000
+    (code >= 9 && code <= 13) ||
+    code === 32 ||
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
   );
 }
 
@@ -287,9 +300,7 @@ function goTrimSpace(text: string): string {
  * whitespace before ParseQuantity, so `memory: " 1Gi"` is admitted although
  * ParseQuantity(" 1Gi") fails. Use this for "would the cluster accept it".
  */
-export function tryParseManifestQuantity(
-  value: unknown,
-): { ok: true; quantity: Quantity } | { ok: false; error: string } {
+export function tryParseManifestQuantity(value: unknown): { ok: true; quantity: Quantity } | { ok: false; error: string } {
   return tryParseQuantity(typeof value === 'string' ? goTrimSpace(value) : value);
 }
 

@@ -78,9 +78,7 @@ export function labelKeyErrors(key: string): string[] {
   else {
     if (name.length > LABEL_NAME_MAX) errors.push(`name part must be no more than ${LABEL_NAME_MAX} characters`);
     if (!LABEL_NAME_PATTERN.test(name)) {
-      errors.push(
-        "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-      );
+      errors.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
     }
   }
   return errors;

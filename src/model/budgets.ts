@@ -24,7 +24,13 @@ export function keepObjectBudget(objects: K8sObject[], config: BplusConfig): { o
     const at = object.locate([]);
     if (reported.has(at.path)) continue;
     reported.add(at.path);
-    problems.push({ ...at, endLine: at.line, endColumn: at.column, code: 'limit-exceeded', message: `the repository has ${objects.length} Kubernetes objects, over the limit of ${limit} (limits.maxObjects); the objects of ${at.path} from this one on were not reviewed` });
+    problems.push({
+      ...at,
+      endLine: at.line,
+      endColumn: at.column,
+      code: 'limit-exceeded',
+      message: `the repository has ${objects.length} Kubernetes objects, over the limit of ${limit} (limits.maxObjects); the objects of ${at.path} from this one on were not reviewed`,
+    });
   }
   return { objects: objects.slice(0, limit), problems };
 }

@@ -62,7 +62,15 @@ export function decodeYamlFile(path: string, bytes: Buffer, options: ParseOption
     const line = bytes.subarray(0, offset).toString('latin1').split('\n').length;
     return {
       ok: false,
-      problem: { line, column: 1, endLine: line, endColumn: 1, path, code: 'not-utf8', message: `${path} is not valid UTF-8 (byte ${offset}); YAML files must be UTF-8; it was not reviewed` },
+      problem: {
+        line,
+        column: 1,
+        endLine: line,
+        endColumn: 1,
+        path,
+        code: 'not-utf8',
+        message: `${path} is not valid UTF-8 (byte ${offset}); YAML files must be UTF-8; it was not reviewed`,
+      },
     };
   }
   return { ok: true, file: { path, text, parsed: parseYaml(text, options) } };

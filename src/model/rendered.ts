@@ -4,7 +4,15 @@
  * locator the caller gives (values line, template line); without one, on the first line of the
  * template Helm names in `# Source:` (or the chart's Chart.yaml when the template sits in a .tgz).
  */
-import { locateMissingObject, locateRenderedField, TemplateIndex, traceMarkers, type MarkerValues, type ObjectProvenance, type RenderedDocument as ProvenanceDocument } from '../helm/provenance.ts';
+import {
+  locateMissingObject,
+  locateRenderedField,
+  TemplateIndex,
+  traceMarkers,
+  type MarkerValues,
+  type ObjectProvenance,
+  type RenderedDocument as ProvenanceDocument,
+} from '../helm/provenance.ts';
 import type { ChartTemplate, RenderedDocument } from '../helm/render.ts';
 import type { K8sObject, Location, ValuePath } from '../types.ts';
 import { parseYaml, type YamlDocument } from '../yaml/parse.ts';
@@ -13,7 +21,11 @@ import { isK8sDocument, readMeta } from './objects.ts';
 import { isRecord, LayeredValues } from './values.ts';
 
 /** Where a path of a rendered object is edited; `fallback` points at the template. */
-export type RenderedLocator = (object: { document: RenderedDocument; parsed: YamlDocument; raw: Record<string, unknown> }, path: ValuePath, fallback: Location) => Location;
+export type RenderedLocator = (
+  object: { document: RenderedDocument; parsed: YamlDocument; raw: Record<string, unknown> },
+  path: ValuePath,
+  fallback: Location,
+) => Location;
 
 export interface RenderedObject {
   object: K8sObject;
@@ -108,7 +120,15 @@ export function locatedObjectsOf(render: ChartRender): K8sObject[] {
     const meta = object.metadata;
     objectProvenance.set(
       object.raw,
-      bySourceIndex.get(`${document.helmPath}\u0000${n}`) ?? { kind: object.kind, name: meta.name, namespace: meta.namespace, source: document.helmPath, index: n, fields: [], value: object.raw },
+      bySourceIndex.get(`${document.helmPath}\u0000${n}`) ?? {
+        kind: object.kind,
+        name: meta.name,
+        namespace: meta.namespace,
+        source: document.helmPath,
+        index: n,
+        fields: [],
+        value: object.raw,
+      },
     );
   }
   return objects.map((o) => o.object);
@@ -159,7 +179,8 @@ function maskedTemplateOnce(text: string): ReturnType<typeof parseYaml> {
 function staticTemplateDocuments(render: ChartRender): Map<string, YamlDocument[]> {
   const rendered = new Map<string, number>();
   for (const d of render.documents) {
-    for (const p of parseYaml(d.text).docs) if (isRecord(p.value)) rendered.set(`${d.helmPath}\u0000${String(p.value.kind)}`, (rendered.get(`${d.helmPath}\u0000${String(p.value.kind)}`) ?? 0) + 1);
+    for (const p of parseYaml(d.text).docs)
+      if (isRecord(p.value)) rendered.set(`${d.helmPath}\u0000${String(p.value.kind)}`, (rendered.get(`${d.helmPath}\u0000${String(p.value.kind)}`) ?? 0) + 1);
   }
   const out = new Map<string, YamlDocument[]>();
   for (const t of render.templates) {
@@ -167,7 +188,9 @@ function staticTemplateDocuments(render: ChartRender): Map<string, YamlDocument[
     const parsed = maskedTemplateOnce(t.text);
     if (parsed.problems.length > 0) continue;
     const byKind = new Map<string, YamlDocument[]>();
-    for (const doc of parsed.docs) if (isRecord(doc.value)) byKind.set(`${t.helmPath}\u0000${String(doc.value.kind)}`, [...(byKind.get(`${t.helmPath}\u0000${String(doc.value.kind)}`) ?? []), doc]);
+    for (const doc of parsed.docs)
+      if (isRecord(doc.value))
+        byKind.set(`${t.helmPath}\u0000${String(doc.value.kind)}`, [...(byKind.get(`${t.helmPath}\u0000${String(doc.value.kind)}`) ?? []), doc]);
     for (const [key, docs] of byKind) if (rendered.get(key) === docs.length) out.set(key, docs);
   }
   return out;

@@ -86,7 +86,15 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     try {
       bytes = await source.read(entry.path);
     } catch (error) {
-      problems.push({ path: entry.path, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'read-error', message: `${entry.path} could not be read: ${errorMessage(error)}` });
+      problems.push({
+        path: entry.path,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        code: 'read-error',
+        message: `${entry.path} could not be read: ${errorMessage(error)}`,
+      });
       return;
     }
     if (bytes.length > config.limits.maxFileBytes) {
@@ -107,7 +115,15 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     const doc = parsed?.parsed.docs[0];
     const chart = describeChart(chartFile, doc, paths, config.libraries);
     if (parsed && !doc && parsed.parsed.problems.length === 0) {
-      problems.push({ path: chartFile, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'chart-invalid', message: `${chartFile} is empty: a chart needs at least apiVersion, name and version` });
+      problems.push({
+        path: chartFile,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        code: 'chart-invalid',
+        message: `${chartFile} is empty: a chart needs at least apiVersion, name and version`,
+      });
     }
     charts.push(chart);
     problems.push(...chartShapeProblems(chart, yamlFiles));
@@ -176,7 +192,12 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     .filter((c) => c.type === 'application' && c.chartYaml !== undefined && !problems.some((p) => p.path === c.chartYamlPath))
     .flatMap((chart) => config.production.environments.map((environment) => ({ chart, environment })))
     // A values file already reported as unreadable is not reported a second time in Helm's words.
-    .filter(({ chart, environment }) => ![chart.valuesFile, chart.environmentFiles.get(environment)].some((p) => p !== undefined && problems.some((q) => q.path === p && q.code !== 'unknown-kind')));
+    .filter(
+      ({ chart, environment }) =>
+        ![chart.valuesFile, chart.environmentFiles.get(environment)].some(
+          (p) => p !== undefined && problems.some((q) => q.path === p && q.code !== 'unknown-kind'),
+        ),
+    );
   const outcomes: Array<{ chart: Chart; environment: string; refused: FileProblem[]; refusedTemplates?: ChartTemplate[]; render?: ChartRender }> = [];
   const count = (outcome: RenderOutcome): void => {
     if (outcome.cached) renders.cached++;
@@ -184,7 +205,13 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   };
   await forEachLimited(jobs, RENDER_CONCURRENCY, async ({ chart, environment }) => {
     const valuesFiles = [chart.valuesFile, chart.environmentFiles.get(environment)].filter((p): p is string => p !== undefined);
-    const options = { environment, valuesFiles, namespace: config.production.namespace, kubeVersion: config.helm.kubeVersion, apiVersions: config.helm.apiVersions };
+    const options = {
+      environment,
+      valuesFiles,
+      namespace: config.production.namespace,
+      kubeVersion: config.helm.kubeVersion,
+      apiVersions: config.helm.apiVersions,
+    };
     let outcome = await renderChart(source, allPaths, chart, options, contentKeys);
     count(outcome);
     const refused = outcome.ok ? [] : outcome.problems;
@@ -223,7 +250,13 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     }
     outcomes.push({ chart, environment, refused, refusedTemplates, render });
   });
-  outcomes.sort((a, b) => (a.chart.dir < b.chart.dir ? -1 : a.chart.dir > b.chart.dir ? 1 : config.production.environments.indexOf(a.environment) - config.production.environments.indexOf(b.environment)));
+  outcomes.sort((a, b) =>
+    a.chart.dir < b.chart.dir
+      ? -1
+      : a.chart.dir > b.chart.dir
+        ? 1
+        : config.production.environments.indexOf(a.environment) - config.production.environments.indexOf(b.environment),
+  );
   const reported = new Set<string>();
   const renderedCharts = new Set<string>();
   const missingLocators = new Map<string, (kind: string) => Location | undefined>();
@@ -241,7 +274,8 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
     renderedCharts.add(render.chart.dir);
     if (render.provenance) missingLocators.set(`${render.chart.dir}\u0000${environment}`, missingObjectLocator(render));
     for (const object of locatedObjectsOf(render)) {
-      if (!KNOWN_KINDS.has(object.kind)) problems.push({ ...object.locate(['kind']), code: 'unknown-kind', message: unknownKindMessage(object.kind, object.apiVersion) });
+      if (!KNOWN_KINDS.has(object.kind))
+        problems.push({ ...object.locate(['kind']), code: 'unknown-kind', message: unknownKindMessage(object.kind, object.apiVersion) });
       objects.push(object);
     }
   }
@@ -249,7 +283,21 @@ export async function loadRepository(source: RepositorySource, config: BplusConf
   const ignored = config.ignore.length > 0 ? listed.filter((f) => matchesAny(f.path, config.ignore)).map((f) => f.path) : [];
   const kept = keepObjectBudget(objects, config);
   problems.push(...kept.problems);
-  return { source: source.name, config, files, yamlFiles, charts, serviceValues, objects: kept.objects, problems, ignored, templateTexts, renderedCharts, locateMissingObject, renders };
+  return {
+    source: source.name,
+    config,
+    files,
+    yamlFiles,
+    charts,
+    serviceValues,
+    objects: kept.objects,
+    problems,
+    ignored,
+    templateTexts,
+    renderedCharts,
+    locateMissingObject,
+    renders,
+  };
 }
 
 const SCHEMA_REFUSAL = /values don't meet the specifications of the schema/;
@@ -306,7 +354,10 @@ function onSchemaValuesLine(problem: FileProblem, values: LayeredValues): FilePr
   if (problem.code !== 'helm-render' || !problem.message.includes('schema')) return problem;
   const at = /- at '(\/[^']*)'(?:: missing propert(?:y|ies) '([^']+)')?/.exec(problem.message);
   if (!at) return problem;
-  const pointer = at[1]!.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const pointer = at[1]!
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const path = [...pointer.map((s) => (/^\d+$/.test(s) ? Number(s) : s)), ...(at[2] ? [at[2]] : [])];
   if (path.length === 0 || values.layers.every((l) => !l.doc)) return problem;
   return { ...problem, ...values.locate(path) };

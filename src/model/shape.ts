@@ -43,14 +43,26 @@ export function chartShapeProblems(chart: Chart, yamlFiles: ReadonlyMap<string, 
   const chartDoc = chartFile?.parsed.docs[0];
   if (chartDoc) {
     if (!isMapping(chartDoc.value)) {
-      problems.push(onFirstLine(chart.chartYamlPath, chartDoc, 'chart-invalid', `${chart.chartYamlPath} is ${describe(chartDoc.value)}, not a mapping of chart metadata: this chart's dependencies, type and annotations are unknown, so it is reviewed as a plain application chart`));
+      problems.push(
+        onFirstLine(
+          chart.chartYamlPath,
+          chartDoc,
+          'chart-invalid',
+          `${chart.chartYamlPath} is ${describe(chartDoc.value)}, not a mapping of chart metadata: this chart's dependencies, type and annotations are unknown, so it is reviewed as a plain application chart`,
+        ),
+      );
     } else {
       const result = chartYamlSchema.safeParse(chartDoc.value);
       if (!result.success) {
         for (const issue of result.error.issues.slice(0, 10)) {
           const at = chartDoc.locate(issue.path.map((p) => (typeof p === 'number' ? p : String(p))));
           const where = issue.path.map(String).join('.');
-          problems.push({ ...at, path: chart.chartYamlPath, code: 'chart-invalid', message: `${chart.chartYamlPath}: ${where} ${describeIssue(issue.message)}; what cannot be read is left out of this chart's review` });
+          problems.push({
+            ...at,
+            path: chart.chartYamlPath,
+            code: 'chart-invalid',
+            message: `${chart.chartYamlPath}: ${where} ${describeIssue(issue.message)}; what cannot be read is left out of this chart's review`,
+          });
         }
       }
     }
@@ -61,11 +73,18 @@ export function chartShapeProblems(chart: Chart, yamlFiles: ReadonlyMap<string, 
     const doc = parsed?.parsed.docs[0];
     if (!doc) continue;
     if (!valuesSchema.safeParse(doc.value).success) {
-      problems.push(onFirstLine(file, doc, 'values-invalid', `${file} is ${describe(doc.value)}, not a mapping of values: Helm refuses it, and none of it was reviewed`));
+      problems.push(
+        onFirstLine(file, doc, 'values-invalid', `${file} is ${describe(doc.value)}, not a mapping of values: Helm refuses it, and none of it was reviewed`),
+      );
     }
     if (parsed.parsed.docs.length > 1) {
       const extra = parsed.parsed.docs[1]!;
-      problems.push({ ...firstLineOf(extra), path: file, code: 'values-invalid', message: `${file} has ${parsed.parsed.docs.length} YAML documents; Helm reads only the first, and so does this review` });
+      problems.push({
+        ...firstLineOf(extra),
+        path: file,
+        code: 'values-invalid',
+        message: `${file} has ${parsed.parsed.docs.length} YAML documents; Helm reads only the first, and so does this review`,
+      });
     }
   }
   return problems;

@@ -10,17 +10,7 @@
  */
 import type { K8sObject } from '../types.ts';
 import { matchesLabelSelector, type LabelSelector } from '../k8s/selector.ts';
-import type {
-  Connection,
-  ConnectivityMatrix,
-  DirectionVerdict,
-  Endpoint,
-  NetpolOptions,
-  NetpolProblem,
-  PolicyRef,
-  PortRange,
-  Protocol,
-} from './model.ts';
+import type { Connection, ConnectivityMatrix, DirectionVerdict, Endpoint, NetpolOptions, NetpolProblem, PolicyRef, PortRange, Protocol } from './model.ts';
 import { cidrContains, cidrOverlaps, parseCidr, type CidrRange } from './cidr.ts';
 import { buildEndpoints, buildNamespaceLabels, defaultIdentity } from './endpoints.ts';
 import { ALL_PORT_RANGES, intersectRanges, MAX_PORT, MIN_PORT, mergeRanges } from './ports.ts';
@@ -208,9 +198,7 @@ class Engine implements ConnectivityMatrix {
       return cidrContains(peer.cidr, range) && !peer.except.some((x) => cidrOverlaps(x, range));
     }
     if (e.external) return false;
-    const namespaceOk = peer.namespaceSelector
-      ? this.namespacesMatching(peer.namespaceSelector).has(e.namespace)
-      : e.namespace === policy.namespace;
+    const namespaceOk = peer.namespaceSelector ? this.namespacesMatching(peer.namespaceSelector).has(e.namespace) : e.namespace === policy.namespace;
     return namespaceOk && (!peer.podSelector || this.podsMatching(peer.podSelector)[i] === 1);
   }
 

@@ -69,7 +69,6 @@ export const defaultVirtualPeers: readonly VirtualPeer[] = [
   },
 ];
 
-
 /** The pod template (metadata + spec) of a workload, or the Pod itself. */
 function podTemplateOf(object: K8sObject): Record<string, unknown> | undefined {
   const spec = asRecord(object.raw.spec);
@@ -108,11 +107,7 @@ export function namespaceOf(object: K8sObject, defaultNamespace: string): string
 }
 
 /** Namespace name → labels, with the implicit `kubernetes.io/metadata.name` label the API server adds. */
-export function buildNamespaceLabels(
-  objects: readonly K8sObject[],
-  opts: NetpolOptions,
-  endpoints: readonly Endpoint[],
-): Map<string, Record<string, string>> {
+export function buildNamespaceLabels(objects: readonly K8sObject[], opts: NetpolOptions, endpoints: readonly Endpoint[]): Map<string, Record<string, string>> {
   const labels = new Map<string, Record<string, string>>();
   const ensure = (name: string, extra: Record<string, string> = {}): void => {
     const current = labels.get(name) ?? {};

@@ -25,7 +25,11 @@ function peerFindings(object: K8sObject, peer: Record<string, unknown>, path: Pa
   const allNamespaces = hasNamespaces && selectsEverything(namespaces);
 
   if (allNamespaces && (!hasPods || allPods)) {
-    out.push({ object, path: [...path, 'namespaceSelector'], reason: 'namespaceSelector {} with no pod restriction: every pod in every namespace of the cluster' });
+    out.push({
+      object,
+      path: [...path, 'namespaceSelector'],
+      reason: 'namespaceSelector {} with no pod restriction: every pod in every namespace of the cluster',
+    });
   } else if (allNamespaces) {
     out.push({
       object,
@@ -98,10 +102,7 @@ export function findOverBroadRules(policies: readonly K8sObject[], defaultNamesp
  * all as well, its rules being the explicit allows. Egress must be in `policyTypes`: without it
  * an empty `egress` list does not isolate.
  */
-export function findDefaultDeny(
-  policies: readonly K8sObject[],
-  namespace: string,
-): { ingress?: K8sObject; egress?: K8sObject } {
+export function findDefaultDeny(policies: readonly K8sObject[], namespace: string): { ingress?: K8sObject; egress?: K8sObject } {
   const result: { ingress?: K8sObject; egress?: K8sObject } = {};
   for (const direction of ['ingress', 'egress'] as const) {
     let pure: K8sObject | undefined;

@@ -192,10 +192,7 @@ function readRule(c: Collector, direction: Direction, value: unknown, path: Valu
   };
 }
 
-export function compilePolicy(
-  object: K8sObject,
-  defaultNamespace: string,
-): { policy?: CompiledPolicy; problems: NetpolProblem[] } {
+export function compilePolicy(object: K8sObject, defaultNamespace: string): { policy?: CompiledPolicy; problems: NetpolProblem[] } {
   const c: Collector = { object, problems: [], rejected: false };
   const spec = asRecord(object.raw.spec);
   if (!spec) {

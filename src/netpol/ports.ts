@@ -5,7 +5,6 @@
 import type { PortRange, Protocol } from './model.ts';
 import { PROTOCOLS } from './model.ts';
 
-
 export const MIN_PORT = 1;
 export const MAX_PORT = 65535;
 
@@ -15,13 +14,7 @@ export function isProtocol(value: unknown): value is Protocol {
 
 /** A container port name as Kubernetes validates it (IsValidPortName, an IANA service name). */
 export function isValidPortName(name: string): boolean {
-  return (
-    name.length >= 1 &&
-    name.length <= 15 &&
-    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) &&
-    /[a-z]/.test(name) &&
-    !name.includes('--')
-  );
+  return name.length >= 1 && name.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--');
 }
 
 const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };

@@ -28,7 +28,13 @@ export function formatGithub(view: ReportView): string {
     return `::${COMMAND[f.level]} ${props.join(',')}::${escapeData(f.fixable ? `${f.message} (fixable: bplus fix)` : f.message)}`;
   });
   const c = countLevels(view.findings);
-  const extra = [view.waived.length ? `${view.waived.length} waived` : '', view.baselined ? `${view.baselined} in the baseline` : '', view.quieted ? `${view.quieted} hidden by --quiet` : ''].filter(Boolean);
-  lines.push(`bplus: ${plural(c.failure, 'failure')}, ${plural(c.warning, 'warning')}, ${plural(c.notice, 'notice')}${extra.length ? ` (${extra.join(', ')})` : ''}`);
+  const extra = [
+    view.waived.length ? `${view.waived.length} waived` : '',
+    view.baselined ? `${view.baselined} in the baseline` : '',
+    view.quieted ? `${view.quieted} hidden by --quiet` : '',
+  ].filter(Boolean);
+  lines.push(
+    `bplus: ${plural(c.failure, 'failure')}, ${plural(c.warning, 'warning')}, ${plural(c.notice, 'notice')}${extra.length ? ` (${extra.join(', ')})` : ''}`,
+  );
   return lines.join('\n') + '\n';
 }

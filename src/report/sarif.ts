@@ -84,7 +84,9 @@ export function formatSarif(view: ReportView, rules: readonly Rule[], version: s
     ],
     partialFingerprints: { 'bplus/v2': fingerprint },
     ...(f.fixable ? { properties: { fixable: true } } : {}),
-    ...(waived ? { suppressions: [{ kind: waived.waivedBy === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: waived.reason }] } : {}),
+    ...(waived
+      ? { suppressions: [{ kind: waived.waivedBy === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: waived.reason }] }
+      : {}),
   });
 
   const log: Sarif.Log = {
@@ -92,8 +94,12 @@ export function formatSarif(view: ReportView, rules: readonly Rule[], version: s
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'bplus', version, semanticVersion: version, informationUri: 'https://github.com/balance-plus/bplus', rules: ruleIds.map(descriptor) } },
-        ...(srcRoot ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(srcRoot.endsWith(path.sep) ? srcRoot : `${srcRoot}${path.sep}`).href } } } : {}),
+        tool: {
+          driver: { name: 'bplus', version, semanticVersion: version, informationUri: 'https://github.com/balance-plus/bplus', rules: ruleIds.map(descriptor) },
+        },
+        ...(srcRoot
+          ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(srcRoot.endsWith(path.sep) ? srcRoot : `${srcRoot}${path.sep}`).href } } }
+          : {}),
         results: [...view.findings.map((f) => result(f)), ...view.waived.map((w) => result(w, w.finding))],
         properties: { waived: view.waived.length, baselined: view.baselined, quieted: view.quieted },
       },

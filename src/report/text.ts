@@ -12,14 +12,18 @@ export interface TextOptions {
   color?: boolean;
 }
 
-const LABELS: Record<Locale, Record<Level, string> & { fixable: string; clean: string; summary: (c: Record<Level, number>) => string; tail: (t: Tail) => string[] }> = {
+const LABELS: Record<
+  Locale,
+  Record<Level, string> & { fixable: string; clean: string; summary: (c: Record<Level, number>) => string; tail: (t: Tail) => string[] }
+> = {
   en: {
     failure: 'failure',
     warning: 'warning',
     notice: 'notice',
     fixable: 'fixable',
     clean: 'No findings',
-    summary: (c) => `${c.failure} failure${c.failure === 1 ? '' : 's'}, ${c.warning} warning${c.warning === 1 ? '' : 's'}, ${c.notice} notice${c.notice === 1 ? '' : 's'}`,
+    summary: (c) =>
+      `${c.failure} failure${c.failure === 1 ? '' : 's'}, ${c.warning} warning${c.warning === 1 ? '' : 's'}, ${c.notice} notice${c.notice === 1 ? '' : 's'}`,
     tail: (t) => [
       t.fixable ? `${t.fixable} fixable with \`bplus fix\`` : '',
       t.waived ? `${t.waived} waived` : '',
@@ -89,7 +93,14 @@ export function formatText(view: ReportView, options: TextOptions = {}): string 
   const counts = countLevels(view.findings);
   const s = view.result.summary;
   const tail = labels
-    .tail({ fixable: view.findings.filter((f) => f.finding.fixable).length, waived: view.waived.length, baselined: view.baselined, quieted: view.quieted, files: s.files, ms: s.durationMs })
+    .tail({
+      fixable: view.findings.filter((f) => f.finding.fixable).length,
+      waived: view.waived.length,
+      baselined: view.baselined,
+      quieted: view.quieted,
+      files: s.files,
+      ms: s.durationMs,
+    })
     .filter(Boolean)
     .join(', ');
   if (view.findings.length === 0) lines.push(`${paint('green', `✓ ${labels.clean}`)} (${tail})`);

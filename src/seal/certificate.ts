@@ -137,10 +137,7 @@ export function loadSealingCertificate(pem: string, now: Date = new Date()): Sea
   }
   const modulusLength = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (modulusLength < MIN_RSA_BITS) {
-    throw new SealingError(
-      'CERT_WEAK_KEY',
-      `the RSA key of certificate ${subject} has ${modulusLength} bits; at least ${MIN_RSA_BITS} are required`,
-    );
+    throw new SealingError('CERT_WEAK_KEY', `the RSA key of certificate ${subject} has ${modulusLength} bits; at least ${MIN_RSA_BITS} are required`);
   }
 
   return {

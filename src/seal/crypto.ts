@@ -9,15 +9,7 @@
  * - aes: AES-256-GCM under the session key with an all-zero 12-byte nonce and no AAD. A zero
  *   nonce is safe only because every value gets its own session key; never reuse one.
  */
-import {
-  constants,
-  createCipheriv,
-  createDecipheriv,
-  privateDecrypt,
-  publicEncrypt,
-  randomBytes,
-  KeyObject,
-} from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt, randomBytes, KeyObject } from 'node:crypto';
 import { SealingError } from './errors.ts';
 
 const SESSION_KEY_BYTES = 32;
@@ -58,11 +50,7 @@ export function hybridEncrypt(publicKey: KeyObject, plaintext: Buffer, label: Bu
  * sealing keys), and collapse every failure (too short, wrong key, wrong label, bad tag) into the
  * controller's single error, which is what a user sees in the SealedSecret's status.
  */
-export function hybridDecrypt(
-  privateKey: KeyObject | readonly KeyObject[],
-  ciphertext: Buffer,
-  label: Buffer,
-): Buffer {
+export function hybridDecrypt(privateKey: KeyObject | readonly KeyObject[], ciphertext: Buffer, label: Buffer): Buffer {
   const keys: readonly KeyObject[] = privateKey instanceof KeyObject ? [privateKey] : privateKey;
   for (const key of keys) {
     const plaintext = decryptWithOneKey(key, ciphertext, label);
@@ -81,10 +69,7 @@ function decryptWithOneKey(key: KeyObject, ciphertext: Buffer, label: Buffer): B
 
   let sessionKey: Buffer;
   try {
-    sessionKey = privateDecrypt(
-      { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
-      rsaPart,
-    );
+    sessionKey = privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label }, rsaPart);
   } catch {
     return undefined; // wrong key or wrong label (namespace/name/scope)
   }

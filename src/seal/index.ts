@@ -17,10 +17,4 @@ export {
 export { sealSecret, sealValue, type SealOptions, type SealValueOptions } from './seal-secret.ts';
 export { unsealSealedSecret } from './unseal.ts';
 export { type SealedSecret } from './sealed-secret.ts';
-export {
-  sealSecretsInYaml,
-  mergeSecretIntoYaml,
-  isPlainSecretWithData,
-  type SealYamlResult,
-  type SealedSummary,
-} from './secret-file.ts';
+export { sealSecretsInYaml, mergeSecretIntoYaml, isPlainSecretWithData, type SealYamlResult, type SealedSummary } from './secret-file.ts';

@@ -54,10 +54,7 @@ export function requestedScope(annotations: Annotations): SealingScope | undefin
 }
 
 /** A copy with both scope annotations removed and the one for `scope` set (none for strict). */
-export function withScopeAnnotations(
-  annotations: Readonly<Record<string, string>> | undefined,
-  scope: SealingScope,
-): Record<string, string> {
+export function withScopeAnnotations(annotations: Readonly<Record<string, string>> | undefined, scope: SealingScope): Record<string, string> {
   const out: Record<string, string> = { ...annotations };
   delete out[NAMESPACE_WIDE_ANNOTATION];
   delete out[CLUSTER_WIDE_ANNOTATION];

@@ -130,12 +130,7 @@ function templateAnnotationsOf(input: SecretInput, scope: SealingScope): Record<
   return withScopeAnnotations(annotations, scope);
 }
 
-function mergeInto(
-  base: SealedSecret,
-  encrypted: Record<string, string>,
-  input: SecretInput,
-  templateAnnotations: Record<string, string>,
-): SealedSecret {
+function mergeInto(base: SealedSecret, encrypted: Record<string, string>, input: SecretInput, templateAnnotations: Record<string, string>): SealedSecret {
   const template = base.spec.template;
   const metadata: ObjectMetadata = template.metadata ?? { name: base.metadata.name };
   if (template.metadata === undefined && base.metadata.namespace) metadata.namespace = base.metadata.namespace;

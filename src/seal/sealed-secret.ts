@@ -45,7 +45,16 @@ export interface ExistingSealedSecret {
 }
 
 /** Fields the API server fills in; they have no place in a GitOps file. */
-const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'managedFields'];
+const SERVER_METADATA = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'selfLink',
+  'managedFields',
+];
 
 export function isSealedSecretObject(value: unknown): boolean {
   return isPlainObject(value) && value.kind === SEALED_SECRET_KIND && typeof value.apiVersion === 'string' && value.apiVersion.startsWith('bitnami.com/');
@@ -56,7 +65,10 @@ export function readExistingSealedSecret(value: unknown): ExistingSealedSecret {
     throw new SealingError('INVALID_SEALED_SECRET', 'the merge target is not a SealedSecret');
   }
   if (value.apiVersion !== SEALED_SECRET_API_VERSION) {
-    throw new SealingError('INVALID_SEALED_SECRET', `unsupported SealedSecret apiVersion ${JSON.stringify(value.apiVersion)} (expected ${SEALED_SECRET_API_VERSION})`);
+    throw new SealingError(
+      'INVALID_SEALED_SECRET',
+      `unsupported SealedSecret apiVersion ${JSON.stringify(value.apiVersion)} (expected ${SEALED_SECRET_API_VERSION})`,
+    );
   }
   const copy = structuredClone(value);
   const metadata = isPlainObject(copy.metadata) ? copy.metadata : undefined;

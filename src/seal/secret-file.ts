@@ -71,9 +71,7 @@ function refuseHelmTemplate(text: string, source: SourceDocument): void {
 
 export function sealSecretsInYaml(text: string, opts: FileSealOptions): SealYamlResult {
   const docs = parseDocuments(text);
-  const taken = new Set(
-    docs.filter((d) => isSealedSecretObject(d.value)).map((d) => identity(d.value)),
-  );
+  const taken = new Set(docs.filter((d) => isSealedSecretObject(d.value)).map((d) => identity(d.value)));
   const splices: Splice[] = [];
   const sealed: SealedSummary[] = [];
   for (const source of docs) {

@@ -16,10 +16,7 @@ export interface SecretInput {
 }
 
 /** Annotations that tools fill with a full copy of the object: sealing them would leak every value. */
-export const LAST_APPLIED_ANNOTATIONS = [
-  'kubectl.kubernetes.io/last-applied-configuration',
-  'kubecfg.ksonnet.io/last-applied-configuration',
-] as const;
+export const LAST_APPLIED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'kubecfg.ksonnet.io/last-applied-configuration'] as const;
 
 // Secret keys: apimachinery IsConfigMapKey (DNS-subdomain characters, at most 253).
 const KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
@@ -87,10 +84,7 @@ function valueEntries(map: unknown, what: string): Array<[string, unknown]> {
 function nonString(where: string, field: string, key: string, value: unknown): SealingError {
   // The value's type only: never the value.
   const type = value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value;
-  return new SealingError(
-    'NON_STRING_VALUE',
-    `${where}: ${field}.${key} must be a string, got ${type} (quote the value in YAML)`,
-  );
+  return new SealingError('NON_STRING_VALUE', `${where}: ${field}.${key} must be a string, got ${type} (quote the value in YAML)`);
 }
 
 function optionalString(value: unknown, what: string): string | undefined {

@@ -65,8 +65,7 @@ export function isLikelyReviewed(entry: SourceEntry): boolean {
 
 export class GitHubSource implements RepositorySource {
   readonly name: string;
-  private readonly options: Required<Omit<GitHubSourceOptions, 'pullRequest' | 'blobs'>> &
-    Pick<GitHubSourceOptions, 'pullRequest' | 'blobs'>;
+  private readonly options: Required<Omit<GitHubSourceOptions, 'pullRequest' | 'blobs'>> & Pick<GitHubSourceOptions, 'pullRequest' | 'blobs'>;
   private tree?: Promise<Map<string, TreeEntry>>;
   private readonly contents = new Map<string, Promise<Buffer>>();
   private pending = new Map<string, { resolve: (b: Buffer) => void; reject: (e: unknown) => void }>();
@@ -116,8 +115,7 @@ export class GitHubSource implements RepositorySource {
     const known = entry.mode === SYMLINK_MODE ? undefined : this.options.blobs?.get(entry.sha);
     const promise = known
       ? Promise.resolve(known)
-      :
-      entry.mode === SYMLINK_MODE
+      : entry.mode === SYMLINK_MODE
         ? this.resolveLink(entry).then((target) => this.read(target))
         : (entry.size ?? 0) > this.options.maxInlineBytes
           ? this.readBlob(entry)

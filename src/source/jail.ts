@@ -107,7 +107,7 @@ export class Jail {
       this.verifyDescriptor(fd, file);
       if (!fstatSync(fd).isFile()) throw new JailError(`${this.relative(target)}: not a regular file`);
       const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
     } finally {
       closeSync(fd);
     }

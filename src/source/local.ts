@@ -84,9 +84,7 @@ export class MemorySource implements RepositorySource {
 
   // eslint-disable-next-line @typescript-eslint/require-await -- in memory; async for the interface's rejections
   async list(): Promise<SourceEntry[]> {
-    return [...this.files.entries()]
-      .map(([p, content]) => ({ path: p, size: Buffer.byteLength(content) }))
-      .sort((a, b) => (a.path < b.path ? -1 : 1));
+    return [...this.files.entries()].map(([p, content]) => ({ path: p, size: Buffer.byteLength(content) })).sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- in memory; async for the interface's rejections

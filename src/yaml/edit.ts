@@ -176,7 +176,15 @@ function fillSplice(text: string, node: unknown, keyEnd: number | undefined, key
   if (isMap(node) && (node as { flow?: boolean }).flow) {
     const range = (node as Node).range!;
     const merged = deepMerge(node.toJSON() as Json, value);
-    return { start: afterColon(text, keyEnd), end: range[1], text: eol + renderBlock(merged, keyIndent + step, step).replace(/\n/g, eol).replace(/\r?\n$/, '') };
+    return {
+      start: afterColon(text, keyEnd),
+      end: range[1],
+      text:
+        eol +
+        renderBlock(merged, keyIndent + step, step)
+          .replace(/\n/g, eol)
+          .replace(/\r?\n$/, ''),
+    };
   }
   return undefined;
 }
@@ -222,7 +230,7 @@ export function deleteKey(text: string, docIndex: number, path: readonly PathSeg
   if (!pair) return undefined;
   const keyRange = (pair.key as Node).range!;
   if (parent.flow) {
-    const rest = (parent.toJSON() as Json);
+    const rest = parent.toJSON() as Json;
     delete rest[String(path[path.length - 1])];
     return spliceEdit(text, [{ start: parent.range![0], end: parent.range![1], text: stringify(rest, { flow: true } as never).trim() }]);
   }
@@ -256,7 +264,7 @@ export function appendToList(text: string, docIndex: number, path: readonly Path
       const range = node.range!;
       if (keyEnd !== undefined && range[0] !== range[1]) return spliceEdit(text, [{ start: range[0], end: range[1], text: `[${renderScalar(item)}]` }]);
       if (keyEnd !== undefined) {
-        const indent = columnOf(text, lineStart(text, keyEnd) + (text.slice(lineStart(text, keyEnd)).search(/\S/))) + indentStep(text);
+        const indent = columnOf(text, lineStart(text, keyEnd) + text.slice(lineStart(text, keyEnd)).search(/\S/)) + indentStep(text);
         const at = lineEndAfter(text, keyEnd);
         return spliceEdit(text, [{ start: at, end: at, text: `${' '.repeat(indent)}- ${renderScalar(item)}\n` }]);
       }
@@ -294,11 +302,13 @@ export function renderScalar(value: unknown): string {
 export function renderBlock(value: Json, indent: number, step = 2): string {
   const body = stringify(value, { indent: step, lineWidth: 0 } as never);
   const pad = ' '.repeat(indent);
-  return body
-    .split('\n')
-    .filter((line, i, all) => !(i === all.length - 1 && line === ''))
-    .map((line) => (line ? pad + line : line))
-    .join('\n') + '\n';
+  return (
+    body
+      .split('\n')
+      .filter((line, i, all) => !(i === all.length - 1 && line === ''))
+      .map((line) => (line ? pad + line : line))
+      .join('\n') + '\n'
+  );
 }
 
 /** A replacement of `text.slice(start, end)`. */
@@ -404,9 +414,7 @@ export function parseDocuments(text: string): SourceDocument[] {
       // The parser's message quotes the offending source line, which may hold a value: report
       // the position and error code only.
       const at = error.linePos?.[0];
-      throw new YamlEditError(
-        `YAML error (${error.code}) in document ${index + 1} at line ${at?.line ?? line}${at ? `, column ${at.col}` : ''}`,
-      );
+      throw new YamlEditError(`YAML error (${error.code}) in document ${index + 1} at line ${at?.line ?? line}${at ? `, column ${at.col}` : ''}`);
     }
     let value: unknown;
     try {
@@ -486,7 +494,6 @@ export function sortMapAt(doc: Document, path: readonly string[]): void {
   const node = doc.getIn(path, true);
   if (isMap(node)) node.items.sort((a, b) => compare(keyOf(a), keyOf(b)));
 }
-
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -128,7 +128,11 @@ interface Built {
 const HELM_VALUES_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     new jsyaml.Type('tag:yaml.org,2002:null', { kind: 'scalar', resolve: (data: string | null) => data === null || NULLS.has(data), construct: () => null }),
-    new jsyaml.Type('tag:yaml.org,2002:bool', { kind: 'scalar', resolve: (data: string) => TRUES.has(data) || FALSES.has(data), construct: (data: string) => TRUES.has(data) }),
+    new jsyaml.Type('tag:yaml.org,2002:bool', {
+      kind: 'scalar',
+      resolve: (data: string) => TRUES.has(data) || FALSES.has(data),
+      construct: (data: string) => TRUES.has(data),
+    }),
     new jsyaml.Type('tag:yaml.org,2002:float', {
       kind: 'scalar',
       resolve: (data: string) => NON_FINITE.test(data) || typeof resolvePlainScalar(data) === 'number',
@@ -204,7 +208,12 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
     if (reported.length > 0) return { doc: undefined, problems: reported.slice(0, 1), lines };
     const error = document.errors[0]!;
     const at = lines.span(error.pos[0], error.pos[0]);
-    problems.push({ ...at, endColumn: Math.max(at.column, lines.lineEndColumn(at.line)), code: 'yaml-syntax', message: `YAML syntax error: ${firstLine(error.message)}` });
+    problems.push({
+      ...at,
+      endColumn: Math.max(at.column, lines.lineEndColumn(at.line)),
+      code: 'yaml-syntax',
+      message: `YAML syntax error: ${firstLine(error.message)}`,
+    });
     return { doc: undefined, problems, lines };
   }
   const limit = options.maxExpandedNodes ?? DEFAULT_MAX_NODES;
@@ -218,7 +227,8 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
   };
 
   const build = (node: Node | null, via: ValueNodeOrigin['via']): Built => {
-    if (++count > limit) throw new ValuesError(`this file expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`, node?.range?.[0] ?? 0);
+    if (++count > limit)
+      throw new ValuesError(`this file expands to more than ${limit} nodes through aliases (an "alias bomb"); it was not reviewed`, node?.range?.[0] ?? 0);
     if (node === null) return { value: null, origin: { value: { start: 0, end: 0 }, via } };
     if (isAlias(node)) {
       const target = targetOf(node);
@@ -300,13 +310,23 @@ export function parseHelmValuesFully(text: string, options: { maxExpandedNodes?:
     if (!(error instanceof ValuesError)) throw error;
     const at = lines.span(error.offset, error.offset);
     const bomb = error.message.includes('alias bomb');
-    problems.push({ ...at, endColumn: Math.max(at.column, lines.lineEndColumn(at.line)), code: bomb ? 'yaml-alias-bomb' : 'yaml-syntax', message: bomb ? error.message : `Helm cannot read this values file: ${error.message}` });
+    problems.push({
+      ...at,
+      endColumn: Math.max(at.column, lines.lineEndColumn(at.line)),
+      code: bomb ? 'yaml-alias-bomb' : 'yaml-syntax',
+      message: bomb ? error.message : `Helm cannot read this values file: ${error.message}`,
+    });
     return { doc: undefined, problems, lines };
   }
   if (built.value === null || document.contents === null) return { doc: undefined, problems, lines };
   if (!isRecordValue(built.value)) {
     const at = lines.span(built.origin.value.start, built.origin.value.start);
-    problems.push({ ...at, endColumn: Math.max(at.column, lines.lineEndColumn(at.line)), code: 'yaml-syntax', message: 'a values file must be a map of keys; Helm refuses a list or a single value' });
+    problems.push({
+      ...at,
+      endColumn: Math.max(at.column, lines.lineEndColumn(at.line)),
+      code: 'yaml-syntax',
+      message: 'a values file must be a map of keys; Helm refuses a list or a single value',
+    });
     return { doc: undefined, problems, lines };
   }
   // Duplicate keys are reported, yet the file is read as Helm reads it.

@@ -136,7 +136,7 @@ function templateKeyEnd(line: string, at: number): number {
 export function hasComplexKey(text: string): boolean {
   // Most files end their lines with `\n` only: then the next line is found natively.
   const newlinesOnly = !text.includes('\r') && !text.includes('\u2028') && !text.includes('\u2029');
-  for (let lineStart = 0; lineStart !== -1; ) {
+  for (let lineStart = 0; lineStart !== -1;) {
     const stop = complexKeyAt(text, lineStart);
     if (stop === -1) return true;
     lineStart = nextLineStart(text, stop, newlinesOnly);

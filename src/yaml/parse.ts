@@ -49,7 +49,6 @@ const DEFAULT_MAX_EXPANDED_NODES = 200_000;
 const DEFAULT_MAX_EXPANDED_BYTES = 16 * 1024 * 1024;
 const DEFAULT_MAX_DOCUMENTS = 5_000;
 
-
 /**
  * YAML 1.2 core types plus merge keys, as Kubernetes and Helm read YAML: no timestamps (a date in
  * an annotation stays a string) and no `!!binary`.
@@ -80,7 +79,13 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedYaml 
     const first = chunks[maxDocuments]!;
     // On the `---` line that starts the first document left out.
     const at = lines.span(first.start, first.start);
-    problems.push({ ...at, column: 1, endColumn: lines.lineEndColumn(at.line), code: 'limit-exceeded', message: `this file has ${chunks.length} YAML documents, over the limit of ${maxDocuments} (limits.maxDocumentsPerFile); the documents from this one on were not reviewed` });
+    problems.push({
+      ...at,
+      column: 1,
+      endColumn: lines.lineEndColumn(at.line),
+      code: 'limit-exceeded',
+      message: `this file has ${chunks.length} YAML documents, over the limit of ${maxDocuments} (limits.maxDocumentsPerFile); the documents from this one on were not reviewed`,
+    });
   }
   return { docs, problems, lines };
 }
@@ -287,7 +292,12 @@ function expandedSize(value: unknown, limits: { nodes: number; bytes: number }):
 
 const UNBOUNDED = { nodes: Infinity, bytes: Infinity };
 
-function sizeOf(v: unknown, memo: Map<object, { nodes: number; bytes: number }>, limits: { nodes: number; bytes: number }, depth: number): { nodes: number; bytes: number } {
+function sizeOf(
+  v: unknown,
+  memo: Map<object, { nodes: number; bytes: number }>,
+  limits: { nodes: number; bytes: number },
+  depth: number,
+): { nodes: number; bytes: number } {
   if (v === null || typeof v !== 'object') return { nodes: 1, bytes: typeof v === 'string' ? v.length : 8 };
   if (depth > 1000) return UNBOUNDED;
   const cached = memo.get(v);

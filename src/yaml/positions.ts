@@ -60,7 +60,13 @@ const MERGE_KEY = '<<';
 export function toPosTree(raw: RawNode, text: string, base = 0): PosNode {
   // A document that is one flow collection (JSON, `{a: 1}`) is reported twice, the document's node
   // wrapping the collection's: descend to the one whose children are the entries.
-  while (raw.children.length === 1 && raw.children[0]!.result === raw.result && raw.children[0]!.kind === raw.kind && raw.result !== null && typeof raw.result === 'object') {
+  while (
+    raw.children.length === 1 &&
+    raw.children[0]!.result === raw.result &&
+    raw.children[0]!.kind === raw.kind &&
+    raw.result !== null &&
+    typeof raw.result === 'object'
+  ) {
     raw = raw.children[0]!;
   }
   const start = skipInsignificant(text, raw.open);

@@ -94,8 +94,7 @@ export function startsInComment(text: string, offset: number): boolean {
 /** Puts the original action text back into every string of a parsed value (in place, returns it). */
 export function restoreTemplateActions(value: unknown, masked: MaskedText): unknown {
   if (masked.actions.length === 0) return value;
-  const restoreString = (s: string): string =>
-    s.includes(MARK) ? s.replace(PLACEHOLDER, (_m, id: string) => masked.actions[Number(id)] ?? '') : s;
+  const restoreString = (s: string): string => (s.includes(MARK) ? s.replace(PLACEHOLDER, (_m, id: string) => masked.actions[Number(id)] ?? '') : s);
   const seen = new Set<object>();
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return restoreString(v);

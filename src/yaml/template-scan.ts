@@ -17,7 +17,7 @@ import { isIdentifierStart, isSpace, isWordCharacter, skipSpaces, skipWordCharac
 export function blankTemplateComments(text: string): string {
   const parts: string[] = [];
   let copied = 0;
-  for (let open = text.indexOf('{{'); open !== -1; ) {
+  for (let open = text.indexOf('{{'); open !== -1;) {
     let body = open + 2;
     if (text.charCodeAt(body) === 0x2d) body++; // `-`
     body = skipSpaces(text, body);
@@ -65,7 +65,7 @@ export interface VariableBinding {
  */
 export function variableBindings(body: string): VariableBinding[] {
   const out: VariableBinding[] = [];
-  for (let dollar = body.indexOf('$'); dollar !== -1; ) {
+  for (let dollar = body.indexOf('$'); dollar !== -1;) {
     const binding = bindingAt(body, dollar);
     if (binding) out.push(binding.binding);
     dollar = body.indexOf('$', binding ? binding.end : dollar + 1);

@@ -52,7 +52,8 @@ export interface TemplateStructure {
 }
 
 /** Functions whose result a marker would change (comparisons, arithmetic, conversions, cuts). */
-const CONTROL_FUNCTIONS = /(?:^|[\s(|])(eq|ne|lt|le|gt|ge|has|hasKey|hasPrefix|hasSuffix|contains|regexMatch|mustRegexMatch|regexFind|semverCompare|add|add1|sub|mul|div|mod|max|min|floor|ceil|round|until|untilStep|int|int64|float64|atoi|trunc|substr|splitList|split|ternary|b64dec|fromYaml|fromJson)(?=$|[\s)|])/;
+const CONTROL_FUNCTIONS =
+  /(?:^|[\s(|])(eq|ne|lt|le|gt|ge|has|hasKey|hasPrefix|hasSuffix|contains|regexMatch|mustRegexMatch|regexFind|semverCompare|add|add1|sub|mul|div|mod|max|min|floor|ceil|round|until|untilStep|int|int64|float64|atoi|trunc|substr|splitList|split|ternary|b64dec|fromYaml|fromJson)(?=$|[\s)|])/;
 
 interface Action {
   start: number;
@@ -70,7 +71,7 @@ const VAR_REF = /\$([A-Za-z_]\w*)((?:\.[A-Za-z_][\w-]*)*)/g;
  */
 function actionsOf(text: string): Action[] {
   const out: Action[] = [];
-  for (let open = text.indexOf('{{'); open !== -1; ) {
+  for (let open = text.indexOf('{{'); open !== -1;) {
     const close = text.indexOf('}}', open + 2);
     if (close === -1) break;
     let body = text.slice(open + 2, close);
@@ -156,7 +157,10 @@ export function analyzeTemplate(text: string): TemplateStructure {
     const dot = dotPath();
     if (dot) {
       // `.` and `.field` inside `with .Values.x` / `range .Values.x` (not `.Values`, `.Release`…).
-      const rest = body.replace(VALUES_REF, ' ').replace(VAR_REF, ' ').replace(/"[^"]*"/g, ' ');
+      const rest = body
+        .replace(VALUES_REF, ' ')
+        .replace(VAR_REF, ' ')
+        .replace(/"[^"]*"/g, ' ');
       for (const m of rest.matchAll(/(^|[\s(|])\.([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)?(?=$|[\s)|])/g)) {
         const field = m[2];
         if (field && /^(Release|Chart|Capabilities|Template|Files|Values|root)\b/.test(field)) continue;
@@ -285,7 +289,11 @@ export function analyzeTemplate(text: string): TemplateStructure {
         keys,
         indexed,
         indent: contentIndent,
-        guards: stack.filter((b) => b.kind !== 'define').map((b) => b.reads).reverse().flat(),
+        guards: stack
+          .filter((b) => b.kind !== 'define')
+          .map((b) => b.reads)
+          .reverse()
+          .flat(),
         reads: lineReads,
       };
       region.lines.push(entry);
@@ -314,7 +322,11 @@ export function analyzeTemplate(text: string): TemplateStructure {
           keys: [...parentKeys, '-'],
           indexed: [...parentIndexed, ordinal],
           indent: indent + 2,
-          guards: stack.filter((b) => b.kind !== 'define').map((b) => b.reads).reverse().flat(),
+          guards: stack
+            .filter((b) => b.kind !== 'define')
+            .map((b) => b.reads)
+            .reverse()
+            .flat(),
           reads: lineActions.flatMap((a) => (/^-?\s*(if|with|range|else|end|define)\b/.test(a.body) ? [] : readsOf(a.body))),
         };
         keyStack.push({ indent, keys: [...parentKeys, '-'], indexed: [...parentIndexed, ordinal], line: itemLine });

@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import {
-  annotationBatches,
-  buildCheckRunReport,
-  MAX_OUTPUT_CHARS,
-  splitByDiff,
-  toAnnotation,
-} from '../../src/app/check-run.ts';
+import { annotationBatches, buildCheckRunReport, MAX_OUTPUT_CHARS, splitByDiff, toAnnotation } from '../../src/app/check-run.ts';
 import { diffFromFiles, parsePatch } from '../../src/app/pull-request-diff.ts';
 import type { ReviewResult } from '../../src/engine/api.ts';
 import type { Finding } from '../../src/types.ts';
 
 function finding(i: number, over: Partial<Finding> = {}): Finding {
   return {
-    path: `charts/svc-${i % 7}/values.yaml`, line: 10 + (i % 40), column: 5, endLine: 10 + (i % 40), endColumn: 12,
-    ruleId: `TR-K8S-${1 + (i % 9)}`, level: i % 3 === 0 ? 'warning' : 'failure', messageId: 'm', title: 'A rule',
-    message: `container "app" has no cpu limit in production (finding ${i}) `.repeat(3), ...over,
+    path: `charts/svc-${i % 7}/values.yaml`,
+    line: 10 + (i % 40),
+    column: 5,
+    endLine: 10 + (i % 40),
+    endColumn: 12,
+    ruleId: `TR-K8S-${1 + (i % 9)}`,
+    level: i % 3 === 0 ? 'warning' : 'failure',
+    messageId: 'm',
+    title: 'A rule',
+    message: `container "app" has no cpu limit in production (finding ${i}) `.repeat(3),
+    ...over,
   };
 }
 
@@ -22,8 +24,15 @@ function result(findings: Finding[]): ReviewResult {
   return {
     findings,
     summary: {
-      files: 300, yamlFiles: 250, charts: 12, serviceCharts: 8, environments: ['staging', 'prod'],
-      failures: 0, warnings: 0, notices: 0, durationMs: 42,
+      files: 300,
+      yamlFiles: 250,
+      charts: 12,
+      serviceCharts: 8,
+      environments: ['staging', 'prod'],
+      failures: 0,
+      warnings: 0,
+      notices: 0,
+      durationMs: 42,
       rules: Array.from({ length: 9 }, (_, i) => ({ ruleId: `TR-K8S-${i + 1}`, title: `Rule ${i + 1}`, level: 'failure', count: 0, docsUrl: '' })),
     },
   };
@@ -89,8 +98,15 @@ describe('patch hunks', () => {
 
   it('marks the diff incomplete at 3,000 files or when GitHub omits a patch', () => {
     expect(diffFromFiles([{ filename: 'a.yaml', status: 'modified', changes: 9000 }]).complete).toBe(false);
-    expect(diffFromFiles(Array.from({ length: 3000 }, (_, i) => ({ filename: `${i}.yaml`, status: 'added', patch: '@@ -0,0 +1 @@\n+x' }))).complete).toBe(false);
-    expect(diffFromFiles([{ filename: 'logo.png', status: 'added' }, { filename: 'old.yaml', status: 'removed' }]).complete).toBe(true);
+    expect(diffFromFiles(Array.from({ length: 3000 }, (_, i) => ({ filename: `${i}.yaml`, status: 'added', patch: '@@ -0,0 +1 @@\n+x' }))).complete).toBe(
+      false,
+    );
+    expect(
+      diffFromFiles([
+        { filename: 'logo.png', status: 'added' },
+        { filename: 'old.yaml', status: 'removed' },
+      ]).complete,
+    ).toBe(true);
   });
 });
 
@@ -98,8 +114,25 @@ describe('touched findings', () => {
   it('counts a finding on a parent key as touched when lines inside its block were removed', () => {
     const head = ['image:', '  tag: 1', 'resources:', '  requests:', '    cpu: 1', '    memory: 1Gi', '', 'ingress:', '  host: x', ''].join('\n');
     // limits (3 lines) removed after line 6: the diff's context reaches line 4, not `resources:` on 3.
-    const diff = diffFromFiles([{ filename: 'v.yaml', status: 'modified', patch: '@@ -4,6 +4,3 @@\n   requests:\n     cpu: 1\n     memory: 1Gi\n-  limits:\n-    cpu: 2\n-    memory: 2Gi' }]);
-    const atResources = { path: 'v.yaml', line: 3, column: 1, endLine: 3, endColumn: 10, ruleId: 'TR-K8S-3', level: 'failure' as const, message: 'no limits', messageId: 'm', title: 't' };
+    const diff = diffFromFiles([
+      {
+        filename: 'v.yaml',
+        status: 'modified',
+        patch: '@@ -4,6 +4,3 @@\n   requests:\n     cpu: 1\n     memory: 1Gi\n-  limits:\n-    cpu: 2\n-    memory: 2Gi',
+      },
+    ]);
+    const atResources = {
+      path: 'v.yaml',
+      line: 3,
+      column: 1,
+      endLine: 3,
+      endColumn: 10,
+      ruleId: 'TR-K8S-3',
+      level: 'failure' as const,
+      message: 'no limits',
+      messageId: 'm',
+      title: 't',
+    };
     const atIngress = { ...atResources, line: 8, endLine: 8 };
     const split = splitByDiff([atResources, atIngress], diff, new Map([['v.yaml', head]]));
     expect(split.inDiff).toEqual([atResources]);

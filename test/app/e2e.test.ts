@@ -15,22 +15,9 @@ import { appliedConfig } from '../../src/app/config.ts';
 import { diffFromFiles, type ChangedFile } from '../../src/app/pull-request-diff.ts';
 import { CHECK_RUN_NAME, splitByDiff } from '../../src/app/check-run.ts';
 import { diffTrees, FakeGitHub } from './fake-github.ts';
-import {
-  APP_ID,
-  fixtureTree,
-  HEAD_SHA,
-  OWNER,
-  pullRequestPayload,
-  REPO,
-  ROOT,
-  violatingVariant,
-  WEBHOOK_SECRET,
-  appEnvironment,
-  freePort,
-} from './harness.ts';
+import { APP_ID, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, violatingVariant, WEBHOOK_SECRET, appEnvironment, freePort } from './harness.ts';
 
 const VARIANT = 'tr-k8s-3-no-limits';
-
 
 describe('the server process reviews a pull request on the fixture repository', () => {
   const base = fixtureTree();

@@ -237,7 +237,9 @@ export class FakeGitHub {
           res.writeHead(500, json).end(JSON.stringify({ message: 'Server Error (injected)' }));
           return;
         case 'secondary-403':
-          res.writeHead(403, { ...json, 'retry-after': retryAfter }).end(JSON.stringify({ message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }));
+          res
+            .writeHead(403, { ...json, 'retry-after': retryAfter })
+            .end(JSON.stringify({ message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }));
           return;
         case 'status-429':
           res.writeHead(429, { ...json, 'retry-after': retryAfter }).end(JSON.stringify({ message: 'Too Many Requests (injected)' }));
@@ -280,7 +282,12 @@ export class FakeGitHub {
     if (r.method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(r.path)) {
       return {
         status: 201,
-        body: { token: `ghs_fake_${/installations\/(\d+)\//.exec(r.path)![1]}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' },
+        body: {
+          token: `ghs_fake_${/installations\/(\d+)\//.exec(r.path)![1]}`,
+          expires_at: new Date(Date.now() + 3600_000).toISOString(),
+          permissions: { checks: 'write' },
+          repository_selection: 'all',
+        },
       };
     }
     if (r.method === 'POST' && (r.path === '/graphql' || r.path === '/api/graphql')) return { status: 200, body: this.graphql(r.body as GraphqlBody) };
@@ -293,7 +300,15 @@ export class FakeGitHub {
     if (!r.path.startsWith(repoPath + '/')) return { status: 404, body: { message: 'Not Found' } };
     const rest = r.path.slice(repoPath.length);
     if (r.method === 'GET' && (m = /^\/pulls\/(\d+)$/.exec(rest))) {
-      return { status: 200, body: { number: Number(m[1]), state: 'open', head: { sha: this.pullHeads.get(Number(m[1])) ?? this.pullHead, ref: 'feature' }, base: { sha: this.baseSha, ref: 'main' } } };
+      return {
+        status: 200,
+        body: {
+          number: Number(m[1]),
+          state: 'open',
+          head: { sha: this.pullHeads.get(Number(m[1])) ?? this.pullHead, ref: 'feature' },
+          base: { sha: this.baseSha, ref: 'main' },
+        },
+      };
     }
     if (r.method === 'GET' && (m = /^\/pulls\/(\d+)\/files$/.exec(rest))) return this.pullFiles(r, base);
     if (r.method === 'GET' && rest === '/branches/main') return { status: 200, body: { name: 'main', commit: { sha: this.baseSha }, protected: false } };

@@ -57,7 +57,9 @@ async function reviewWith(faults: Fault[]) {
   payload.installation.id = installation;
   const id = `fault-${installation}`;
   let error: unknown;
-  await withDelivery({ id, deadline: Date.now() + 40_000 }, () => runtime.probot.receive({ id, name: 'pull_request', payload: payload as never })).catch((e: unknown) => (error = e));
+  await withDelivery({ id, deadline: Date.now() + 40_000 }, () => runtime.probot.receive({ id, name: 'pull_request', payload: payload as never })).catch(
+    (e: unknown) => (error = e),
+  );
   // A hung request finishes on the fake's side after the client gave up: let it land.
   await new Promise((resolve) => setTimeout(resolve, faults.some((f) => f.kind === 'hang') ? 2_000 : 100));
   await runtime.close();
@@ -74,7 +76,10 @@ describe('faults injected on every endpoint a review uses', () => {
       );
       for (const [name, result] of results) {
         expect(result.hits, `${name}: the fault was not hit`).toBe(1);
-        expect(result.completed.map((r) => r.conclusion), `${name}: ${result.error instanceof Error ? result.error.message : 'no error'}`).toEqual(['failure']);
+        expect(
+          result.completed.map((r) => r.conclusion),
+          `${name}: ${result.error instanceof Error ? result.error.message : 'no error'}`,
+        ).toEqual(['failure']);
         expect(result.runs, name).toHaveLength(1);
         expect(result.fake.violations, name).toEqual([]);
       }

@@ -11,7 +11,16 @@ const SHA = 'c'.repeat(40);
 let fake: FakeGitHub;
 
 async function sourceOver(head: Tree, options: { maxRecursiveEntries?: number; batchSize?: number; symlinks?: Set<string> } = {}) {
-  fake = new FakeGitHub({ owner: 'o', repo: 'r', base: new Map(), head, headSha: SHA, pullNumber: 1, maxRecursiveEntries: options.maxRecursiveEntries, symlinks: options.symlinks });
+  fake = new FakeGitHub({
+    owner: 'o',
+    repo: 'r',
+    base: new Map(),
+    head,
+    headSha: SHA,
+    pullNumber: 1,
+    maxRecursiveEntries: options.maxRecursiveEntries,
+    symlinks: options.symlinks,
+  });
   await fake.start();
   const client = new Octokit({ baseUrl: `http://${fake.host}/api/v3` });
   return new GitHubSource(client, { owner: 'o', repo: 'r', commit: SHA, batchSize: options.batchSize });

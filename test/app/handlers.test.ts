@@ -13,17 +13,7 @@ import type { BplusConfig } from '../../src/config/schema.ts';
 import type { Finding } from '../../src/types.ts';
 import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
-import {
-  APP_ID,
-  delivery,
-  fixtureTree,
-  HEAD_SHA,
-  OWNER,
-  pullRequestPayload,
-  REPO,
-  testProbot,
-  webhookPayload,
-} from './harness.ts';
+import { APP_ID, delivery, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, testProbot, webhookPayload } from './harness.ts';
 
 // These tests count the requests of one review each: no blobs kept from the previous test's review.
 process.env.BPLUS_BLOB_CACHE_MB = '0';
@@ -35,8 +25,14 @@ function finding(path: string, line: number, level: Finding['level'] = 'failure'
 
 function summaryOf(findings: Finding[]): ReviewResult['summary'] {
   return {
-    files: 40, yamlFiles: 30, charts: 8, serviceCharts: 4, environments: ['prod'],
-    failures: findings.filter((f) => f.level === 'failure').length, warnings: 0, notices: 0,
+    files: 40,
+    yamlFiles: 30,
+    charts: 8,
+    serviceCharts: 4,
+    environments: ['prod'],
+    failures: findings.filter((f) => f.level === 'failure').length,
+    warnings: 0,
+    notices: 0,
     rules: [{ ruleId: 'TR-K8S-3', title: 'Requests and limits', level: 'failure', count: findings.length, docsUrl: '' }],
     durationMs: 5,
   };
@@ -74,12 +70,20 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
 
   async function setUp(options: { head?: Tree; base?: Tree; orgConfig?: string; review: ReviewFunction; timeoutMs?: number; inProgressAfterMs?: number }) {
     fake = new FakeGitHub({
-      owner: OWNER, repo: REPO, base: options.base ?? base, head: options.head ?? headTree(base),
-      headSha: HEAD_SHA, pullNumber: 2, appId: APP_ID, orgConfig: options.orgConfig,
+      owner: OWNER,
+      repo: REPO,
+      base: options.base ?? base,
+      head: options.head ?? headTree(base),
+      headSha: HEAD_SHA,
+      pullNumber: 2,
+      appId: APP_ID,
+      orgConfig: options.orgConfig,
     });
     await fake.start();
     probot = testProbot(fake.host);
-    await probot.load(createApp({ review: options.review, appId: APP_ID, timeoutMs: options.timeoutMs ?? 10_000, inProgressAfterMs: options.inProgressAfterMs ?? 1_000 }));
+    await probot.load(
+      createApp({ review: options.review, appId: APP_ID, timeoutMs: options.timeoutMs ?? 10_000, inProgressAfterMs: options.inProgressAfterMs ?? 1_000 }),
+    );
   }
 
   afterEach(async () => {
@@ -170,7 +174,12 @@ describe('GitHub App handlers (official payloads, fake GitHub API, OpenAPI-valid
 
   it('a review overtaken by a push completes as neutral "superseded", without annotations', async () => {
     const newer = 'f'.repeat(40);
-    await setUp({ review: stubReview(() => { fake.movePullRequestHead(newer); return [finding(VALUES, 8)]; }) });
+    await setUp({
+      review: stubReview(() => {
+        fake.movePullRequestHead(newer);
+        return [finding(VALUES, 8)];
+      }),
+    });
     fake.movePullRequestHead(newer);
     await probot.receive(delivery('d5', 'pull_request', pullRequestPayload()));
     const run = onlyRun();
@@ -262,8 +271,14 @@ describe('OpenAPI validator', () => {
     expect(validator.validate({ method: 'GET', path: '/repos/o/r/no-such-thing', query: q, body: undefined })).toHaveLength(1);
     expect(validator.validate({ method: 'DELETE', path: '/repos/o/r/check-runs/1', query: q, body: undefined })[0]).toMatch(/no DELETE/);
     expect(validator.validate({ method: 'POST', path: '/repos/o/r/check-runs', query: q, body: { head_sha: 'x' } }).join()).toMatch(/name/);
-    expect(validator.validate({ method: 'PATCH', path: '/repos/o/r/check-runs/1', query: q, body: { status: 'completed' } }).join()).toMatch(/requires a conclusion/);
-    expect(validator.validate({ method: 'PATCH', path: '/repos/o/r/check-runs/1', query: q, body: { status: 'completed', conclusion: 'neutral' } })).toEqual([]);
-    expect(validator.validate({ method: 'GET', path: '/repos/o/r/pulls/1/files', query: new URLSearchParams('per_page=100&bogus=1'), body: undefined }).join()).toMatch(/bogus/);
+    expect(validator.validate({ method: 'PATCH', path: '/repos/o/r/check-runs/1', query: q, body: { status: 'completed' } }).join()).toMatch(
+      /requires a conclusion/,
+    );
+    expect(validator.validate({ method: 'PATCH', path: '/repos/o/r/check-runs/1', query: q, body: { status: 'completed', conclusion: 'neutral' } })).toEqual(
+      [],
+    );
+    expect(
+      validator.validate({ method: 'GET', path: '/repos/o/r/pulls/1/files', query: new URLSearchParams('per_page=100&bogus=1'), body: undefined }).join(),
+    ).toMatch(/bogus/);
   });
 });

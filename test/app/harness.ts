@@ -112,13 +112,24 @@ export function violatingVariant(base: Tree, name: string): Variant {
 export function resourcesOnlyChange(base: Tree): Tree {
   const head = new Map(base);
   const file = 'charts/api-gateway/values-prod.yaml';
-  head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m')));
+  head.set(
+    file,
+    Buffer.from(
+      base
+        .get(file)!
+        .toString('utf8')
+        .replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m'),
+    ),
+  );
   return head;
 }
 
 export function variantNames(): string[] {
   if (!existsSync(VIOLATIONS)) return [];
-  return readdirSync(VIOLATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return readdirSync(VIOLATIONS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 /** An in-process Probot talking to the fake API through the GHES layout. */
@@ -130,7 +141,11 @@ export function testProbot(fakeHost: string): Probot {
     baseUrl: `http://${fakeHost}/api/v3`,
     logLevel: 'fatal',
     // Probot replaces a plain `throttle` default with its own: override after its merge.
-    Octokit: ProbotOctokit.defaults((options: { throttle?: object }) => ({ ...options, retry: { enabled: false }, throttle: { ...options.throttle, enabled: false } })),
+    Octokit: ProbotOctokit.defaults((options: { throttle?: object }) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...options.throttle, enabled: false },
+    })),
   });
 }
 

@@ -12,12 +12,22 @@ import { APP_ID, fixtureTree, HEAD_SHA, OWNER, REPO, testPrivateKey, violatingVa
 
 describe('installation events review default branches', () => {
   const base = fixtureTree();
-  const fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head: violatingVariant(base, 'tr-k8s-3-no-limits').head, headSha: HEAD_SHA, pullNumber: 2, appId: APP_ID });
+  const fake = new FakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    base,
+    head: violatingVariant(base, 'tr-k8s-3-no-limits').head,
+    headSha: HEAD_SHA,
+    pullNumber: 2,
+    appId: APP_ID,
+  });
   let runtime: AppRuntime;
 
   beforeAll(async () => {
     await fake.start();
-    runtime = createRuntime({ env: { APP_ID: String(APP_ID), PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' } });
+    runtime = createRuntime({
+      env: { APP_ID: String(APP_ID), PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' },
+    });
     await runtime.probot.load(createApp({ appId: APP_ID, locks: runtime.locks }));
   });
   afterAll(async () => {

@@ -49,7 +49,15 @@ describe('the Fix button', () => {
     const base = fixtureTree();
     const head = new Map(base);
     const file = 'charts/api-gateway/values.yaml';
-    head.set(file, Buffer.from(base.get(file)!.toString('utf8').replace(/type: ClusterIP/, 'type: NodePort')));
+    head.set(
+      file,
+      Buffer.from(
+        base
+          .get(file)!
+          .toString('utf8')
+          .replace(/type: ClusterIP/, 'type: NodePort'),
+      ),
+    );
     const fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head, headSha: HEAD_SHA, pullNumber: 2, appId: APP_ID });
     await fake.start();
     try {
@@ -57,7 +65,10 @@ describe('the Fix button', () => {
       await probot.load(createApp({ appId: APP_ID, timeoutMs: 30_000, inProgressAfterMs: 30_000 }));
       await probot.receive(delivery('fix-button', 'pull_request', pullRequestPayload()));
       const writes = fake.requests.filter((r) => r.method !== 'GET' && r.path.includes('/check-runs'));
-      const completing = writes.find((w) => (w.body as { status?: string }).status === 'completed')!.body as { conclusion: string; actions: Array<{ identifier: string }> };
+      const completing = writes.find((w) => (w.body as { status?: string }).status === 'completed')!.body as {
+        conclusion: string;
+        actions: Array<{ identifier: string }>;
+      };
       expect(completing.conclusion).toBe('failure');
       expect(completing.actions.map((a) => a.identifier)).toEqual(['bplus-fix']);
       expect(fake.violations).toEqual([]);

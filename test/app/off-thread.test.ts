@@ -38,9 +38,17 @@ async function serve(offThread: OffThreadReview, head: Tree, headSha: string) {
   base.delete([...head.keys()].find((p) => p.endsWith('values-prod.yaml'))!);
   const fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head, headSha, pullNumber: 3, appId: APP_ID });
   await fake.start();
-  const runtime: AppRuntime = createRuntime({ env: { APP_ID: String(APP_ID), PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' } });
+  const runtime: AppRuntime = createRuntime({
+    env: { APP_ID: String(APP_ID), PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' },
+  });
   await runtime.probot.load(createApp({ appId: APP_ID, locks: runtime.locks, review: offThread.review, planFix: offThread.planFix }));
-  const handler = createWebhookHandler({ probot: runtime.probot, secret: WEBHOOK_SECRET, path: '/api/github/webhooks', budgetMs: 58_000, answerWithinMs: 60_000 });
+  const handler = createWebhookHandler({
+    probot: runtime.probot,
+    secret: WEBHOOK_SECRET,
+    path: '/api/github/webhooks',
+    budgetMs: 58_000,
+    answerWithinMs: 60_000,
+  });
   const server: Server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,7 +56,12 @@ async function serve(offThread: OffThreadReview, head: Tree, headSha: string) {
     const body = JSON.stringify(payload);
     const response = await fetch(`${url}/api/github/webhooks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': await sign(WEBHOOK_SECRET, body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': event,
+        'x-github-delivery': id,
+        'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
+      },
       body,
     });
     return response.status;
@@ -77,7 +90,10 @@ describe('reviews off the event loop', () => {
     const opened = violatingVariant(base, 'tr-k8s-7-forbidden-edge').head;
     const offThread = createOffThreadReview({ threads: 1 });
     try {
-      const [inThread, off] = await Promise.all([reviewChange(new MemorySource(opened), {}, new MemorySource(base)), offThread.review(new MemorySource(opened), {}, new MemorySource(base))]);
+      const [inThread, off] = await Promise.all([
+        reviewChange(new MemorySource(opened), {}, new MemorySource(base)),
+        offThread.review(new MemorySource(opened), {}, new MemorySource(base)),
+      ]);
       expect(off.connectivity).toContain('now allowed: api-gateway → postgresql TCP 5432');
       expect(off.connectivity).toEqual(inThread.connectivity);
       const fixable = violatingVariant(base, 'tr-k8s-3-no-limits').head;

@@ -13,7 +13,19 @@ import * as repository from '../../src/model/repository.ts';
 import type { Review } from '../../src/engine/api.ts';
 import type { RepositorySource } from '../../src/source/types.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
-import { APP_ID, delivery, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant, webhookPayload } from './harness.ts';
+import {
+  APP_ID,
+  delivery,
+  fixtureTree,
+  HEAD_SHA,
+  OWNER,
+  pullRequestPayload,
+  REPO,
+  resourcesOnlyChange,
+  testProbot,
+  violatingVariant,
+  webhookPayload,
+} from './harness.ts';
 import { FakeGitHubWithGit } from '../fix/fake-git.ts';
 
 vi.mock('../../src/config/load.ts', async (original) => {
@@ -91,7 +103,16 @@ describe('/bplus fix plans from its one review of the head', () => {
   it('reviews the head once before planning, and plans with that review (model and configuration)', async () => {
     const base = fixtureTree();
     const head = violatingVariant(base, 'tr-k8s-6-nodeport').head;
-    const fake = new FakeGitHubWithGit({ owner: OWNER, repo: REPO, base, head, headSha: HEAD_SHA, pullNumber: 7, appId: APP_ID, permissions: { maintainer: 'maintain' } });
+    const fake = new FakeGitHubWithGit({
+      owner: OWNER,
+      repo: REPO,
+      base,
+      head,
+      headSha: HEAD_SHA,
+      pullNumber: 7,
+      appId: APP_ID,
+      permissions: { maintainer: 'maintain' },
+    });
     const host = await fake.start();
     stops.push(() => fake.stop());
     const probot = testProbot(host);

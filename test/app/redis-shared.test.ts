@@ -15,7 +15,6 @@ import { APP_ID, appEnvironment, fixtureTree, freePort, OWNER, pullRequestPayloa
 const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
 if (!redisServer) console.warn('Redis tests skipped: redis-server is not installed (apt-get install redis-server; .ci/run does it)');
 
-
 async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
@@ -34,7 +33,13 @@ async function startInstance(fake: FakeGitHub, redisUrl?: string): Promise<Insta
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/app/server.ts')], {
     cwd: ROOT,
-    env: appEnvironment(fake.host, { HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) }),
+    env: appEnvironment(fake.host, {
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const instance: Instance = { process: child, url: `http://127.0.0.1:${port}`, log: '' };
@@ -52,7 +57,12 @@ async function deliver(instance: Instance, id: string, payload: Record<string, a
   const body = JSON.stringify(payload);
   const response = await fetch(`${instance.url}/api/github/webhooks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': id, 'x-hub-signature-256': await sign(WEBHOOK_SECRET, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'pull_request',
+      'x-github-delivery': id,
+      'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
+    },
     body,
   });
   return response.status;

@@ -52,7 +52,12 @@ interface ExpectedSummary {
 function expectedSummary(title: string, findings: readonly Finding[]): ExpectedSummary {
   const counts = new Map<string, number>();
   for (const f of findings) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
-  return { title, failures: findings.filter((f) => f.level === 'failure').length, counts, failingRules: new Set(findings.filter((f) => f.level === 'failure').map((f) => f.ruleId)) };
+  return {
+    title,
+    failures: findings.filter((f) => f.level === 'failure').length,
+    counts,
+    failingRules: new Set(findings.filter((f) => f.level === 'failure').map((f) => f.ruleId)),
+  };
 }
 
 /**
@@ -64,10 +69,14 @@ async function misreadings(tab: Page, expected: ExpectedSummary): Promise<string
   const wrong: string[] = [];
   const header = tab.locator('.header');
   const table = tab.locator('table', { has: tab.locator('th', { hasText: /^Rule$/ }) }).first();
-  for (const [name, element] of [['header', header], ['rule table', table]] as const) {
+  for (const [name, element] of [
+    ['header', header],
+    ['rule table', table],
+  ] as const) {
     const box = await element.boundingBox();
     if (!box || box.width === 0 || box.height === 0 || !(await element.isVisible())) wrong.push(`the ${name} is not visible`);
-    else if (box.x < 0 || box.x + box.width > WIDTH) wrong.push(`the ${name} overflows the page (${Math.round(box.x)}..${Math.round(box.x + box.width)} of ${WIDTH} px)`);
+    else if (box.x < 0 || box.x + box.width > WIDTH)
+      wrong.push(`the ${name} overflows the page (${Math.round(box.x)}..${Math.round(box.x + box.width)} of ${WIDTH} px)`);
   }
   if (await table.evaluate((t) => t.scrollWidth > t.clientWidth)) wrong.push('the rule table is cut off on the right');
   const headerText = await header.innerText();
@@ -75,9 +84,7 @@ async function misreadings(tab: Page, expected: ExpectedSummary): Promise<string
   const verdict = await tab.locator('h2').first().innerText();
   const shownFailures = /(\d+) failures?/.exec(verdict)?.[1];
   if (Number(shownFailures) !== expected.failures) wrong.push(`the verdict reads "${verdict}", not ${expected.failures} failures`);
-  const rows = await table.evaluate((t) =>
-    [...(t as HTMLTableElement).rows].slice(1).map((r) => [...r.cells].map((c) => c.innerText.trim())),
-  );
+  const rows = await table.evaluate((t) => [...(t as HTMLTableElement).rows].slice(1).map((r) => [...r.cells].map((c) => c.innerText.trim())));
   const shown = new Map(rows.map(([rule = '', result = '', count = '']) => [rule.split(/\s/)[0]!, { result, count: Number(count) }]));
   for (const [ruleId, count] of expected.counts) {
     const row = shown.get(ruleId);
@@ -87,7 +94,8 @@ async function misreadings(tab: Page, expected: ExpectedSummary): Promise<string
       if (expected.failingRules.has(ruleId) !== row.result.includes('fail')) wrong.push(`${ruleId}: the table shows "${row.result}"`);
     }
   }
-  for (const [ruleId, row] of shown) if (!expected.counts.has(ruleId) && row.count !== 0) wrong.push(`${ruleId}: the table shows ${row.count} finding(s), the review has none`);
+  for (const [ruleId, row] of shown)
+    if (!expected.counts.has(ruleId) && row.count !== 0) wrong.push(`${ruleId}: the table shows ${row.count} finding(s), the review has none`);
   return wrong;
 }
 
@@ -106,7 +114,16 @@ describe.skipIf(!existsSync(CHROMIUM))('check run summary in Chromium', () => {
     render = (r) => buildCheckRunReport(r, { repository: 'balance-plus/gitops', headSha: HEAD_SHA, diff, headTexts: texts });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
   afterAll(async () => {

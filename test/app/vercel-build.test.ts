@@ -14,12 +14,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
 import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { FakeGitHub } from './fake-github.ts';
-import { APP_ID, appEnvironment, examplePayload, freePort, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
+import {
+  APP_ID,
+  appEnvironment,
+  examplePayload,
+  freePort,
+  fixtureTree,
+  HEAD_SHA,
+  OWNER,
+  pullRequestPayload,
+  REPO,
+  ROOT,
+  testPrivateKey,
+  violatingVariant,
+  WEBHOOK_SECRET,
+} from './harness.ts';
 
 const FUNCTION = 'functions/api/github/webhooks/index.func';
 /** Vercel's limit on a function's uncompressed size. */
 const VERCEL_LIMIT_BYTES = 250 * 1024 * 1024;
-
 
 function sizeOf(file: string): number {
   const info = statSync(file);
@@ -52,7 +65,11 @@ describe('the function built by `vercel build`, under Node 24', () => {
     let printed: string;
     try {
       // Asynchronously: a blocked worker misses vitest's heartbeats during the minute it takes.
-      ({ stdout: printed } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/vercel-build.sh')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+      ({ stdout: printed } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/vercel-build.sh')], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      }));
     } finally {
       rmSync(strayKey, { force: true });
     }
@@ -93,7 +110,12 @@ describe('the function built by `vercel build`, under Node 24', () => {
     const body = JSON.stringify(payload);
     return fetch(`${url}/api/github/webhooks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': signature ?? (await sign(WEBHOOK_SECRET, body)) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': event,
+        'x-github-delivery': id,
+        'x-hub-signature-256': signature ?? (await sign(WEBHOOK_SECRET, body)),
+      },
       body,
       signal: AbortSignal.timeout(30_000),
     });
@@ -134,7 +156,10 @@ describe('the function built by `vercel build`, under Node 24', () => {
 
   it('without its credentials, the function says which are missing (503) instead of failing to load', async () => {
     const port = await freePort();
-    const bare = spawn(node24Path, [path.join(ROOT, 'test/app/vercel-launcher.mjs'), funcDir, String(port)], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bare = spawn(node24Path, [path.join(ROOT, 'test/app/vercel-launcher.mjs'), funcDir, String(port)], {
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     bare.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     bare.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));

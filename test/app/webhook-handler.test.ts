@@ -24,9 +24,17 @@ describe('the webhook handler', () => {
 
   beforeAll(async () => {
     await fake.start();
-    runtime = createRuntime({ env: { APP_ID: String(APP_ID), PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' } });
+    runtime = createRuntime({
+      env: { APP_ID: String(APP_ID), PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' },
+    });
     await runtime.probot.load(createApp({ appId: APP_ID, locks: runtime.locks }));
-    const handler = createWebhookHandler({ probot: runtime.probot, secret: WEBHOOK_SECRET, path: '/api/github/webhooks', budgetMs: 58_000, maxBodyBytes: 2 * 1024 * 1024 });
+    const handler = createWebhookHandler({
+      probot: runtime.probot,
+      secret: WEBHOOK_SECRET,
+      path: '/api/github/webhooks',
+      budgetMs: 58_000,
+      maxBodyBytes: 2 * 1024 * 1024,
+    });
     server = createServer((req, res) => void handler(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -42,7 +50,12 @@ describe('the webhook handler', () => {
   async function post(event: string, id: string, body: string, signature?: string) {
     const response = await fetch(`${url}/api/github/webhooks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': signature ?? (await sign(WEBHOOK_SECRET, body)) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': event,
+        'x-github-delivery': id,
+        'x-hub-signature-256': signature ?? (await sign(WEBHOOK_SECRET, body)),
+      },
       body,
     });
     return { status: response.status, message: ((await response.json()) as { message: string }).message };
@@ -64,7 +77,12 @@ describe('the webhook handler', () => {
     ['a head that is not a SHA', 'pull_request', JSON.stringify(badSha), /pull_request\.head\.sha: expected a 40-character commit SHA/],
     ['a pull_request without installation', 'pull_request', JSON.stringify(noInstallation), /installation/],
     ['an issue_comment without issue', 'issue_comment', JSON.stringify(commentWithoutIssue), /issue/],
-    ['a check_suite without check_suite', 'check_suite', JSON.stringify({ ...pullRequestPayload(), pull_request: undefined, action: 'rerequested' }), /check_suite/],
+    [
+      'a check_suite without check_suite',
+      'check_suite',
+      JSON.stringify({ ...pullRequestPayload(), pull_request: undefined, action: 'rerequested' }),
+      /check_suite/,
+    ],
   ];
   for (const [what, event, body, reason] of cases) {
     it(`answers 400 with the reason to ${what}, signed`, async () => {
@@ -88,7 +106,12 @@ describe('the webhook handler', () => {
     const big = JSON.stringify({ ...pullRequestPayload(), padding: 'x'.repeat(3 * 1024 * 1024) });
     const answer = await fetch(`${url}/api/github/webhooks`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'big', 'x-hub-signature-256': await sign(WEBHOOK_SECRET, big) },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': 'big',
+        'x-hub-signature-256': await sign(WEBHOOK_SECRET, big),
+      },
       body: big,
     }).catch((error: unknown) => error);
     // Either the 413 arrives, or the connection is closed before the client finished sending.
@@ -121,7 +144,16 @@ describe('the webhook handler', () => {
     const answers = await Promise.all([
       post('pull_request', 'pair-1', JSON.stringify(payload)),
       post('pull_request', 'pair-2', JSON.stringify({ ...payload, action: 'synchronize' })),
-      post('check_suite', 'pair-3', JSON.stringify({ ...payload, action: 'rerequested', pull_request: undefined, check_suite: { head_sha: sha, pull_requests: [{ number: 9, head: { sha } }] } })),
+      post(
+        'check_suite',
+        'pair-3',
+        JSON.stringify({
+          ...payload,
+          action: 'rerequested',
+          pull_request: undefined,
+          check_suite: { head_sha: sha, pull_requests: [{ number: 9, head: { sha } }] },
+        }),
+      ),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(fake.runsFor(sha)).toHaveLength(1);

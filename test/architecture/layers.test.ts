@@ -16,7 +16,15 @@ describe('layering of src/, rules/ and api/', () => {
     const edges = [...graph.get('src/engine/review.ts')!].map((e) => e.target);
     expect(edges).toContain('src/model/repository.ts');
     expect(edges).toContain('src/config/load.ts');
-    for (const file of ['src/types.ts', 'src/source/local.ts', 'src/model/repository.ts', 'rules/TR-K8S-3.ts', 'src/report/sarif.ts', 'src/cli/main.ts', 'api/github/webhooks/index.ts']) {
+    for (const file of [
+      'src/types.ts',
+      'src/source/local.ts',
+      'src/model/repository.ts',
+      'rules/TR-K8S-3.ts',
+      'src/report/sarif.ts',
+      'src/cli/main.ts',
+      'api/github/webhooks/index.ts',
+    ]) {
       expect(graph.has(file), file).toBe(true);
       expect(layerOf(file), file).toBeGreaterThanOrEqual(0);
     }

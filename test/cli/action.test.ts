@@ -49,7 +49,12 @@ async function runAction(workspace: string, inputs: Record<string, string>) {
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
-  const outputs = Object.fromEntries((await readFile(outputFile, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const outputs = Object.fromEntries(
+    (await readFile(outputFile, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   return { ...result, outputs, summary: await readFile(summaryFile, 'utf8') };
 }
 
@@ -60,7 +65,10 @@ describe('the GitHub Action', () => {
     await materializeDemo(workspace);
     const { code, stdout, outputs, summary } = await runAction(workspace, { 'fail-on': 'failure', 'sarif-file': 'out/bplus.sarif' });
     expect(code).toBe(1);
-    const annotations = stdout.split('\n').map(parseCommand).filter((a): a is Annotation => a !== undefined);
+    const annotations = stdout
+      .split('\n')
+      .map(parseCommand)
+      .filter((a): a is Annotation => a !== undefined);
     expect(annotations.length).toBe(6);
     for (const a of annotations) {
       expect(a.command).toBe('error');
@@ -80,7 +88,9 @@ describe('the GitHub Action', () => {
     expect(outputs['sarif-file']).toBe(path.join(workspace, 'out/bplus.sarif'));
     const sarif = JSON.parse(await readFile(outputs['sarif-file']!, 'utf8')) as { runs: Array<{ results: Array<{ ruleId: string }> }> };
     expect(sarifValidator()(sarif)).toEqual([]);
-    expect((sarif as unknown as { runs: Array<{ originalUriBaseIds: Record<string, { uri: string }> }> }).runs[0]!.originalUriBaseIds['%SRCROOT%']!.uri).toBe(pathToFileURL(`${workspace}/`).href);
+    expect((sarif as unknown as { runs: Array<{ originalUriBaseIds: Record<string, { uri: string }> }> }).runs[0]!.originalUriBaseIds['%SRCROOT%']!.uri).toBe(
+      pathToFileURL(`${workspace}/`).href,
+    );
     expect(sarif.runs[0]!.results.map((r) => r.ruleId).sort()).toEqual(['TR-K8S-3', 'TR-K8S-3', 'TR-K8S-5', 'TR-K8S-7', 'TR-K8S-9', 'input']);
     expect(summary).toMatch(/^### bplus: ❌ failed \(--fail-on failure\)/);
     expect(summary).toContain('| TR-K8S-9 | `charts/platform/templates/secret-postgresql.yaml:3` |');
@@ -103,7 +113,11 @@ describe('the GitHub Action', () => {
     await materializeDemo(path.join(workspace, 'deploy', 'gitops'));
     const { code, stdout, summary } = await runAction(workspace, { path: 'deploy/gitops' });
     expect(code).toBe(1);
-    const files = stdout.split('\n').map(parseCommand).filter((a): a is Annotation => a !== undefined).map((a) => a.props.file!);
+    const files = stdout
+      .split('\n')
+      .map(parseCommand)
+      .filter((a): a is Annotation => a !== undefined)
+      .map((a) => a.props.file!);
     expect(files).toHaveLength(6);
     for (const file of files) expect(file).toMatch(/^deploy\/gitops\/charts\//);
     expect(summary).toContain('`deploy/gitops/charts/platform/templates/secret-postgresql.yaml:3`');

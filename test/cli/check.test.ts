@@ -94,12 +94,20 @@ describe('bplus check', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bplus-git-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     cpSync(BALANCE_PLUS_DIR, dir, { recursive: true });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: dir,
+        stdio: 'pipe',
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
     git('init', '-q');
     git('add', '-A');
     git('commit', '-qm', 'base');
     // A violation in a new untracked manifest, and one in a committed file left untouched.
-    writeFileSync(path.join(dir, 'raw-deployment.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: raw, namespace: balance-plus }\nspec:\n  template:\n    spec:\n      containers: [{ name: raw, image: raw:1 }]\n');
+    writeFileSync(
+      path.join(dir, 'raw-deployment.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: raw, namespace: balance-plus }\nspec:\n  template:\n    spec:\n      containers: [{ name: raw, image: raw:1 }]\n',
+    );
     const { stdout } = await run('check', dir, '--format', 'json', '--changed-since', 'HEAD');
     const paths = new Set((JSON.parse(stdout) as { findings: Array<{ path: string }> }).findings.map((f) => f.path));
     expect([...paths]).toEqual(['raw-deployment.yaml']);

@@ -86,7 +86,10 @@ describe('--baseline', () => {
     const entries = JSON.parse(await readFile(baseline, 'utf8')) as { version: number; findings: Array<{ ruleId: string; path: string; fingerprint: string }> };
     const n = entries.findings.length;
     expect(written.stderr).toContain(`wrote ${n} finding(s)`);
-    expect(entries.findings.filter((f) => f.ruleId === 'TR-K8S-3').map((f) => `${f.ruleId} ${f.path}`)).toEqual(['TR-K8S-3 charts/api-gateway/values.yaml', 'TR-K8S-3 charts/api-gateway/values.yaml']);
+    expect(entries.findings.filter((f) => f.ruleId === 'TR-K8S-3').map((f) => `${f.ruleId} ${f.path}`)).toEqual([
+      'TR-K8S-3 charts/api-gateway/values.yaml',
+      'TR-K8S-3 charts/api-gateway/values.yaml',
+    ]);
 
     const known = await run('check', dir, '--baseline', baseline);
     expect(known.code).toBe(0);
@@ -132,10 +135,14 @@ describe('waived findings', () => {
     expect(json.waived.map((w) => [w.ruleId, w.waivedBy])).toEqual([['TR-K8S-6', 'annotation']]);
     expect(json.waived[0]?.reason).toMatch(/\S/);
     expect((await run('check', dir, '--format', 'github')).stdout).toMatch(/^bplus: 0 failures, 0 warnings, 0 notices \(1 waived\)$/m);
-    const sarif = JSON.parse((await run('check', dir, '--format', 'sarif')).stdout) as { runs: Array<{ results: Array<{ ruleId: string; suppressions?: Array<{ kind: string; justification: string }> }> }> };
+    const sarif = JSON.parse((await run('check', dir, '--format', 'sarif')).stdout) as {
+      runs: Array<{ results: Array<{ ruleId: string; suppressions?: Array<{ kind: string; justification: string }> }> }>;
+    };
     expect(sarifValidator()(sarif)).toEqual([]);
     const suppressed = sarif.runs[0]!.results.filter((r) => r.suppressions);
-    expect(suppressed).toEqual([expect.objectContaining({ ruleId: 'TR-K8S-6', suppressions: [expect.objectContaining({ kind: 'inSource', justification: json.waived[0]!.reason })] })]);
+    expect(suppressed).toEqual([
+      expect.objectContaining({ ruleId: 'TR-K8S-6', suppressions: [expect.objectContaining({ kind: 'inSource', justification: json.waived[0]!.reason })] }),
+    ]);
   });
 });
 
@@ -143,10 +150,17 @@ describe('SARIF', () => {
   it('is valid SARIF 2.1.0 with security-severity and the rule pages as help', async () => {
     const dir = await variant('tr-k8s-9-plain-secret');
     const { stdout } = await run('check', dir, '--format', 'sarif');
-    const sarif = JSON.parse(stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; help: { markdown: string }; properties: Record<string, unknown> }> } }; results: Array<{ ruleId: string; partialFingerprints: Record<string, string> }> }> };
+    const sarif = JSON.parse(stdout) as {
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string; help: { markdown: string }; properties: Record<string, unknown> }> } };
+        results: Array<{ ruleId: string; partialFingerprints: Record<string, string> }>;
+      }>;
+    };
     expect(sarifValidator()(sarif)).toEqual([]);
     // The validator is not a rubber stamp: a level SARIF does not have is refused.
-    expect(sarifValidator()({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'fatal' }] }] })).not.toEqual([]);
+    expect(
+      sarifValidator()({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'fatal' }] }] }),
+    ).not.toEqual([]);
     const rule = sarif.runs[0]!.tool.driver.rules.find((r) => r.id === 'TR-K8S-9')!;
     expect(rule.properties['security-severity']).toBe('9.0');
     expect(rule.properties.tags).toContain('security');

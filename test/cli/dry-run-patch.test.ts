@@ -25,7 +25,11 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 async function demoCheckout(): Promise<string> {
@@ -48,8 +52,14 @@ describe('bplus fix --dry-run', () => {
     await writeFile(patch, dry.stdout);
     git(dir, 'apply', '--check', patch);
     git(dir, 'apply', patch);
-    const applied = git(dir, 'status', '--porcelain').split('\n').filter(Boolean).map((l) => l.slice(3)).sort();
-    expect(applied).toEqual(['charts/api-gateway/values.yaml', 'charts/orchestrator/values-prod.yaml', 'charts/platform/templates/networkpolicy-default-deny.yaml'].sort());
+    const applied = git(dir, 'status', '--porcelain')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3))
+      .sort();
+    expect(applied).toEqual(
+      ['charts/api-gateway/values.yaml', 'charts/orchestrator/values-prod.yaml', 'charts/platform/templates/networkpolicy-default-deny.yaml'].sort(),
+    );
     const patched = new Map<string, string>();
     for (const f of applied) patched.set(f, await readFile(path.join(dir, f), 'utf8'));
 

@@ -78,7 +78,9 @@ describe('bplus netpol on fixtures/balance-plus', () => {
     const code = await main(['netpol', BALANCE_PLUS_DIR], { stdout: (t) => (stdout += t), stderr: () => undefined });
     expect(code).toBe(0);
     expect(stdout).toContain('# NetworkPolicy connectivity of namespace balance-plus (environment prod): 20 connection(s), 6 workload(s)');
-    expect(stdout).toContain('balance-plus/api-gateway → balance-plus/orchestrator\n  TCP 8000  egress: api-gateway@spec.egress.0; ingress: orchestrator@spec.ingress.0\n');
+    expect(stdout).toContain(
+      'balance-plus/api-gateway → balance-plus/orchestrator\n  TCP 8000  egress: api-gateway@spec.egress.0; ingress: orchestrator@spec.ingress.0\n',
+    );
     expect(stdout).not.toContain('balance-plus/api-gateway → balance-plus/postgresql');
     // Peers outside the repository among themselves are left out.
     expect(stdout).not.toContain('ingress-nginx/ingress-nginx-controller → kube-system/kube-dns');

@@ -6,7 +6,19 @@ import type { ReportView } from '../../src/report/view.ts';
 import type { Finding } from '../../src/types.ts';
 
 function finding(path: string, line: number, column: number, level: Finding['level'], ruleId: string, message: string, fixable = false): Finding {
-  return { path, line, column, endLine: line, endColumn: column + 1, level, ruleId, message, messageId: 'm', title: 't', ...(fixable ? { fixable: true as const } : {}) };
+  return {
+    path,
+    line,
+    column,
+    endLine: line,
+    endColumn: column + 1,
+    level,
+    ruleId,
+    message,
+    messageId: 'm',
+    title: 't',
+    ...(fixable ? { fixable: true as const } : {}),
+  };
 }
 
 function view(findings: Finding[], extra: Partial<ReportView> = {}): ReportView {
@@ -39,7 +51,9 @@ describe('text output', () => {
   });
 
   it('counts waived, baseline and quieted findings at the end', () => {
-    const text = formatText(view([], { waived: [{ finding: { ...findings[0]!, reason: 'r', waivedBy: 'annotation' }, fingerprint: 'y' }], baselined: 3, quieted: 2 }));
+    const text = formatText(
+      view([], { waived: [{ finding: { ...findings[0]!, reason: 'r', waivedBy: 'annotation' }, fingerprint: 'y' }], baselined: 3, quieted: 2 }),
+    );
     expect(text).toBe('✓ No findings (1 waived, 3 in the baseline, 2 warnings and notices hidden by --quiet, 7 files, 12 ms)\n');
   });
 

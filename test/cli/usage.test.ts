@@ -13,14 +13,24 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
 const COMMANDS = ['demo', 'check', 'fix', 'seal', 'netpol', 'rules'];
 
 describe('help and version on every command', () => {
-  it.each(COMMANDS.flatMap((c) => [[c, '--help'], [c, '-h']]))('bplus %s %s', async (command, flag) => {
+  it.each(
+    COMMANDS.flatMap((c) => [
+      [c, '--help'],
+      [c, '-h'],
+    ]),
+  )('bplus %s %s', async (command, flag) => {
     const { code, stdout, stderr } = await run(command, flag);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`Usage: bplus ${command}`));
   });
 
-  it.each(COMMANDS.flatMap((c) => [[c, '--version'], [c, '-v']]))('bplus %s %s', async (command, flag) => {
+  it.each(
+    COMMANDS.flatMap((c) => [
+      [c, '--version'],
+      [c, '-v'],
+    ]),
+  )('bplus %s %s', async (command, flag) => {
     const { code, stdout } = await run(command, flag);
     expect(code).toBe(0);
     expect(stdout).toBe(`${packageVersion()}\n`);

@@ -24,7 +24,7 @@ async function configFindings(config: string) {
 }
 
 describe('rule settings', () => {
-  it('accept a level or ESLint\'s [level, options]; levels stay in rules, options go to ruleOptions', () => {
+  it("accept a level or ESLint's [level, options]; levels stay in rules, options go to ruleOptions", () => {
     const { config, problems } = parseConfig('rules:\n  BP-IMAGE-TAG: failure\n  TR-K8S-8: [notice, { maxLiteralEnv: 5 }]\n  BP-PDB: [off]\n');
     expect(problems).toEqual([]);
     expect(config.rules).toEqual({ 'BP-IMAGE-TAG': 'failure', 'TR-K8S-8': 'notice', 'BP-PDB': 'off' });
@@ -33,7 +33,11 @@ describe('rule settings', () => {
   });
 
   it('valid options and known ids give no finding', async () => {
-    expect(await configFindings('rules:\n  TR-K8S-8: [warning, { maxLiteralEnv: 5 }]\n  BP-CELERY-GRACE: [warning, { minimumGraceSeconds: 600 }]\n  kind: off\nignore: [charts/third-party/**]\nexceptions:\n  - rule: TR-K8S-9\n    path: manifests/cm.yaml\n    reason: "reviewed (PLAT-1)"\n')).toEqual([]);
+    expect(
+      await configFindings(
+        'rules:\n  TR-K8S-8: [warning, { maxLiteralEnv: 5 }]\n  BP-CELERY-GRACE: [warning, { minimumGraceSeconds: 600 }]\n  kind: off\nignore: [charts/third-party/**]\nexceptions:\n  - rule: TR-K8S-9\n    path: manifests/cm.yaml\n    reason: "reviewed (PLAT-1)"\n',
+      ),
+    ).toEqual([]);
   });
 
   it('rejects unknown rule ids, under rules and in exceptions, on their lines', async () => {
@@ -43,19 +47,33 @@ describe('rule settings', () => {
     ]);
   });
 
-  it('validates each rule\'s options with its own schema, on the option\'s line, and runs the rule with its defaults', async () => {
-    expect(await configFindings('rules:\n  TR-K8S-8:\n    - warning\n    - maxLiteralEnv: many\n      verbose: true\n  BP-PDB: [warning, { x: 1 }]\n')).toEqual([
-      { line: 4, level: 'failure', message: containing('rules.TR-K8S-8.maxLiteralEnv:') },
-      { line: 5, level: 'failure', message: containing('rules.TR-K8S-8: unknown option(s) "verbose"; the rule runs with its defaults') },
-      { line: 6, level: 'failure', message: 'configuration: rules.BP-PDB: this rule takes no options' },
-    ]);
+  it("validates each rule's options with its own schema, on the option's line, and runs the rule with its defaults", async () => {
+    expect(await configFindings('rules:\n  TR-K8S-8:\n    - warning\n    - maxLiteralEnv: many\n      verbose: true\n  BP-PDB: [warning, { x: 1 }]\n')).toEqual(
+      [
+        { line: 4, level: 'failure', message: containing('rules.TR-K8S-8.maxLiteralEnv:') },
+        { line: 5, level: 'failure', message: containing('rules.TR-K8S-8: unknown option(s) "verbose"; the rule runs with its defaults') },
+        { line: 6, level: 'failure', message: 'configuration: rules.BP-PDB: this rule takes no options' },
+      ],
+    );
   });
 
   it('warns about ignore patterns and exceptions that match nothing', async () => {
-    expect(await configFindings('ignore:\n  - charts/third-party/**\n  - charts/thrid-party/**\nexceptions:\n  - rule: TR-K8S-6\n    path: charts/sip-gateway/**\n    reason: "SIP (PLAT-142)"\n  - rule: TR-K8S-9\n    object: ConfigMap/cfg\n    reason: "reviewed"\n  - rule: TR-K8S-9\n    object: ConfigMap/gone\n    reason: "stale"\n')).toEqual([
+    expect(
+      await configFindings(
+        'ignore:\n  - charts/third-party/**\n  - charts/thrid-party/**\nexceptions:\n  - rule: TR-K8S-6\n    path: charts/sip-gateway/**\n    reason: "SIP (PLAT-142)"\n  - rule: TR-K8S-9\n    object: ConfigMap/cfg\n    reason: "reviewed"\n  - rule: TR-K8S-9\n    object: ConfigMap/gone\n    reason: "stale"\n',
+      ),
+    ).toEqual([
       { line: 3, level: 'warning', message: 'configuration: ignore: pattern "charts/thrid-party/**" matches no file of the repository' },
-      { line: 6, level: 'warning', message: 'configuration: exceptions: path "charts/sip-gateway/**" matches no file of the repository, so this waiver waives nothing' },
-      { line: 12, level: 'warning', message: 'configuration: exceptions: object "ConfigMap/gone" names no object of the repository, so this waiver waives nothing' },
+      {
+        line: 6,
+        level: 'warning',
+        message: 'configuration: exceptions: path "charts/sip-gateway/**" matches no file of the repository, so this waiver waives nothing',
+      },
+      {
+        line: 12,
+        level: 'warning',
+        message: 'configuration: exceptions: object "ConfigMap/gone" names no object of the repository, so this waiver waives nothing',
+      },
     ]);
   });
 });

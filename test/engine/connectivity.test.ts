@@ -37,7 +37,9 @@ describe('connectivityOf', () => {
   it('places templated namespaces ({{ .Release.Namespace }}) in the production namespace', () => {
     const objects = productionObjects(base);
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
-    expect(policies).toEqual(expect.arrayContaining(['balance-plus/default-deny-all', 'balance-plus/allow-dns-egress', 'balance-plus/postgresql', 'balance-plus/api-gateway']));
+    expect(policies).toEqual(
+      expect.arrayContaining(['balance-plus/default-deny-all', 'balance-plus/allow-dns-egress', 'balance-plus/postgresql', 'balance-plus/api-gateway']),
+    );
     expect(objects.find((o) => o.kind === 'Namespace')?.metadata.name).toBe('balance-plus');
     // The copies still point at the template's own lines.
     const deny = objects.find((o) => o.metadata.name === 'default-deny-all')!;

@@ -33,18 +33,82 @@ describe('keyWords', () => {
 
 describe('isCredentialKey', () => {
   it.each([
-    'password', 'POSTGRES_PASSWORD', 'RABBITMQ_DEFAULT_PASS', 'passwd', 'DB_PWD', 'dbpassword', 'secret', 'client_secret', 'clientSecret',
-    'token', 'AUTH_TOKEN', 'accessToken', 'apiKey', 'API_KEY', 'api-key', 'apikey', 'private_key', 'privateKey', 'AWS_SECRET_ACCESS_KEY',
-    'SECRET_KEY', 'credentials', 'passphrase', 'signingKey',
+    'password',
+    'POSTGRES_PASSWORD',
+    'RABBITMQ_DEFAULT_PASS',
+    'passwd',
+    'DB_PWD',
+    'dbpassword',
+    'secret',
+    'client_secret',
+    'clientSecret',
+    'token',
+    'AUTH_TOKEN',
+    'accessToken',
+    'apiKey',
+    'API_KEY',
+    'api-key',
+    'apikey',
+    'private_key',
+    'privateKey',
+    'AWS_SECRET_ACCESS_KEY',
+    'SECRET_KEY',
+    'credentials',
+    'passphrase',
+    'signingKey',
     // widened: environment-style *_KEY and the material of a key
-    'AZURE_BATCH_KEY', 'MAILGUN_KEY', 'OCI_CLI_KEY_CONTENT', 'privateKeyPem', 'SSH_KEY_DATA', 'PWD', 'pwd',
+    'AZURE_BATCH_KEY',
+    'MAILGUN_KEY',
+    'OCI_CLI_KEY_CONTENT',
+    'privateKeyPem',
+    'SSH_KEY_DATA',
+    'PWD',
+    'pwd',
   ])('credential: %s', (key) => expect(isCredentialKey(key)).toBe(true));
   it.each([
-    'existingSecret', 'secretName', 'tokenSecretName', 'secretKeyRef', 'passwordKey', 'existingSecretPasswordKey', 'secretEnvFrom',
-    'passwordLength', 'tokenTTL', 'secretRotationDays', 'tokenUrl', 'passwordFile', 'tokenPath', 'username', 'user', 'host', 'hostKey',
-    'accessKeyId', 'LOG_LEVEL', 'nginx.ingress.kubernetes.io/auth-secret', 'vault.hashicorp.com/agent-inject-token', 'tokenizer', 'keyboard', 'monkey', 'key', 'tls.key', 'passwordPolicy', 'useSecret',
+    'existingSecret',
+    'secretName',
+    'tokenSecretName',
+    'secretKeyRef',
+    'passwordKey',
+    'existingSecretPasswordKey',
+    'secretEnvFrom',
+    'passwordLength',
+    'tokenTTL',
+    'secretRotationDays',
+    'tokenUrl',
+    'passwordFile',
+    'tokenPath',
+    'username',
+    'user',
+    'host',
+    'hostKey',
+    'accessKeyId',
+    'LOG_LEVEL',
+    'nginx.ingress.kubernetes.io/auth-secret',
+    'vault.hashicorp.com/agent-inject-token',
+    'tokenizer',
+    'keyboard',
+    'monkey',
+    'key',
+    'tls.key',
+    'passwordPolicy',
+    'useSecret',
     // *_KEY that is no secret: public halves, data-structure and messaging keys, camelCase settings
-    'CELERY_ROUTING_KEY', 'KAFKA_TOPIC_KEY', 'FEATURE_FLAG_KEY', 'TRANSLATION_KEY', 'STRIPE_PUBLISHABLE_KEY', 'RECAPTCHA_SITE_KEY', 'JWT_PUBLIC_KEY', 'CACHE_KEY', 'S3_OBJECT_KEY', 'cacheKey', 'sortKey', 'KEY', 'KEY_ID', 'PUBLIC_KEY_CONTENT',
+    'CELERY_ROUTING_KEY',
+    'KAFKA_TOPIC_KEY',
+    'FEATURE_FLAG_KEY',
+    'TRANSLATION_KEY',
+    'STRIPE_PUBLISHABLE_KEY',
+    'RECAPTCHA_SITE_KEY',
+    'JWT_PUBLIC_KEY',
+    'CACHE_KEY',
+    'S3_OBJECT_KEY',
+    'cacheKey',
+    'sortKey',
+    'KEY',
+    'KEY_ID',
+    'PUBLIC_KEY_CONTENT',
   ])('not a credential: %s', (key) => expect(isCredentialKey(key)).toBe(false));
 });
 
@@ -75,7 +139,9 @@ describe('detectCredential', () => {
     ['billing', STRIPE, 'secretlint:stripe:'],
     ['header', `Bearer ${JWT}`, 'jwt'],
     [undefined, 'amqp://guest:guest@rabbitmq', 'url-userinfo'],
-  ] as const)('%s → %s', (key, value, reason) => expect(detectCredential(key, value)?.reason.startsWith(reason) && detectCredential(key, value)!.reason.length >= reason.length).toBe(true));
+  ] as const)('%s → %s', (key, value, reason) =>
+    expect(detectCredential(key, value)?.reason.startsWith(reason) && detectCredential(key, value)!.reason.length >= reason.length).toBe(true),
+  );
 
   it.each([
     ['PWD', '/home/app'],
@@ -97,7 +163,10 @@ describe('detectCredential', () => {
   });
 
   it('embedded config files: assignments judged line by line', () => {
-    expect(embeddedCredentials('[db]\nuser = app\npassword = "hunter2"\nexport API_TOKEN=abc\nLOG_LEVEL: info\n').map((m) => m.reason)).toEqual(['key-name', 'key-name']);
+    expect(embeddedCredentials('[db]\nuser = app\npassword = "hunter2"\nexport API_TOKEN=abc\nLOG_LEVEL: info\n').map((m) => m.reason)).toEqual([
+      'key-name',
+      'key-name',
+    ]);
   });
 
   it.each([
@@ -137,7 +206,10 @@ describe('findCredentials', () => {
   it('walks maps, lists and env-style {name, value} entries', () => {
     const tree = {
       env: { DB_PASSWORD: 'x1', LOG_LEVEL: 'info' },
-      extraEnv: [{ name: 'API_TOKEN', value: 'x2' }, { name: 'MODE', value: 'fast' }],
+      extraEnv: [
+        { name: 'API_TOKEN', value: 'x2' },
+        { name: 'MODE', value: 'fast' },
+      ],
       urls: ['amqp://a:b@host'],
       existingSecret: 'pg',
     };
@@ -179,7 +251,27 @@ describe('linear time on 1 MB of the worst input', () => {
   });
 
   // The library's rules are applied to values too: each gets the prefixes its patterns start from, repeated.
-  const LIBRARY_WORST_UNITS = ['AKIA', 'ghp_', 'ghs_1_', 'ops_ey', 'sk-proj-', 'dckr_pat_', 'tskey-a-', 'glc_', 'xoxb-1-', 'SG.a', 'sk-ant-api03-', 'mongodb://a:', 'postgres://a:b@', 'https://a:b@', '-----BEGIN PRIVATE KEY-----\nMI', '_authToken=', 'hvs.', 'glpat-', 'a'];
+  const LIBRARY_WORST_UNITS = [
+    'AKIA',
+    'ghp_',
+    'ghs_1_',
+    'ops_ey',
+    'sk-proj-',
+    'dckr_pat_',
+    'tskey-a-',
+    'glc_',
+    'xoxb-1-',
+    'SG.a',
+    'sk-ant-api03-',
+    'mongodb://a:',
+    'postgres://a:b@',
+    'https://a:b@',
+    '-----BEGIN PRIVATE KEY-----\nMI',
+    '_authToken=',
+    'hvs.',
+    'glpat-',
+    'a',
+  ];
   it.each(libraryRuleNames().map((n) => [n] as const))('library rule %s', (name) => {
     for (const unit of LIBRARY_WORST_UNITS) {
       const text = unit.repeat(Math.ceil(MB / unit.length));

@@ -35,7 +35,9 @@ describe.each(variants)('variant %s', (variant) => {
     }
     if (expectations.exhaustive) {
       const platform = actual.filter((f) => /^TR-K8S-|^input$|^config$|^exception$/.test(f.ruleId) && f.level === 'failure');
-      const expected = expectations.findings.filter((f) => f.level === 'failure').map((f) => ({ ruleId: f.ruleId, path: f.path, line: f.line, level: f.level }));
+      const expected = expectations.findings
+        .filter((f) => f.level === 'failure')
+        .map((f) => ({ ruleId: f.ruleId, path: f.path, line: f.line, level: f.level }));
       expect(new Set(platform.map((f) => JSON.stringify(f)))).toEqual(new Set(expected.map((f) => JSON.stringify(f))));
     }
   });

@@ -57,7 +57,11 @@ describe('JSON manifests', () => {
   it('that is no manifest is skipped silently: package.json, JSONC settings, a lock file over the size cap', async () => {
     const lock = `{"name": "x", "lockfileVersion": 3, "packages": {${Array.from({ length: 400 }, (_, i) => `"node_modules/p${i}": {"version": "1.0.${i}"}`).join(',')}}}`;
     const { model, findings } = await review(
-      { 'package.json': '{"name": "x", "scripts": {"test": "vitest"}}', '.vscode/settings.json': '{\n  // editor\n  "editor.tabSize": 2,\n}\n', 'package-lock.json': lock },
+      {
+        'package.json': '{"name": "x", "scripts": {"test": "vitest"}}',
+        '.vscode/settings.json': '{\n  // editor\n  "editor.tabSize": 2,\n}\n',
+        'package-lock.json': lock,
+      },
       'limits:\n  maxFileBytes: 4096\n',
     );
     expect(findings).toEqual([]);
@@ -82,13 +86,21 @@ describe('kinds', () => {
     const { findings } = await review({ ...chart, 'charts/edge/templates/widget.yaml': widget });
     expect(findings).toEqual([{ ruleId: 'kind', messageId: 'unknownKind', path: 'charts/edge/templates/widget.yaml', line: 2, level: 'notice' }]);
     expect((await review({ ...chart, 'charts/edge/templates/widget.yaml': widget }, 'rules:\n  kind: off\n')).findings).toEqual([]);
-    const waived = await review({ ...chart, 'charts/edge/templates/widget.yaml': widget }, 'exceptions:\n  - rule: kind\n    path: charts/edge/**\n    reason: "our own operator (PLAT-7)"\n');
+    const waived = await review(
+      { ...chart, 'charts/edge/templates/widget.yaml': widget },
+      'exceptions:\n  - rule: kind\n    path: charts/edge/**\n    reason: "our own operator (PLAT-7)"\n',
+    );
     expect(waived.findings).toEqual([]);
   });
 
   it('a ReplicationController and an Argo Rollout have their pod templates reviewed', async () => {
-    const pods = (kind: string, apiVersion: string) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: legacy\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.balance-plus.io/app:1.0.0\n`;
-    const { findings } = await review({ ...chart, 'charts/edge/templates/rc.yaml': pods('ReplicationController', 'v1'), 'charts/edge/templates/ro.yaml': pods('Rollout', 'argoproj.io/v1alpha1') });
+    const pods = (kind: string, apiVersion: string) =>
+      `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: legacy\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.balance-plus.io/app:1.0.0\n`;
+    const { findings } = await review({
+      ...chart,
+      'charts/edge/templates/rc.yaml': pods('ReplicationController', 'v1'),
+      'charts/edge/templates/ro.yaml': pods('Rollout', 'argoproj.io/v1alpha1'),
+    });
     for (const path of ['charts/edge/templates/rc.yaml', 'charts/edge/templates/ro.yaml']) {
       expect(findings).toContainEqual({ ruleId: 'TR-K8S-3', messageId: expect.any(String) as unknown, path, line: 9, level: 'failure' });
       expect(findings.some((f) => f.path === path && (f.ruleId === 'input' || f.ruleId === 'kind'))).toBe(false);

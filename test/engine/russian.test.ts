@@ -37,7 +37,18 @@ describe('Russian texts', async () => {
   }
 
   it('every kind of input problem has its own Russian message', () => {
-    const codes = ['yaml-syntax', 'yaml-duplicate-key', 'yaml-alias-bomb', 'file-too-large', 'binary-file', 'not-utf8', 'chart-missing-chart-yaml', 'chart-invalid', 'config-invalid', 'read-error'];
+    const codes = [
+      'yaml-syntax',
+      'yaml-duplicate-key',
+      'yaml-alias-bomb',
+      'file-too-large',
+      'binary-file',
+      'not-utf8',
+      'chart-missing-chart-yaml',
+      'chart-invalid',
+      'config-invalid',
+      'read-error',
+    ];
     for (const code of codes) expect(Object.keys(inputRule.meta.messages), code).toContain(code);
   });
 
@@ -48,7 +59,9 @@ describe('Russian texts', async () => {
     expect(ru).toHaveLength(4);
     for (const message of ru) {
       expect(message).toMatch(/^конфигурация: /);
-      expect(message.replace(/"[^"]*"|\b[\w.-]*[A-Z0-9][\w.-]*\b|\b(off|notice|warning|failure|boolean|number|rules|recommended|limits|maxFileBytes|README)\b/g, '')).not.toMatch(/\b(must|expected|received|invalid|unknown|Too)\b/i);
+      expect(
+        message.replace(/"[^"]*"|\b[\w.-]*[A-Z0-9][\w.-]*\b|\b(off|notice|warning|failure|boolean|number|rules|recommended|limits|maxFileBytes|README)\b/g, ''),
+      ).not.toMatch(/\b(must|expected|received|invalid|unknown|Too)\b/i);
     }
     expect(en).toContain('configuration: rules.TR-K8S-3 is "error"; write one of off, notice, warning, failure; bplus calls that level failure');
     expect(en).toContain('configuration: recommended must be a boolean, not "yes please"');

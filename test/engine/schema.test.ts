@@ -33,8 +33,18 @@ describe('schema', () => {
     expect(await schemaFindings({ 'manifests/web.yaml': badDeployment })).toEqual([
       { path: 'manifests/web.yaml', line: 5, level: 'failure', message: 'Deployment/web would be rejected by the API server: spec.selector is required' },
       { path: 'manifests/web.yaml', line: 6, level: 'failure', message: 'Deployment/web would be rejected by the API server: spec.replicas must be integer' },
-      { path: 'manifests/web.yaml', line: 10, level: 'failure', message: 'Deployment/web would be rejected by the API server: spec.template.spec.containers[0].name is required' },
-      { path: 'manifests/web.yaml', line: 13, level: 'failure', message: 'Deployment/web would be rejected by the API server: spec.template.spec.containers[0].ports[0].protocol must be one of SCTP, TCP, UDP' },
+      {
+        path: 'manifests/web.yaml',
+        line: 10,
+        level: 'failure',
+        message: 'Deployment/web would be rejected by the API server: spec.template.spec.containers[0].name is required',
+      },
+      {
+        path: 'manifests/web.yaml',
+        line: 13,
+        level: 'failure',
+        message: 'Deployment/web would be rejected by the API server: spec.template.spec.containers[0].ports[0].protocol must be one of SCTP, TCP, UDP',
+      },
     ]);
   });
 
@@ -61,18 +71,34 @@ spec:
 `;
     expect(await schemaFindings({ 'manifests/web.yaml': manifest })).toEqual([
       { path: 'manifests/web.yaml', line: 5, level: 'failure', message: containing('metadata.label is not a field of Deployment (ObjectMeta)') },
-      { path: 'manifests/web.yaml', line: 15, level: 'failure', message: containing('spec.template.spec.containers[0].resource is not a field of Deployment (Container)') },
+      {
+        path: 'manifests/web.yaml',
+        line: 15,
+        level: 'failure',
+        message: containing('spec.template.spec.containers[0].resource is not a field of Deployment (Container)'),
+      },
       { path: 'manifests/web.yaml', line: 17, level: 'failure', message: containing('securityContext.runAsNonroot is not a field') },
       { path: 'manifests/web.yaml', line: 19, level: 'failure', message: containing('env[0].valu is not a field of Deployment (EnvVar)') },
     ]);
   });
 
   it('validates KEDA and Sealed Secrets objects against their CRDs, JSON manifests too', async () => {
-    const scaledObject = '{\n  "apiVersion": "keda.sh/v1alpha1",\n  "kind": "ScaledObject",\n  "metadata": {"name": "worker"},\n  "spec": {\n    "scaleTargetRef": {"name": "worker"},\n    "triggers": [{"type": "rabbitmq", "metadata": {"queueName": "q", "value": 20}}]\n  }\n}\n';
+    const scaledObject =
+      '{\n  "apiVersion": "keda.sh/v1alpha1",\n  "kind": "ScaledObject",\n  "metadata": {"name": "worker"},\n  "spec": {\n    "scaleTargetRef": {"name": "worker"},\n    "triggers": [{"type": "rabbitmq", "metadata": {"queueName": "q", "value": 20}}]\n  }\n}\n';
     const sealed = 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: { name: s }\nspec:\n  encryptedData:\n    a: 1\n';
     expect(await schemaFindings({ 'manifests/so.json': scaledObject, 'manifests/ss.yaml': sealed })).toEqual([
-      { path: 'manifests/so.json', line: 7, level: 'failure', message: 'ScaledObject/worker would be rejected by the API server: spec.triggers[0].metadata.value must be string' },
-      { path: 'manifests/ss.yaml', line: 6, level: 'failure', message: 'SealedSecret/s would be rejected by the API server: spec.encryptedData.a must be string' },
+      {
+        path: 'manifests/so.json',
+        line: 7,
+        level: 'failure',
+        message: 'ScaledObject/worker would be rejected by the API server: spec.triggers[0].metadata.value must be string',
+      },
+      {
+        path: 'manifests/ss.yaml',
+        line: 6,
+        level: 'failure',
+        message: 'SealedSecret/s would be rejected by the API server: spec.encryptedData.a must be string',
+      },
     ]);
   });
 
@@ -83,7 +109,15 @@ spec:
     const crd = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\nspec: { size: "big" }\n';
     // (A chart template is judged as Helm renders it: with `replicas` set in values it is the
     // bad Deployment below, so only its template action is silent here.)
-    expect(await schemaFindings({ ...chart, 'charts/web/templates/d.yaml': templated, 'charts/web/values.yaml': 'replicas: 3\n', 'manifests/svc.yaml': valid, 'manifests/crd.yaml': crd }).then((f) => f.filter((x) => !x.path.startsWith('charts/web/')))).toEqual([]);
+    expect(
+      await schemaFindings({
+        ...chart,
+        'charts/web/templates/d.yaml': templated,
+        'charts/web/values.yaml': 'replicas: 3\n',
+        'manifests/svc.yaml': valid,
+        'manifests/crd.yaml': crd,
+      }).then((f) => f.filter((x) => !x.path.startsWith('charts/web/'))),
+    ).toEqual([]);
   });
 
   it('validates a chart template document without template actions, and can be waived by path', async () => {

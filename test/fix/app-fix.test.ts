@@ -53,7 +53,17 @@ afterEach(async () => {
 
 async function setup(options: Partial<FrontOptions> = {}): Promise<Setup> {
   const { base, head } = await trees();
-  const fake = new FakeGitHubWithGit({ owner: OWNER, repo: REPO, base, head, headSha: HEAD_SHA, pullNumber: PULL, appId: APP_ID, permissions: { maintainer: 'maintain', reader: 'read' }, ...options });
+  const fake = new FakeGitHubWithGit({
+    owner: OWNER,
+    repo: REPO,
+    base,
+    head,
+    headSha: HEAD_SHA,
+    pullNumber: PULL,
+    appId: APP_ID,
+    permissions: { maintainer: 'maintain', reader: 'read' },
+    ...options,
+  });
   running.push(fake);
   const host = await fake.start();
   const logs: string[] = [];
@@ -99,7 +109,8 @@ function expectNoLeak(s: Setup): void {
     const b = r.body as { content?: string; encoding?: string } | undefined;
     if (r.path.endsWith('/git/blobs') && b?.content) sent.push(Buffer.from(b.content, 'base64').toString('utf8'));
   }
-  for (const text of [...sent, ...s.logs]) for (const leak of LEAKS) expect(text.includes(leak), `a request or log line holds a plaintext secret form`).toBe(false);
+  for (const text of [...sent, ...s.logs])
+    for (const leak of LEAKS) expect(text.includes(leak), `a request or log line holds a plaintext secret form`).toBe(false);
   expect(s.logs.length).toBeGreaterThan(0);
 }
 
@@ -127,7 +138,9 @@ describe('/bplus fix', () => {
 
     // The SealedSecret decrypts to the original values with the controller's private key.
     const sealedText = fixed.get('charts/platform/templates/secret-postgresql.yaml')!.toString('utf8');
-    const sealed = parseAllDocuments(sealedText).map((d) => d.toJS()).find((d) => d?.kind === 'SealedSecret');
+    const sealed = parseAllDocuments(sealedText)
+      .map((d) => d.toJS())
+      .find((d) => d?.kind === 'SealedSecret');
     const plain = unsealSealedSecret(sealed, KEY_4096);
     expect(plain.POSTGRES_PASSWORD!.toString('utf8')).toBe(PASSWORD);
     expect(plain.POSTGRES_USER!.toString('utf8')).toBe('balance');
@@ -140,7 +153,7 @@ describe('/bplus fix', () => {
     expectNoLeak(s);
   });
 
-  it('applies a redelivered /bplus fix once (the App\'s 👀 reaction already exists: GitHub answers 200)', async () => {
+  it("applies a redelivered /bplus fix once (the App's 👀 reaction already exists: GitHub answers 200)", async () => {
     const s = await setup();
     const payload = commentPayload('/bplus fix');
     await send(s, 'issue_comment', payload);
@@ -235,7 +248,7 @@ describe('/bplus fix', () => {
     expectNoLeak(s);
   });
 
-  it('fixes from the check run\'s Fix button, on the commit that run reviewed', async () => {
+  it("fixes from the check run's Fix button, on the commit that run reviewed", async () => {
     const s = await setup();
     const payload = examplePayload('check_run', 'requested_action');
     payload.repository.owner.login = OWNER;

@@ -82,4 +82,3 @@ describe('bplus fix', () => {
     expect((await run(['.', '--cert', '/no/such/cert.pem'])).code).toBe(2);
   });
 });
-

@@ -22,7 +22,15 @@ describe('TR-K8S-5 fixes a Celery worker', () => {
     const { fixable, plan } = await fixesOf(autoscaling, Object.fromEntries(files));
     expect(fixable.map((f) => [f.messageId, f.path])).toEqual([['workerNoScaledObject', prod]]);
     const { keda } = parseAllDocuments(plan.edits.get(prod)!)[0]!.toJS() as { keda: Record<string, unknown> };
-    expect(keda).toMatchObject({ enabled: true, mode: 'QueueLength', value: '20', protocol: 'http', minReplicaCount: 1, maxReplicaCount: 20, authenticationRef: { secretName: 'rabbitmq-keda' } });
+    expect(keda).toMatchObject({
+      enabled: true,
+      mode: 'QueueLength',
+      value: '20',
+      protocol: 'http',
+      minReplicaCount: 1,
+      maxReplicaCount: 20,
+      authenticationRef: { secretName: 'rabbitmq-keda' },
+    });
     expect(typeof keda.queueName).toBe('string');
     expect(diffLines(text, plan.edits.get(prod)!).filter((o) => o.kind === 'del')).toEqual([]);
     expect(plan.remaining.filter((f) => f.messageId === 'workerNoScaledObject')).toEqual([]);
@@ -44,7 +52,8 @@ describe('TR-K8S-7 fixes a namespace without an infrastructure chart', () => {
 describe('findings without a fix', () => {
   it('are reported as not fixed, with the reason', async () => {
     // A NodePort Service of a plain manifest: who relies on the node port is for a person to find out.
-    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\n  namespace: balance-plus\nspec:\n  type: NodePort\n  selector: { app: edge }\n  ports:\n    - port: 80\n';
+    const service =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\n  namespace: balance-plus\nspec:\n  type: NodePort\n  selector: { app: edge }\n  ports:\n    - port: 80\n';
     const { findings, fixable, plan } = await fixesOf(ingressOnly, { 'manifests/edge.yaml': service });
     expect(findings.map((f) => f.messageId)).toEqual(['exposedService']);
     expect(fixable).toEqual([]);
@@ -89,11 +98,23 @@ describe('suggestions never quote a line that may hold a value', () => {
     const before = 'keda:\n  queueName: q\n  password: s3cr3t-value-1\n';
     const after = before + '  enabled: true\n';
     const visible = new Map([['v.yaml', new Set([1, 2, 3])]]);
-    const diff = { visibleLines: visible, addedLines: visible, removedAt: new Map<string, Set<number>>(), changedPaths: new Set(['v.yaml']), removedPaths: new Set<string>(), complete: true };
+    const diff = {
+      visibleLines: visible,
+      addedLines: visible,
+      removedAt: new Map<string, Set<number>>(),
+      changedPaths: new Set(['v.yaml']),
+      removedPaths: new Set<string>(),
+      complete: true,
+    };
     const review = buildSuggestions(new Map([['v.yaml', after]]), new Map([['v.yaml', before]]), diff);
     expect(review.comments).toEqual([]);
     expect(review.outside.join()).not.toContain('s3cr3t');
-    const ok = buildSuggestions(new Map([['v.yaml', 'a: 1\nb: 2\n']]), new Map([['v.yaml', 'a: 1\n']]), { ...diff, visibleLines: new Map([['v.yaml', new Set([1])]]) }, new Set(['v.yaml']));
+    const ok = buildSuggestions(
+      new Map([['v.yaml', 'a: 1\nb: 2\n']]),
+      new Map([['v.yaml', 'a: 1\n']]),
+      { ...diff, visibleLines: new Map([['v.yaml', new Set([1])]]) },
+      new Set(['v.yaml']),
+    );
     expect(ok.comments).toEqual([]);
   });
 });
@@ -136,7 +157,10 @@ spec:
     const text = manifest('http');
     const files = { 'charts/edge/Chart.yaml': 'apiVersion: v2\nname: edge\nversion: 1.0.0\n', 'charts/edge/templates/edge.yaml': text };
     const { findings, fixable, plan } = await fixesOf(ingressOnly, files);
-    expect(findings.map((f) => [f.line, f.fixable])).toEqual([[18, true], [20, undefined]]);
+    expect(findings.map((f) => [f.line, f.fixable])).toEqual([
+      [18, true],
+      [20, undefined],
+    ]);
     expect(fixable.map((f) => f.line)).toEqual([18]);
     expect(plan.edits.get('charts/edge/templates/edge.yaml')).toBe(text.replace('              hostPort: 80   # opened for the old L4 balancer\n', ''));
     expect(plan.applied.map((a) => a.description)).toEqual(['removed spec.template.spec.containers[0].ports[0].hostPort (Service edge exposes the port)']);

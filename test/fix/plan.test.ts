@@ -80,7 +80,12 @@ describe('minimal diffs', () => {
         expect(ops.filter((o) => o.kind === 'del')).toEqual([]);
         expect(ops.filter((o) => o.kind === 'add').length).toBeGreaterThan(0);
         // Removing the added lines gives back the original byte for byte.
-        expect(ops.filter((o) => o.kind !== 'add').map((o) => o.text).join('\n') + '\n').toBe(before);
+        expect(
+          ops
+            .filter((o) => o.kind !== 'add')
+            .map((o) => o.text)
+            .join('\n') + '\n',
+        ).toBe(before);
       }
     }
   });
@@ -90,7 +95,10 @@ describe('minimal diffs', () => {
     const files: Files = new Map([
       // Helm renders the chart through the bundled library.
       ...Object.entries(bundledLibrary('python-fastapi-service')),
-      ['charts/api/Chart.yaml', 'apiVersion: v2\nname: api\nversion: 1.0.0\ndependencies:\n  - name: python-fastapi-service\n    version: 1.3.0\n    repository: file://../library/python-fastapi-service\n'],
+      [
+        'charts/api/Chart.yaml',
+        'apiVersion: v2\nname: api\nversion: 1.0.0\ndependencies:\n  - name: python-fastapi-service\n    version: 1.3.0\n    repository: file://../library/python-fastapi-service\n',
+      ],
       ['charts/api/values.yaml', values],
       ['charts/api/templates/all.yaml', '{{ include "python-fastapi-service.all" . }}\n'],
     ]);
@@ -98,7 +106,7 @@ describe('minimal diffs', () => {
     const plan = await planFixes(source, await reviewRepository(source), { rules: ['TR-K8S-3'] });
     const after = plan.edits.get('charts/api/values.yaml')!;
     expect(diffLines(values, after).filter((o) => o.kind === 'del')).toEqual([]);
-    expect(after).toContain("    cpu: '250m'   # measured\n    memory: 256Mi\n  limits:\n    cpu: \"1\"\n    memory: 512Mi\n");
+    expect(after).toContain('    cpu: \'250m\'   # measured\n    memory: 256Mi\n  limits:\n    cpu: "1"\n    memory: 512Mi\n');
   });
 });
 
@@ -108,7 +116,9 @@ describe('SealedSecrets', () => {
     const file = 'charts/platform/templates/secret-postgresql.yaml';
     type Manifest = { kind: string; metadata: { labels?: unknown }; data?: Record<string, string>; spec: { template: { metadata: { labels?: unknown } } } };
     const original = parseAllDocuments(files.get(file)!.replace('{{ .Release.Namespace }}', 'x'))[0]!.toJS() as Manifest;
-    const sealed = parseAllDocuments(plan.edits.get(file)!).map((d) => d.toJS() as Manifest | null).find((d) => d?.kind === 'SealedSecret')!;
+    const sealed = parseAllDocuments(plan.edits.get(file)!)
+      .map((d) => d.toJS() as Manifest | null)
+      .find((d) => d?.kind === 'SealedSecret')!;
     expect(sealed.metadata).toMatchObject({ name: 'postgresql-credentials', namespace: 'balance-plus' });
     expect(sealed.spec.template.metadata.labels).toEqual(original.metadata.labels);
     const plain = unsealSealedSecret(sealed, KEY_4096);

@@ -81,7 +81,13 @@ async function findings(files: Files): Promise<Array<{ ruleId: string; messageId
   const model = await loadRepository(new MemorySource(new Map(Object.entries(files))), loaded.config);
   expect(model.problems.filter((p) => p.code !== 'unknown-kind')).toEqual([]);
   const rules = (await loadRules()).filter((r) => RULES.test(r.meta.id));
-  return runRules(model, rules, loaded, 'en').map((f) => ({ ruleId: f.ruleId, messageId: f.messageId, path: f.path, line: f.line, text: (files[f.path] ?? '').split('\n')[f.line - 1]?.trim() ?? '' }));
+  return runRules(model, rules, loaded, 'en').map((f) => ({
+    ruleId: f.ruleId,
+    messageId: f.messageId,
+    path: f.path,
+    line: f.line,
+    text: (files[f.path] ?? '').split('\n')[f.line - 1]?.trim() ?? '',
+  }));
 }
 
 const resources = 'requests: { cpu: 100m, memory: 64Mi }';
@@ -126,7 +132,9 @@ describe('a fresh library with its own values layout gets the verdicts of the bu
 describe('a field the fresh library writes that no value controls', () => {
   it('lands on the template line that writes it, not on a values line', async () => {
     const template = `charts/library/${FRESH}/templates/_all.tpl`;
-    const files = freshChart(`app:\n  count: 2\n  container:\n    image: registry.example/web:1.0.0\n    limits:\n      ${resources}\n      ${limits}\nscale: { enabled: true, min: 2, max: 4 }\nexpose: {}\n`);
+    const files = freshChart(
+      `app:\n  count: 2\n  container:\n    image: registry.example/web:1.0.0\n    limits:\n      ${resources}\n      ${limits}\nscale: { enabled: true, min: 2, max: 4 }\nexpose: {}\n`,
+    );
     // The pod joins the node's network, whatever the values say.
     const text = (files[template] ?? '').replace('    spec:\n      containers:', '    spec:\n      hostNetwork: true\n      containers:');
     files[template] = text;

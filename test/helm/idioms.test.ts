@@ -17,12 +17,18 @@ const infra = 'annotations:\n  balance-plus.io/chart-role: infrastructure\n';
 
 /** A CRD over 1 MiB (bplus' own size cap for files it reads): Helm reads it, so bplus does too. */
 function bigCrd(): string {
-  const properties = Array.from({ length: 9000 }, (_, i) => `                field${i}:\n                  type: string\n                  description: "${'x'.repeat(80)}"\n`).join('');
+  const properties = Array.from(
+    { length: 9000 },
+    (_, i) => `                field${i}:\n                  type: string\n                  description: "${'x'.repeat(80)}"\n`,
+  ).join('');
   return `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: { kind: Widget, plural: widgets }\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n${properties}`;
 }
 
 const idioms: Record<string, string> = {
-  'charts/idioms/Chart.yaml': chart('idioms', `${infra}dependencies:\n  - name: common\n    version: 1.0.0\n    repository: file://../common\n  - name: cache\n    version: 1.0.0\n    repository: https://charts.example.com\n    condition: cache.enabled\n  - name: queue\n    version: 1.0.0\n    repository: https://charts.example.com\n`),
+  'charts/idioms/Chart.yaml': chart(
+    'idioms',
+    `${infra}dependencies:\n  - name: common\n    version: 1.0.0\n    repository: file://../common\n  - name: cache\n    version: 1.0.0\n    repository: https://charts.example.com\n    condition: cache.enabled\n  - name: queue\n    version: 1.0.0\n    repository: https://charts.example.com\n`,
+  ),
   'charts/idioms/values.yaml': [
     'global:\n  registry: registry.example',
     'labels:\n  team: payments',
@@ -102,14 +108,17 @@ spec:
   'charts/idioms/crds/widgets.yaml': bigCrd(),
   // A library chart through file://.
   'charts/common/Chart.yaml': chart('common', 'type: library\n'),
-  'charts/common/templates/_labels.tpl': '{{- define "common.labels" -}}\napp.kubernetes.io/name: {{ .Chart.Name }}\napp.kubernetes.io/instance: {{ .Release.Name }}\n{{- end }}\n',
+  'charts/common/templates/_labels.tpl':
+    '{{- define "common.labels" -}}\napp.kubernetes.io/name: {{ .Chart.Name }}\napp.kubernetes.io/instance: {{ .Release.Name }}\n{{- end }}\n',
   // Vendored subcharts: one switched off by its condition (a LoadBalancer that must not be judged) …
   'charts/idioms/charts/cache/Chart.yaml': chart('cache'),
-  'charts/idioms/charts/cache/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: cache\nspec:\n  type: LoadBalancer\n  ports: [{ port: 6379 }]\n',
+  'charts/idioms/charts/cache/templates/svc.yaml':
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: cache\nspec:\n  type: LoadBalancer\n  ports: [{ port: 6379 }]\n',
   // … and one that renders, reading global.
   'charts/idioms/charts/queue/Chart.yaml': chart('queue'),
   'charts/idioms/charts/queue/values.yaml': 'port: 5672\n',
-  'charts/idioms/charts/queue/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: queue\ndata:\n  image: "{{ .Values.global.registry }}/rabbitmq"\n  port: {{ .Values.port | quote }}\n',
+  'charts/idioms/charts/queue/templates/cm.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: queue\ndata:\n  image: "{{ .Values.global.registry }}/rabbitmq"\n  port: {{ .Values.port | quote }}\n',
 };
 
 let cacheDir = '';
@@ -141,12 +150,18 @@ describe('Helm idioms render and are judged as Helm renders them', () => {
 
   it('renders the idioms into the objects Helm gives', () => {
     const deployment = model.objects.find((o) => o.kind === 'Deployment')!;
-    const spec = deployment.raw.spec as { replicas: number; template: { spec: { containers: Array<Record<string, unknown>> }; metadata: { annotations: Record<string, string> } } };
+    const spec = deployment.raw.spec as {
+      replicas: number;
+      template: { spec: { containers: Array<Record<string, unknown>> }; metadata: { annotations: Record<string, string> } };
+    };
     expect(deployment.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'idioms', 'app.kubernetes.io/instance': 'idioms', tier: 'backend' });
     expect(spec.replicas).toBe(2);
     expect(spec.template.spec.containers.map((c) => c.name)).toEqual(['proxy', 'app']);
     expect(spec.template.spec.containers[0]!.securityContext).toEqual({ runAsNonRoot: true });
-    expect(spec.template.spec.containers[1]!.ports).toEqual([{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }]);
+    expect(spec.template.spec.containers[1]!.ports).toEqual([
+      { name: 'http', containerPort: 8080 },
+      { name: 'metrics', containerPort: 9090 },
+    ]);
     expect(spec.template.spec.containers[1]!.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
     expect(spec.template.metadata.annotations.script).toContain('hello {{ .Release.Name }}');
     const config = model.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'idioms-config')!;
@@ -175,10 +190,11 @@ describe('Helm idioms render and are judged as Helm renders them', () => {
 });
 
 describe('what Helm refuses or cannot resolve offline', () => {
-  it('a required value: one finding with Helm\'s message; the rest is still reviewed', async () => {
+  it("a required value: one finding with Helm's message; the rest is still reviewed", async () => {
     const model = await review({
       'charts/broken/Chart.yaml': chart('broken', infra),
-      'charts/broken/templates/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ required "db.host is required" .Values.db.host }}\n',
+      'charts/broken/templates/x.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ required "db.host is required" .Values.db.host }}\n',
       'charts/broken/values.yaml': 'db:\n  port: 5432\n',
       'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: plain }\n',
     });
@@ -201,7 +217,8 @@ describe('what Helm refuses or cannot resolve offline', () => {
     const model = await review({
       'charts/umbrella/Chart.yaml': chart('umbrella', 'dependencies:\n  - name: redis\n    version: 19.0.0\n    repository: https://charts.example.com\n'),
       'charts/umbrella/charts/redis/Chart.yaml': chart('redis'),
-      'charts/umbrella/charts/redis/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: redis\nspec:\n  type: NodePort\n  ports: [{ port: 6379 }]\n',
+      'charts/umbrella/charts/redis/templates/svc.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: redis\nspec:\n  type: NodePort\n  ports: [{ port: 6379 }]\n',
     });
     expect(model.problems).toEqual([]);
     const svc = model.objects.find((o) => o.kind === 'Service')!;

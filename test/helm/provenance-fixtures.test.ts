@@ -11,9 +11,7 @@ import type { ValuePath } from '../../src/types.ts';
 import { loadExpectations, materialize, removeMaterialized } from '../helpers/overlay.ts';
 import { findPath, traceChart, type TracedChart } from './provenance-harness.ts';
 
-type Query =
-  | { kind: string; path: ValuePath | ((object: Record<string, unknown>) => ValuePath | undefined) }
-  | { missingKind: string };
+type Query = { kind: string; path: ValuePath | ((object: Record<string, unknown>) => ValuePath | undefined) } | { missingKind: string };
 
 interface Case {
   variant: string;
@@ -28,36 +26,112 @@ const dataKey = (key: string): Query => ({ kind: 'ConfigMap', path: ['data', key
 const envKey = (key: string): Query => ({ kind: 'Deployment', path: (o) => envValuePath(o, key) });
 
 const CASES: Case[] = [
-  { variant: 'tr-k8s-3-init-no-requests', finding: 0, chart: 'orchestrator', query: { kind: 'Deployment', path: [...pod, 'initContainers', 0, 'resources', 'requests'] } },
-  { variant: 'tr-k8s-3-invalid-quantity', finding: 0, chart: 'api-gateway', query: { kind: 'Deployment', path: [...pod, 'containers', 0, 'resources', 'limits', 'memory'] } },
+  {
+    variant: 'tr-k8s-3-init-no-requests',
+    finding: 0,
+    chart: 'orchestrator',
+    query: { kind: 'Deployment', path: [...pod, 'initContainers', 0, 'resources', 'requests'] },
+  },
+  {
+    variant: 'tr-k8s-3-invalid-quantity',
+    finding: 0,
+    chart: 'api-gateway',
+    query: { kind: 'Deployment', path: [...pod, 'containers', 0, 'resources', 'limits', 'memory'] },
+  },
   { variant: 'tr-k8s-3-no-limits', finding: 0, chart: 'api-gateway', query: { kind: 'Deployment', path: [...pod, 'containers', 0, 'resources', 'limits'] } },
-  { variant: 'tr-k8s-3-prod-limits-null', finding: 0, chart: 'orchestrator', query: { kind: 'Deployment', path: [...pod, 'containers', 0, 'resources', 'limits'] } },
-  { variant: 'tr-k8s-3-sidecar-request-over-limit', finding: 0, chart: 'orchestrator', query: { kind: 'Deployment', path: [...pod, 'containers', 1, 'resources', 'requests', 'memory'] } },
+  {
+    variant: 'tr-k8s-3-prod-limits-null',
+    finding: 0,
+    chart: 'orchestrator',
+    query: { kind: 'Deployment', path: [...pod, 'containers', 0, 'resources', 'limits'] },
+  },
+  {
+    variant: 'tr-k8s-3-sidecar-request-over-limit',
+    finding: 0,
+    chart: 'orchestrator',
+    query: { kind: 'Deployment', path: [...pod, 'containers', 1, 'resources', 'requests', 'memory'] },
+  },
   { variant: 'tr-k8s-4-besteffort', finding: 0, chart: 'condenser-worker', query: { kind: 'Deployment', path: [...pod, 'containers', 0, 'resources'] } },
-  { variant: 'tr-k8s-4-besteffort', finding: 1, chart: 'condenser-worker', query: { kind: 'Deployment', path: [...pod, 'containers', 0, 'resources', 'limits'] } },
-  { variant: 'tr-k8s-5-celery-hpa-and-keda', finding: 0, chart: 'condenser-worker', query: { kind: 'HorizontalPodAutoscaler', path: ['spec', 'scaleTargetRef'] } },
+  {
+    variant: 'tr-k8s-4-besteffort',
+    finding: 1,
+    chart: 'condenser-worker',
+    query: { kind: 'Deployment', path: [...pod, 'containers', 0, 'resources', 'limits'] },
+  },
+  {
+    variant: 'tr-k8s-5-celery-hpa-and-keda',
+    finding: 0,
+    chart: 'condenser-worker',
+    query: { kind: 'HorizontalPodAutoscaler', path: ['spec', 'scaleTargetRef'] },
+  },
   { variant: 'tr-k8s-5-celery-hpa-and-keda', finding: 1, chart: 'condenser-worker', query: { kind: 'HorizontalPodAutoscaler', path: ['kind'] } },
   { variant: 'tr-k8s-5-celery-hpa-instead-of-keda', finding: 0, chart: 'condenser-worker', query: { missingKind: 'ScaledObject' } },
   { variant: 'tr-k8s-5-celery-hpa-instead-of-keda', finding: 1, chart: 'condenser-worker', query: { kind: 'HorizontalPodAutoscaler', path: ['kind'] } },
   { variant: 'tr-k8s-5-fastapi-autoscaling-disabled', finding: 0, chart: 'orchestrator', query: { missingKind: 'HorizontalPodAutoscaler' } },
-  { variant: 'tr-k8s-5-keda-inline-password', finding: 0, chart: 'condenser-worker', query: { kind: 'ScaledObject', path: (o) => findPath(o, (leaf, p) => p[p.length - 1] === 'host' && String(leaf).startsWith('http://keda:')) } },
-  { variant: 'tr-k8s-5-keda-inline-password', finding: 1, chart: 'condenser-worker', query: { kind: 'ScaledObject', path: (o) => findPath(o, (leaf, p) => p[p.length - 1] === 'host' && String(leaf).startsWith('http://keda:')) } },
+  {
+    variant: 'tr-k8s-5-keda-inline-password',
+    finding: 0,
+    chart: 'condenser-worker',
+    query: { kind: 'ScaledObject', path: (o) => findPath(o, (leaf, p) => p[p.length - 1] === 'host' && String(leaf).startsWith('http://keda:')) },
+  },
+  {
+    variant: 'tr-k8s-5-keda-inline-password',
+    finding: 1,
+    chart: 'condenser-worker',
+    query: { kind: 'ScaledObject', path: (o) => findPath(o, (leaf, p) => p[p.length - 1] === 'host' && String(leaf).startsWith('http://keda:')) },
+  },
   { variant: 'tr-k8s-5-keda-inline-password', finding: 2, chart: 'condenser-worker', query: { kind: 'ScaledObject', path: ['kind'] } },
   { variant: 'tr-k8s-6-ingress-without-tls', finding: 0, chart: 'api-gateway', query: { kind: 'Ingress', path: ['spec', 'tls'] } },
   { variant: 'tr-k8s-6-nodeport', finding: 0, chart: 'api-gateway', query: { kind: 'Service', path: ['spec', 'type'] } },
   { variant: 'tr-k8s-7-egress-anywhere', finding: 0, chart: 'condenser-worker', query: { kind: 'NetworkPolicy', path: leafEquals('0.0.0.0/0') } },
-  { variant: 'tr-k8s-7-forbidden-edge', finding: 0, chart: 'api-gateway', query: { kind: 'NetworkPolicy', path: (o) => findPath(o, (leaf, p) => leaf === 'postgresql' && p[1] === 'egress') } },
-  { variant: 'tr-k8s-7-forbidden-edge', finding: 1, chart: 'platform', query: { kind: 'NetworkPolicy', path: (o) => findPath(o, (leaf, p) => leaf === 'api-gateway' && p[1] === 'ingress') } },
+  {
+    variant: 'tr-k8s-7-forbidden-edge',
+    finding: 0,
+    chart: 'api-gateway',
+    query: { kind: 'NetworkPolicy', path: (o) => findPath(o, (leaf, p) => leaf === 'postgresql' && p[1] === 'egress') },
+  },
+  {
+    variant: 'tr-k8s-7-forbidden-edge',
+    finding: 1,
+    chart: 'platform',
+    query: { kind: 'NetworkPolicy', path: (o) => findPath(o, (leaf, p) => leaf === 'api-gateway' && p[1] === 'ingress') },
+  },
   { variant: 'tr-k8s-7-no-default-deny', finding: 0, chart: 'platform', query: { kind: 'Namespace', path: [] } },
-  { variant: 'tr-k8s-7-overbroad-namespace-selector', finding: 0, chart: 'orchestrator', query: { kind: 'NetworkPolicy', path: (o) => findPath(o, (_leaf, p) => p[p.length - 1] === 'namespaceSelector') ?? findNamespaceSelector(o) } },
-  ...['LOG_LEVEL', 'DATABASE_POOL_SIZE', 'LOG_FORMAT', 'UVICORN_WORKERS', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'BROKER_HOST', 'BROKER_PORT', 'BROKER_VHOST', 'CONDENSE_QUEUE', 'OTEL_EXPORTER_OTLP_ENDPOINT'].map(
-    (key, finding): Case => ({ variant: 'tr-k8s-8-env-literal-flood', finding, chart: 'orchestrator', query: envKey(key) }),
-  ),
+  {
+    variant: 'tr-k8s-7-overbroad-namespace-selector',
+    finding: 0,
+    chart: 'orchestrator',
+    query: { kind: 'NetworkPolicy', path: (o) => findPath(o, (_leaf, p) => p[p.length - 1] === 'namespaceSelector') ?? findNamespaceSelector(o) },
+  },
+  ...[
+    'LOG_LEVEL',
+    'DATABASE_POOL_SIZE',
+    'LOG_FORMAT',
+    'UVICORN_WORKERS',
+    'DATABASE_HOST',
+    'DATABASE_PORT',
+    'DATABASE_NAME',
+    'BROKER_HOST',
+    'BROKER_PORT',
+    'BROKER_VHOST',
+    'CONDENSE_QUEUE',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+  ].map((key, finding): Case => ({ variant: 'tr-k8s-8-env-literal-flood', finding, chart: 'orchestrator', query: envKey(key) })),
   { variant: 'tr-k8s-9-credential-in-configmap', finding: 0, chart: 'orchestrator', query: dataKey('DATABASE_PASSWORD') },
   { variant: 'tr-k8s-9-password-in-values-env', finding: 0, chart: 'api-gateway', query: { kind: 'Deployment', path: (o) => envValuePath(o, 'JWT_SECRET') } },
   { variant: 'tr-k8s-9-plain-secret', finding: 0, chart: 'platform', query: { kind: 'Secret', path: ['kind'] } },
-  { variant: 'tr-k8s-9-sealedsecret-not-sealed', finding: 0, chart: 'platform', query: { kind: 'SealedSecret', path: ['spec', 'encryptedData', 'RABBITMQ_DEFAULT_PASS'] } },
-  { variant: 'tr-k8s-9-sealedsecret-scope-mismatch', finding: 0, chart: 'platform', query: { kind: 'SealedSecret', path: (o) => findPath(o, (leaf, p) => leaf === 'keda' && p.includes('template')) } },
+  {
+    variant: 'tr-k8s-9-sealedsecret-not-sealed',
+    finding: 0,
+    chart: 'platform',
+    query: { kind: 'SealedSecret', path: ['spec', 'encryptedData', 'RABBITMQ_DEFAULT_PASS'] },
+  },
+  {
+    variant: 'tr-k8s-9-sealedsecret-scope-mismatch',
+    finding: 0,
+    chart: 'platform',
+    query: { kind: 'SealedSecret', path: (o) => findPath(o, (leaf, p) => leaf === 'keda' && p.includes('template')) },
+  },
   { variant: 'tr-k8s-2-own-deployment', finding: 0, chart: 'api-gateway', query: { kind: 'Deployment', path: ['kind'] } },
 ];
 

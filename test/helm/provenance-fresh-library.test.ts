@@ -62,9 +62,16 @@ describe('a library chart never seen before', () => {
 
   it('locates init container values that come through a merge key in the anchor, and says so', () => {
     expect(at('Deployment', [...pod, 'initContainers', 0, 'resources', 'requests', 'cpu'])).toEqual({ path: VALUES, line: 4, via: 'values' });
-    expect(at('Deployment', [...pod, 'initContainers', 0, 'resources', 'limits', 'ephemeral-storage'])).toEqual({ path: VALUES, line: 5, via: 'values-parent' });
+    expect(at('Deployment', [...pod, 'initContainers', 0, 'resources', 'limits', 'ephemeral-storage'])).toEqual({
+      path: VALUES,
+      line: 5,
+      via: 'values-parent',
+    });
     const trace = chart.values.trace(['app', 'bootstrap', 0, 'resources', 'requests', 'cpu'])!;
-    expect(trace.via.map((v) => [v.kind, v.span.line])).toEqual([['merge', 25], ['alias', 25]]);
+    expect(trace.via.map((v) => [v.kind, v.span.line])).toEqual([
+      ['merge', 25],
+      ['alias', 25],
+    ]);
     expect(at('Deployment', [...pod, 'initContainers', 0, 'name'])).toEqual({ path: VALUES, line: 26, via: 'values' });
   });
 

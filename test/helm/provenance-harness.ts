@@ -30,10 +30,17 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /** Template files of a chart and (recursively) of its file:// dependencies, named as Helm names them. */
 async function templateFiles(chartDir: string, repoRoot: string, helmPrefix: string, valuesPrefix: string[] = []): Promise<TemplateFile[]> {
-  const chart = yaml.load(await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { dependencies?: Array<{ name: string; alias?: string; repository?: string }> };
+  const chart = yaml.load(await readFile(path.join(chartDir, 'Chart.yaml'), 'utf8')) as {
+    dependencies?: Array<{ name: string; alias?: string; repository?: string }>;
+  };
   const files: TemplateFile[] = [];
   for (const file of await listFiles(path.join(chartDir, 'templates'))) {
-    files.push({ helmPath: `${helmPrefix}/${path.relative(chartDir, file)}`, path: path.relative(repoRoot, file), text: await readFile(file, 'utf8'), valuesPrefix });
+    files.push({
+      helmPath: `${helmPrefix}/${path.relative(chartDir, file)}`,
+      path: path.relative(repoRoot, file),
+      text: await readFile(file, 'utf8'),
+      valuesPrefix,
+    });
   }
   for (const dep of chart.dependencies ?? []) {
     if (!dep.repository?.startsWith('file://')) continue;
@@ -50,7 +57,12 @@ async function templateFiles(chartDir: string, repoRoot: string, helmPrefix: str
  * `chartDir` inside `repoRoot`; `environments` the overlays after values.yaml. `skipSchema` renders
  * the real objects without the chart's JSON schema too (for variants whose schema refuses them).
  */
-export async function traceChart(repoRoot: string, chartDir: string, environments: string[], options: { skipSchema?: boolean; keepCompared?: boolean; withoutMarkers?: boolean } = {}): Promise<TracedChart> {
+export async function traceChart(
+  repoRoot: string,
+  chartDir: string,
+  environments: string[],
+  options: { skipSchema?: boolean; keepCompared?: boolean; withoutMarkers?: boolean } = {},
+): Promise<TracedChart> {
   const valuesFiles = ['values.yaml', ...environments.map((e) => `values-${e}.yaml`)];
   const layers = [];
   for (const f of valuesFiles) {
@@ -74,10 +86,7 @@ export async function traceChart(repoRoot: string, chartDir: string, environment
     const base = ['template', chartName, copy.chartDir, '--namespace', 'balance-plus'];
     for (const l of layers) base.push('--values', path.join(repoRoot, l.path));
     const skip = options.skipSchema ? ['--skip-schema-validation'] : [];
-    const [rendered, marked] = await Promise.all([
-      runHelm([...base, ...skip]),
-      runHelm([...base, '--values', markerFile, '--skip-schema-validation']),
-    ]);
+    const [rendered, marked] = await Promise.all([runHelm([...base, ...skip]), runHelm([...base, '--values', markerFile, '--skip-schema-validation'])]);
     const provenance = new RenderedProvenance({ values, templates, rendered, marked: options.withoutMarkers ? undefined : { text: marked, markers } });
     return { values, templates, objects: provenance.objects, rendered, provenance };
   } finally {
@@ -87,7 +96,11 @@ export async function traceChart(repoRoot: string, chartDir: string, environment
 }
 
 /** The path of the first scalar of `value` that satisfies `test`, depth first. */
-export function findPath(value: unknown, test: (leaf: unknown, path: Array<string | number>) => boolean, at: Array<string | number> = []): Array<string | number> | undefined {
+export function findPath(
+  value: unknown,
+  test: (leaf: unknown, path: Array<string | number>) => boolean,
+  at: Array<string | number> = [],
+): Array<string | number> | undefined {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = findPath(value[i], test, [...at, i]);

@@ -31,7 +31,10 @@ describe('a marker render that fails', () => {
       };
       // The template name built from a value is found statically too; without it, Helm refuses.
       expect(templates.comparedValues()).toContainEqual(['flavour']);
-      const failure = await render([]).then(() => undefined, (e: HelmError) => e);
+      const failure = await render([]).then(
+        () => undefined,
+        (e: HelmError) => e,
+      );
       expect(failure?.stderr).toMatch(/no template "picky\.zq\d+qz"/);
       const keep = valuesToKeepAfterFailure(failure!.stderr, templates);
       expect(keep).toContainEqual(['flavour']);

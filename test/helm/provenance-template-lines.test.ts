@@ -73,13 +73,24 @@ describe('values the templates compare keep their real value in the marker rende
 
 describe('errors Helm places in a template', () => {
   it('`required` lands on the values key the failing line reads', async () => {
-    const error = await runHelm(['template', 'vendor-app', path.join(ROOT, 'vendor-app'), '-f', path.join(ROOT, 'vendor-app', 'values.yaml'), '-f', path.join(ROOT, 'vendor-app', 'values-strict.yaml')]).then(
+    const error = await runHelm([
+      'template',
+      'vendor-app',
+      path.join(ROOT, 'vendor-app'),
+      '-f',
+      path.join(ROOT, 'vendor-app', 'values.yaml'),
+      '-f',
+      path.join(ROOT, 'vendor-app', 'values-strict.yaml'),
+    ]).then(
       () => undefined,
       (e: HelmError) => e,
     );
     expect(error?.stderr).toContain('extraConfig.endpoint is required');
     const strict = await traceChart(ROOT, path.join(ROOT, 'vendor-app'), []);
-    const values = new LayeredValues([...strict.values.layers, readValuesLayer('vendor-app/values-strict.yaml', await readFile(path.join(ROOT, 'vendor-app', 'values-strict.yaml'), 'utf8')).layer]);
+    const values = new LayeredValues([
+      ...strict.values.layers,
+      readValuesLayer('vendor-app/values-strict.yaml', await readFile(path.join(ROOT, 'vendor-app', 'values-strict.yaml'), 'utf8')).layer,
+    ]);
     const located = locateHelmError(error!.stderr, values, strict.templates, 'vendor-app');
     expect(located?.map((l) => [l.location.path, l.location.line])).toEqual([['vendor-app/values-strict.yaml', 2]]);
     expect(located?.[0]?.message).toContain('extraConfig.endpoint is required');

@@ -86,7 +86,13 @@ spec:
   surge: 4
 `);
   const traced = traceMarkers(marked, real, mv);
-  const fields = (kind: string) => Object.fromEntries(traced.find((o) => o.kind === kind)!.fields.filter((f) => !f.derived).map((f) => [f.objectPath.join('.'), f.valuesPaths.map((p) => p.join('.'))]));
+  const fields = (kind: string) =>
+    Object.fromEntries(
+      traced
+        .find((o) => o.kind === kind)!
+        .fields.filter((f) => !f.derived)
+        .map((f) => [f.objectPath.join('.'), f.valuesPaths.map((p) => p.join('.'))]),
+    );
 
   it('maps every marked scalar, base64 included, and names objects by their real name', () => {
     expect(traced.map((o) => `${o.kind}/${o.name}`)).toEqual(['Secret/web-db', 'Deployment/web']);

@@ -38,7 +38,10 @@ async function bothSides(repo: string, charts: string[]): Promise<{ review: Find
   // A chart whose values file bplus cannot read as Helm would (a duplicate key, which Helm settles
   // silently) is not rendered: it is one input finding there instead, and has nothing to compare.
   for (const name of charts.filter((c) => !model.renderedCharts.has(`charts/${c}`))) {
-    expect(review.findings.some((f) => f.ruleId === 'input' && f.path.startsWith(`charts/${name}/values`)), `${name} not rendered without an input finding`).toBe(true);
+    expect(
+      review.findings.some((f) => f.ruleId === 'input' && f.path.startsWith(`charts/${name}/values`)),
+      `${name} not rendered without an input finding`,
+    ).toBe(true);
   }
   charts = charts.filter((c) => model.renderedCharts.has(`charts/${c}`));
   const dirs = new Set(charts.map((c) => `charts/${c}`));
@@ -47,7 +50,11 @@ async function bothSides(repo: string, charts: string[]): Promise<{ review: Find
   for (const name of charts) {
     const chart = model.charts.find((c) => c.dir === `charts/${name}`)!;
     const dir = path.join(repo, chart.dir);
-    const text = await renderChart(dir, { valuesFiles: ['values.yaml', 'values-prod.yaml'].map((f) => path.join(dir, f)), releaseName: chart.name, namespace: model.config.production.namespace });
+    const text = await renderChart(dir, {
+      valuesFiles: ['values.yaml', 'values-prod.yaml'].map((f) => path.join(dir, f)),
+      releaseName: chart.name,
+      namespace: model.config.production.namespace,
+    });
     // No locator: findings stay on the template Helm names; only their verdicts are compared.
     for (const { object } of objectsFromRendered(splitRendered(text, [], new Set()), chart, 'prod')) independent.push(object);
   }
@@ -75,7 +82,9 @@ describe('the render path and a plain Helm render agree, finding by finding', ()
   for (const variant of variants) {
     it(`variant ${variant}`, async () => {
       const expectations = await loadExpectations(variant);
-      const touched = [...new Set(expectations.findings.map((f) => /^charts\/([^/]+)\//.exec(f.path)?.[1]).filter((c): c is string => !!c && SERVICE_CHARTS.includes(c)))];
+      const touched = [
+        ...new Set(expectations.findings.map((f) => /^charts\/([^/]+)\//.exec(f.path)?.[1]).filter((c): c is string => !!c && SERVICE_CHARTS.includes(c))),
+      ];
       const dir = await materialize(variant);
       made.push(dir);
       const charts = touched.length > 0 ? touched : ['api-gateway'];

@@ -168,7 +168,5 @@ export async function renderChart(chartDir: string, options: RenderChartOptions 
 
 /** Parses Helm's multi-document output into objects, dropping empty documents. */
 export function parseManifests(text: string): Array<Record<string, unknown>> {
-  return yaml
-    .loadAll(text)
-    .filter((doc): doc is Record<string, unknown> => doc !== null && typeof doc === 'object' && !Array.isArray(doc));
+  return yaml.loadAll(text).filter((doc): doc is Record<string, unknown> => doc !== null && typeof doc === 'object' && !Array.isArray(doc));
 }

@@ -161,11 +161,32 @@ describe('parseQuantity — TestQuantityParse table', () => {
 
 // TestQuantityParse "invalid" list, then the invalid forms named in our brief.
 const invalidTable: string[] = [
-  '1.1.M', '1+1.0M', '0.1mi', '0.1am', 'aoeu', '.5i', '1i', '-3.01i', '-3.01e-',
-  ' 1', '1 ', // trailing/leading whitespace is forbidden by ParseQuantity
-  '', '1.5Gb', '1Gi1', '1.1.1', '1e', '1ee3', '1Kib', '1KI', '1 Gi', '--1', '+-1', '1e3.5',
+  '1.1.M',
+  '1+1.0M',
+  '0.1mi',
+  '0.1am',
+  'aoeu',
+  '.5i',
+  '1i',
+  '-3.01i',
+  '-3.01e-',
+  ' 1',
+  '1 ', // trailing/leading whitespace is forbidden by ParseQuantity
+  '',
+  '1.5Gb',
+  '1Gi1',
+  '1.1.1',
+  '1e',
+  '1ee3',
+  '1Kib',
+  '1KI',
+  '1 Gi',
+  '--1',
+  '+-1',
+  '1e3.5',
   '1e9223372036854775808', // exponent does not fit strconv.ParseInt(…, 64)
-  '.e-10', 'e-10', // no digit, and too small for the int64 fast path: inf.Dec rejects it
+  '.e-10',
+  'e-10', // no digit, and too small for the int64 fast path: inf.Dec rejects it
 ];
 describe('parseQuantity — invalid input', () => {
   it.each(invalidTable)('%j is rejected', (input) => {

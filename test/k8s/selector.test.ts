@@ -46,12 +46,7 @@ describe('validateLabelSelector', () => {
       1,
       'name part must consist of alphanumeric characters',
     ],
-    [
-      "MatchExpression's operator isn't valid",
-      { matchExpressions: [{ key: 'key', operator: 'abc', values: ['value'] }] },
-      1,
-      'not a valid selector operator',
-    ],
+    ["MatchExpression's operator isn't valid", { matchExpressions: [{ key: 'key', operator: 'abc', values: ['value'] }] }, 1, 'not a valid selector operator'],
     [
       "MatchExpression's value name isn't valid",
       { matchExpressions: [{ key: 'key', operator: 'In', values: ['-value'] }] },

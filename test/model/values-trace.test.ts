@@ -67,7 +67,10 @@ describe('LayeredValues with values read as Helm reads them', () => {
   it('traces values that come through a merge key to the anchor, naming the merge key', () => {
     const trace = values.trace(['initContainers', 0, 'resources', 'limits', 'memory'])!;
     expect(trace).toMatchObject({ path: 'c/values.yaml', line: 5 });
-    expect(trace.via.map((v) => [v.kind, v.span.line])).toEqual([['merge', 8], ['alias', 8]]);
+    expect(trace.via.map((v) => [v.kind, v.span.line])).toEqual([
+      ['merge', 8],
+      ['alias', 8],
+    ]);
     expect(values.trace(['initContainers', 0, 'image'])).toMatchObject({ line: 9, via: [] });
     expect(describeTrace(trace)).toBe('c/values.yaml:5 (in the anchor &containerDefaults, merged by "<<" on line 8)');
     expect(describeTrace(values.trace(['resources', 'limits'])!)).toBe('c/values-prod.yaml:5 (set to null here, which deletes it)');

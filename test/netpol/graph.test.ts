@@ -31,12 +31,16 @@ describe('checkServiceGraph', () => {
 
   it('forbidden but reachable: api-gateway → postgresql, with the rules that open it', () => {
     // The classic mistake: "allow everything inside the namespace".
-    const sameNamespace = netpol('allow-same-namespace', {
-      podSelector: {},
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }] }],
-    }, PROD);
+    const sameNamespace = netpol(
+      'allow-same-namespace',
+      {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
+      PROD,
+    );
     const matrix = analyzeConnectivity([...platformWorkloads(), ...platformPolicies(), sameNamespace], opts);
     const violations = checkServiceGraph(matrix, defaultServiceGraph);
     expect(violations.map(summary)).toEqual(['forbidden-reachable api-gateway → postgresql']);
@@ -52,12 +56,22 @@ describe('checkServiceGraph', () => {
 
   it('forbidden edges count any port, not only the declared ones', () => {
     const debug = [
-      netpol('gw-debug', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api-gateway' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 9999 }] }] }, PROD),
-      netpol('pg-debug', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, ingress: [{ ports: [{ port: 9000, endPort: 10000 }] }] }, PROD),
+      netpol(
+        'gw-debug',
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api-gateway' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 9999 }] }] },
+        PROD,
+      ),
+      netpol(
+        'pg-debug',
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } }, ingress: [{ ports: [{ port: 9000, endPort: 10000 }] }] },
+        PROD,
+      ),
     ];
     const matrix = analyzeConnectivity([...platformWorkloads(), ...platformPolicies(), ...debug], opts);
     const violations = checkServiceGraph(matrix, defaultServiceGraph);
-    expect(violations.map((v) => `${summary(v)} ${v.connection?.protocol} ${v.connection?.port}`)).toEqual(['forbidden-reachable api-gateway → postgresql TCP 9999']);
+    expect(violations.map((v) => `${summary(v)} ${v.connection?.protocol} ${v.connection?.port}`)).toEqual([
+      'forbidden-reachable api-gateway → postgresql TCP 9999',
+    ]);
   });
 
   it('egress without DNS: every workload’s declared edge to cluster DNS is blocked, with the isolating policy', () => {
@@ -79,13 +93,20 @@ describe('checkServiceGraph', () => {
   it('a declared edge that policies block: keda → rabbitmq without the management rule', () => {
     const policies = platformPolicies().map((p) =>
       p.metadata.name === 'rabbitmq'
-        ? netpol('rabbitmq', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'rabbitmq' } }, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 5672 }] }] }, PROD)
+        ? netpol(
+            'rabbitmq',
+            { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'rabbitmq' } }, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 5672 }] }] },
+            PROD,
+          )
         : p,
     );
     const matrix = analyzeConnectivity([...platformWorkloads(), ...policies], opts);
     const violations = checkServiceGraph(matrix, defaultServiceGraph);
     expect(violations.map(summary)).toEqual(['declared-blocked keda → rabbitmq']);
-    expect(violations[0]!.isolatedBy!.ingress.map((r) => `${r.policy} ${r.path.join('.')}`)).toEqual(['default-deny spec.podSelector', 'rabbitmq spec.podSelector']);
+    expect(violations[0]!.isolatedBy!.ingress.map((r) => `${r.policy} ${r.path.join('.')}`)).toEqual([
+      'default-deny spec.podSelector',
+      'rabbitmq spec.podSelector',
+    ]);
   });
 
   it("undeclared: 'forbid' reports reachable edges the graph does not declare; 'allow' tolerates them", () => {
@@ -119,22 +140,27 @@ describe('checkServiceGraph', () => {
 describe('diffConnectivity', () => {
   it('reports what a change opens and closes', () => {
     const base = analyzeConnectivity([...platformWorkloads(), ...platformPolicies()], opts);
-    const widen = netpol('pg-from-gateway', {
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } },
-      ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api-gateway' } } }], ports: [{ port: 5432 }] }],
-    }, PROD);
-    const gwEgress = netpol('gw-to-pg', {
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api-gateway' } },
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } } }], ports: [{ port: 5432 }] }],
-    }, PROD);
+    const widen = netpol(
+      'pg-from-gateway',
+      {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api-gateway' } } }], ports: [{ port: 5432 }] }],
+      },
+      PROD,
+    );
+    const gwEgress = netpol(
+      'gw-to-pg',
+      {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api-gateway' } },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } } }], ports: [{ port: 5432 }] }],
+      },
+      PROD,
+    );
     const withoutFrontend = platformPolicies().filter((p) => p.metadata.name !== 'frontend');
     const head = analyzeConnectivity([...platformWorkloads(), ...withoutFrontend, widen, gwEgress], opts);
     const diff = diffConnectivity(base, head);
-    expect(describeDiff(diff, head)).toEqual([
-      'now allowed: api-gateway → postgresql TCP 5432',
-      'no longer allowed: ingress-controller → frontend TCP 8080',
-    ]);
+    expect(describeDiff(diff, head)).toEqual(['now allowed: api-gateway → postgresql TCP 5432', 'no longer allowed: ingress-controller → frontend TCP 8080']);
     expect(diff.added[0]!.allowedBy.ingress).toMatchObject([{ policy: 'pg-from-gateway' }]);
     expect(describeDiff(diffConnectivity(head, base), base)).toEqual([
       'now allowed: ingress-controller → frontend TCP 8080',
@@ -157,7 +183,10 @@ describe('formatMatrix', () => {
   });
 
   it('json: endpoints and connections', () => {
-    const parsed = JSON.parse(formatMatrix(matrix, 'json')) as { endpoints: Array<{ id: string; service: string }>; connections: Array<{ from: string; to: string; port: number }> };
+    const parsed = JSON.parse(formatMatrix(matrix, 'json')) as {
+      endpoints: Array<{ id: string; service: string }>;
+      connections: Array<{ from: string; to: string; port: number }>;
+    };
     expect(parsed.endpoints.find((e) => e.id === `${PROD}/postgresql`)?.service).toBe('postgresql');
     expect(parsed.connections).toContainEqual(expect.objectContaining({ from: `${PROD}/api-gateway`, to: `${PROD}/orchestrator`, port: 8000 }));
     expect(parsed.connections).toHaveLength(matrix.connections.length);

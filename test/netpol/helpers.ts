@@ -43,17 +43,11 @@ function containersFor(ports: PortSpec[]): Array<Record<string, unknown>> {
   return [{ name: 'main', image: 'example/app:1.0', ports }];
 }
 
-export function deployment(
-  name: string,
-  opts: { namespace?: string; labels?: Record<string, string>; ports?: PortSpec[]; kind?: string } = {},
-): K8sObject {
+export function deployment(name: string, opts: { namespace?: string; labels?: Record<string, string>; ports?: PortSpec[]; kind?: string } = {}): K8sObject {
   const labels = opts.labels ?? { 'app.kubernetes.io/name': name };
   const template = { metadata: { labels }, spec: { containers: containersFor(opts.ports ?? []) } };
   const kind = opts.kind ?? 'Deployment';
-  const spec =
-    kind === 'CronJob'
-      ? { schedule: '* * * * *', jobTemplate: { spec: { template } } }
-      : { selector: { matchLabels: labels }, template };
+  const spec = kind === 'CronJob' ? { schedule: '* * * * *', jobTemplate: { spec: { template } } } : { selector: { matchLabels: labels }, template };
   return makeObject(kind, name, { spec }, opts.namespace);
 }
 

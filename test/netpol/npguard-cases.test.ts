@@ -36,11 +36,23 @@ describe('np-guard netpol-analyzer: tests/with_end_port_example', () => {
         { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
       ],
     }),
-    netpol('enable-all-protocols-with-all-ports', {
-      podSelector: {},
-      policyTypes: ['Ingress'],
-      ingress: [{ ports: [{ port: 1, endPort: 65535, protocol: 'UDP' }, { port: 1, endPort: 65535, protocol: 'TCP' }, { port: 1, endPort: 65535, protocol: 'SCTP' }] }],
-    }, 'kube-system'),
+    netpol(
+      'enable-all-protocols-with-all-ports',
+      {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            ports: [
+              { port: 1, endPort: 65535, protocol: 'UDP' },
+              { port: 1, endPort: 65535, protocol: 'TCP' },
+              { port: 1, endPort: 65535, protocol: 'SCTP' },
+            ],
+          },
+        ],
+      },
+      'kube-system',
+    ),
   ];
   // The example's only outside-the-cluster peer is the whole IPv4 range; one address stands for it.
   const matrix = analyzeConnectivity(objects, { namespace: 'default', virtualPeers: [{ name: 'internet', service: 'internet', cidr: '8.8.8.8/32' }] });
@@ -60,6 +72,8 @@ describe('np-guard netpol-analyzer: tests/with_end_port_example', () => {
     const c = matrix.explain('external/internet', 'kube-system/calico-node', 4789, 'UDP');
     expect(c?.allowedBy.egress).toBe('unrestricted');
     expect(c?.allowedBy.ingress).toMatchObject([{ policy: 'enable-all-protocols-with-all-ports', portPath: ['spec', 'ingress', 0, 'ports', 0] }]);
-    expect(matrix.explain('default/cog-agents', 'kube-system/calico-node', 9099, 'SCTP')?.allowedBy.ingress).toMatchObject([{ portPath: ['spec', 'ingress', 0, 'ports', 2] }]);
+    expect(matrix.explain('default/cog-agents', 'kube-system/calico-node', 9099, 'SCTP')?.allowedBy.ingress).toMatchObject([
+      { portPath: ['spec', 'ingress', 0, 'ports', 2] },
+    ]);
   });
 });

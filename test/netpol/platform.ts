@@ -32,49 +32,92 @@ export function platformWorkloads(): K8sObject[] {
     service('condenser-worker', 'worker', []),
     service('frontend', 'frontend', [{ name: 'http', containerPort: 8080 }]),
     service('postgresql', 'database', [{ name: 'tcp-postgresql', containerPort: 5432 }], 'StatefulSet'),
-    service('rabbitmq', 'broker', [{ name: 'amqp', containerPort: 5672 }, { name: 'management', containerPort: 15672 }], 'StatefulSet'),
+    service(
+      'rabbitmq',
+      'broker',
+      [
+        { name: 'amqp', containerPort: 5672 },
+        { name: 'management', containerPort: 15672 },
+      ],
+      'StatefulSet',
+    ),
   ];
 }
 
 export function platformPolicies(): K8sObject[] {
   return [
     netpol('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, PROD),
-    netpol('allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{
-        to: [{ ...fromNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-      }],
-    }, PROD),
-    netpol('api-gateway', {
-      ...app('api-gateway'),
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [fromNamespace('ingress-nginx')], ports: [{ port: 'http' }] }],
-      egress: [{ to: [app('orchestrator')], ports: [{ port: 'http' }] }],
-    }, PROD),
-    netpol('orchestrator', {
-      ...app('orchestrator'),
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [app('api-gateway')], ports: [{ port: 8000 }] }],
-      egress: [{ to: [app('postgresql')], ports: [{ port: 5432 }] }, { to: [app('rabbitmq')], ports: [{ port: 5672 }] }],
-    }, PROD),
-    netpol('condenser-worker', {
-      ...app('condenser-worker'),
-      policyTypes: ['Egress'],
-      egress: [{ to: [app('rabbitmq')], ports: [{ port: 5672 }] }, { to: [app('postgresql')], ports: [{ port: 5432 }] }],
-    }, PROD),
-    netpol('postgresql', {
-      ...app('postgresql'),
-      ingress: [{ from: [app('orchestrator'), app('condenser-worker')], ports: [{ port: 5432 }] }],
-    }, PROD),
-    netpol('rabbitmq', {
-      ...app('rabbitmq'),
-      ingress: [
-        { from: [app('orchestrator'), app('condenser-worker')], ports: [{ port: 'amqp' }] },
-        { from: [{ ...fromNamespace('keda'), podSelector: { matchLabels: { app: 'keda-operator' } } }], ports: [{ port: 'management' }] },
-      ],
-    }, PROD),
+    netpol(
+      'allow-dns',
+      {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ ...fromNamespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            ports: [
+              { port: 53, protocol: 'UDP' },
+              { port: 53, protocol: 'TCP' },
+            ],
+          },
+        ],
+      },
+      PROD,
+    ),
+    netpol(
+      'api-gateway',
+      {
+        ...app('api-gateway'),
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [fromNamespace('ingress-nginx')], ports: [{ port: 'http' }] }],
+        egress: [{ to: [app('orchestrator')], ports: [{ port: 'http' }] }],
+      },
+      PROD,
+    ),
+    netpol(
+      'orchestrator',
+      {
+        ...app('orchestrator'),
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [app('api-gateway')], ports: [{ port: 8000 }] }],
+        egress: [
+          { to: [app('postgresql')], ports: [{ port: 5432 }] },
+          { to: [app('rabbitmq')], ports: [{ port: 5672 }] },
+        ],
+      },
+      PROD,
+    ),
+    netpol(
+      'condenser-worker',
+      {
+        ...app('condenser-worker'),
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [app('rabbitmq')], ports: [{ port: 5672 }] },
+          { to: [app('postgresql')], ports: [{ port: 5432 }] },
+        ],
+      },
+      PROD,
+    ),
+    netpol(
+      'postgresql',
+      {
+        ...app('postgresql'),
+        ingress: [{ from: [app('orchestrator'), app('condenser-worker')], ports: [{ port: 5432 }] }],
+      },
+      PROD,
+    ),
+    netpol(
+      'rabbitmq',
+      {
+        ...app('rabbitmq'),
+        ingress: [
+          { from: [app('orchestrator'), app('condenser-worker')], ports: [{ port: 'amqp' }] },
+          { from: [{ ...fromNamespace('keda'), podSelector: { matchLabels: { app: 'keda-operator' } } }], ports: [{ port: 'management' }] },
+        ],
+      },
+      PROD,
+    ),
     netpol('frontend', { ...app('frontend'), ingress: [{ from: [fromNamespace('ingress-nginx')], ports: [{ port: 8080 }] }] }, PROD),
   ];
 }

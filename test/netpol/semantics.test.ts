@@ -47,8 +47,7 @@ function check(objects: K8sObject[], rows: Row[]): void {
   expect(got).toEqual(rows);
 }
 
-const toServer = (spec: Record<string, unknown>): K8sObject =>
-  netpol('server-policy', { podSelector: { matchLabels: { app: 'server' } }, ...spec }, PROD);
+const toServer = (spec: Record<string, unknown>): K8sObject => netpol('server-policy', { podSelector: { matchLabels: { app: 'server' } }, ...spec }, PROD);
 
 describe('isolation', () => {
   it('no policy: everything reaches everything', () => {
@@ -106,7 +105,11 @@ describe('isolation', () => {
   });
 
   it('both sides must agree: egress allowed but ingress denied is blocked, and vice versa', () => {
-    const clientEgress = netpol('client-egress', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'server' } } }] }] }, PROD);
+    const clientEgress = netpol(
+      'client-egress',
+      { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'server' } } }] }] },
+      PROD,
+    );
     const serverIngress = toServer({ ingress: [{ from: [{ podSelector: { matchLabels: { app: 'other' } } }] }] });
     check(world(clientEgress, serverIngress), [
       ['balance-plus/client', 'balance-plus/server', 8000, 'TCP', false], // ingress refuses client
@@ -118,7 +121,11 @@ describe('isolation', () => {
 
 describe('policyTypes defaulting', () => {
   it('omitted policyTypes with egress rules: Ingress AND Egress are isolated', () => {
-    const p = netpol('client', { podSelector: { matchLabels: { app: 'client' } }, egress: [{ to: [{ podSelector: { matchLabels: { app: 'server' } } }] }] }, PROD);
+    const p = netpol(
+      'client',
+      { podSelector: { matchLabels: { app: 'client' } }, egress: [{ to: [{ podSelector: { matchLabels: { app: 'server' } } }] }] },
+      PROD,
+    );
     check(world(p), [
       ['balance-plus/client', 'balance-plus/server', 8000, 'TCP', true],
       ['balance-plus/client', 'balance-plus/other', 8080, 'TCP', false],
@@ -170,7 +177,9 @@ describe('peers', () => {
 
   it('TRAP: one peer with both selectors is AND; two peers are OR', () => {
     const and = toServer({ ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'sre' } }, podSelector: { matchLabels: { role: 'client' } } }] }] });
-    const or = toServer({ ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'sre' } } }, { podSelector: { matchLabels: { role: 'client' } } }] }] });
+    const or = toServer({
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'sre' } } }, { podSelector: { matchLabels: { role: 'client' } } }] }],
+    });
     check(world(and), [
       ['monitoring/prom', 'balance-plus/server', 8000, 'TCP', true], // role=client in a team=sre namespace
       ['balance-plus/client', 'balance-plus/server', 8000, 'TCP', false], // role=client, but production is not team=sre
@@ -204,11 +213,15 @@ describe('peers', () => {
   });
 
   it('ipBlock with except matches external peers only (IPv4 and IPv6); pod IPs are not modelled', () => {
-    const egress = netpol('client-out', {
-      podSelector: { matchLabels: { app: 'client' } },
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] } }, { ipBlock: { cidr: '2001:db8::/32' } }] }],
-    }, PROD);
+    const egress = netpol(
+      'client-out',
+      {
+        podSelector: { matchLabels: { app: 'client' } },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] } }, { ipBlock: { cidr: '2001:db8::/32' } }] }],
+      },
+      PROD,
+    );
     check(world(egress), [
       ['balance-plus/client', 'external/internet', 443, 'TCP', true], // 8.8.8.8
       ['balance-plus/client', 'external/corp-vpn', 443, 'TCP', false], // 10.20.0.7 is in an except
@@ -293,8 +306,21 @@ describe('ports', () => {
   });
 
   it('allowedPorts reasons on ranges: intersection of egress and ingress sets', () => {
-    const clientOut = netpol('client-out', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 8000, endPort: 9000 }, { protocol: 'UDP' }] }] }, PROD);
-    const serverIn = toServer({ ingress: [{ ports: [{ port: 8500, endPort: 10000 }, { port: 53, protocol: 'UDP' }] }] });
+    const clientOut = netpol(
+      'client-out',
+      { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 8000, endPort: 9000 }, { protocol: 'UDP' }] }] },
+      PROD,
+    );
+    const serverIn = toServer({
+      ingress: [
+        {
+          ports: [
+            { port: 8500, endPort: 10000 },
+            { port: 53, protocol: 'UDP' },
+          ],
+        },
+      ],
+    });
     const matrix = analyzeConnectivity(world(clientOut, serverIn), opts);
     expect(matrix.allowedPorts('balance-plus/client', 'balance-plus/server')).toEqual([
       { protocol: 'TCP', from: 8500, to: 9000 },
@@ -305,11 +331,18 @@ describe('ports', () => {
 
 describe('the rule that opens a connection', () => {
   it('allowedBy names the policy, the object and the rule/peer/port paths, so a finding can locate() them', () => {
-    const clientOut = netpol('client-out', {
-      podSelector: { matchLabels: { app: 'client' } },
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ podSelector: { matchLabels: { app: 'nope' } } }] }, { to: [{ namespaceSelector: {} }, { podSelector: { matchLabels: { app: 'server' } } }], ports: [{ port: 9090 }, { port: 'http' }] }],
-    }, PROD);
+    const clientOut = netpol(
+      'client-out',
+      {
+        podSelector: { matchLabels: { app: 'client' } },
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ podSelector: { matchLabels: { app: 'nope' } } }] },
+          { to: [{ namespaceSelector: {} }, { podSelector: { matchLabels: { app: 'server' } } }], ports: [{ port: 9090 }, { port: 'http' }] },
+        ],
+      },
+      PROD,
+    );
     const matrix = analyzeConnectivity(world(clientOut, toServer({ ingress: [{}] })), opts);
     const c = matrix.explain('balance-plus/client', 'balance-plus/server', 8000, 'TCP');
     expect(c).toBeDefined();
@@ -317,7 +350,14 @@ describe('the rule that opens a connection', () => {
     expect(egress).not.toBe('unrestricted');
     if (egress === 'unrestricted') return;
     expect(egress).toHaveLength(1);
-    expect(egress[0]).toMatchObject({ policy: 'client-out', namespace: PROD, direction: 'egress', path: ['spec', 'egress', 1], peerPath: ['spec', 'egress', 1, 'to', 0] /* the first matching peer: namespaceSelector {} */, portPath: ['spec', 'egress', 1, 'ports', 1] });
+    expect(egress[0]).toMatchObject({
+      policy: 'client-out',
+      namespace: PROD,
+      direction: 'egress',
+      path: ['spec', 'egress', 1],
+      peerPath: ['spec', 'egress', 1, 'to', 0] /* the first matching peer: namespaceSelector {} */,
+      portPath: ['spec', 'egress', 1, 'ports', 1],
+    });
     expect(egress[0]!.object.locate(egress[0]!.portPath!).path).toBe(`synthetic/${PROD}/NetworkPolicy-client-out.yaml#spec.egress.1.ports.1`);
     const ingress = c!.allowedBy.ingress;
     expect(ingress).not.toBe('unrestricted');
@@ -340,13 +380,22 @@ describe('policies the API server rejects are ignored and reported', () => {
     ['an unknown protocol', { ingress: [{ ports: [{ port: 80, protocol: 'ICMP' }] }] }, 'protocol'],
     ['except outside the cidr', { ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.1.0.0/24'] } }] }] }, 'strict subset'],
     ['a bare address as cidr', { ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.1' } }] }] }, 'not a CIDR'],
-    ['an invalid selector operator', { ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'a', operator: 'Equals', values: ['b'] }] } }] }] }, 'selector'],
+    [
+      'an invalid selector operator',
+      { ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'a', operator: 'Equals', values: ['b'] }] } }] }] },
+      'selector',
+    ],
     ['an unknown policy type', { policyTypes: ['Ingres'] }, 'policyType'],
   ];
   it.each(cases)('%s', (_title, spec, fragment) => {
     // The policy would isolate the server if it were accepted; rejected, it leaves it open.
     const matrix = analyzeConnectivity(world(toServer(spec)), opts);
-    expect(matrix.problems.filter((p) => p.severity === 'error').map((p) => p.message).join('\n')).toContain(fragment);
+    expect(
+      matrix.problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.message)
+        .join('\n'),
+    ).toContain(fragment);
     expect(matrix.allowed('balance-plus/client', 'balance-plus/server', 8000)).toBe(true);
   });
 
@@ -366,7 +415,18 @@ describe('endpoints', () => {
       deployment('cleanup', { kind: 'CronJob' }),
       deployment('migrate', { kind: 'Job' }),
       deployment('api', { kind: 'StatefulSet' }),
-      makeObject('Pod', 'debug', { metadata: { labels: { run: 'debug' } }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 53, protocol: 'UDP' }] }], initContainers: [{ name: 'proxy', restartPolicy: 'Always', ports: [{ name: 'proxy', containerPort: 15001 }] }] } }, 'tools'),
+      makeObject(
+        'Pod',
+        'debug',
+        {
+          metadata: { labels: { run: 'debug' } },
+          spec: {
+            containers: [{ name: 'c', ports: [{ containerPort: 53, protocol: 'UDP' }] }],
+            initContainers: [{ name: 'proxy', restartPolicy: 'Always', ports: [{ name: 'proxy', containerPort: 15001 }] }],
+          },
+        },
+        'tools',
+      ),
       makeObject('Service', 'api', { spec: {} }),
     ];
     const matrix = analyzeConnectivity(objects, { namespace: PROD, virtualPeers: [] });
@@ -395,12 +455,18 @@ describe('endpoints', () => {
       ['external/internet', 'internet'],
     ]);
     expect(matrix.endpoint('dns')?.ports.map((p) => `${p.protocol}/${p.port}`)).toEqual(['UDP/53', 'TCP/53']);
-    const custom = analyzeConnectivity([], { namespace: PROD, virtualPeers: [{ name: 'traefik', service: 'ingress-controller', namespace: 'traefik', labels: { app: 'traefik' } }] });
+    const custom = analyzeConnectivity([], {
+      namespace: PROD,
+      virtualPeers: [{ name: 'traefik', service: 'ingress-controller', namespace: 'traefik', labels: { app: 'traefik' } }],
+    });
     expect(custom.endpoints.map((e) => e.id)).toEqual(['traefik/traefik']);
   });
 
   it('connections list every allowed declared port, skipping loopback unless asked', () => {
-    const objects = [deployment('a', { ports: [{ containerPort: 80 }, { containerPort: 81, protocol: 'UDP' }] }), deployment('b', { ports: [{ containerPort: 80 }] })];
+    const objects = [
+      deployment('a', { ports: [{ containerPort: 80 }, { containerPort: 81, protocol: 'UDP' }] }),
+      deployment('b', { ports: [{ containerPort: 80 }] }),
+    ];
     const matrix = analyzeConnectivity(objects, { namespace: PROD, virtualPeers: [] });
     expect(matrix.connections.map((c) => `${c.from}>${c.to} ${c.protocol}/${c.port}`)).toEqual([
       'balance-plus/b>balance-plus/a TCP/80',

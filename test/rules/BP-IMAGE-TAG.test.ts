@@ -15,21 +15,53 @@ ${images.map((image, i) => `        - name: c${i}\n          image: ${image}\n`)
 
 export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
-    { name: 'values: pinned tag', files: serviceChart('api-gateway', 'python-fastapi-service', 'image:\n  repository: registry.balance-plus.internal/api-gateway\n  tag: "1.4.2"\n') },
-    { name: 'values: sidecar pinned', files: serviceChart('orchestrator', 'python-fastapi-service', 'image: { repository: r/o, tag: "2.3.0" }\nsidecars:\n  - name: otel\n    image: otel/collector:0.119.0\n') },
-    { name: 'manifest: tags, registry port, digests (even with latest)', files: { 'manifests/app.yaml': pod(['nginx:1.27', 'registry:5000/team/app:1.0', `app@${DIGEST}`, `app:latest@${DIGEST}`]) } },
-    { name: 'chart template: templated image not judged', files: { 'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n', 'charts/platform/templates/app.yaml': pod(['{{ .Values.postgresql.image }}']), 'charts/platform/values.yaml': 'postgresql:\n  image: postgres:16.4\n' } },
+    {
+      name: 'values: pinned tag',
+      files: serviceChart('api-gateway', 'python-fastapi-service', 'image:\n  repository: registry.balance-plus.internal/api-gateway\n  tag: "1.4.2"\n'),
+    },
+    {
+      name: 'values: sidecar pinned',
+      files: serviceChart(
+        'orchestrator',
+        'python-fastapi-service',
+        'image: { repository: r/o, tag: "2.3.0" }\nsidecars:\n  - name: otel\n    image: otel/collector:0.119.0\n',
+      ),
+    },
+    {
+      name: 'manifest: tags, registry port, digests (even with latest)',
+      files: { 'manifests/app.yaml': pod(['nginx:1.27', 'registry:5000/team/app:1.0', `app@${DIGEST}`, `app:latest@${DIGEST}`]) },
+    },
+    {
+      name: 'chart template: templated image not judged',
+      files: {
+        'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\n',
+        'charts/platform/templates/app.yaml': pod(['{{ .Values.postgresql.image }}']),
+        'charts/platform/values.yaml': 'postgresql:\n  image: postgres:16.4\n',
+      },
+    },
     { name: 'manifest outside production', files: { 'manifests/app.yaml': pod(['nginx']).replace('  name: app\n', '  name: app\n  namespace: dev\n') } },
   ],
   invalid: [
     {
       name: 'values: latest in the prod overlay, on the tag line',
       files: serviceChart('api-gateway', 'python-fastapi-service', 'image:\n  repository: r/api-gateway\n  tag: "1.4.2"\n', 'image:\n  tag: latest\n'),
-      errors: [{ messageId: 'latest', path: 'charts/api-gateway/values-prod.yaml', line: 2, column: 3, message: 'container "api-gateway" (containers) of Deployment/api-gateway uses the tag latest' }],
+      errors: [
+        {
+          messageId: 'latest',
+          path: 'charts/api-gateway/values-prod.yaml',
+          line: 2,
+          column: 3,
+          message: 'container "api-gateway" (containers) of Deployment/api-gateway uses the tag latest',
+        },
+      ],
     },
     {
       name: 'values: no tag, and an init container without tag',
-      files: serviceChart('orchestrator', 'python-fastapi-service', 'image:\n  repository: r/orchestrator\ninitContainers:\n  - name: migrate\n    image: r/migrate\n'),
+      files: serviceChart(
+        'orchestrator',
+        'python-fastapi-service',
+        'image:\n  repository: r/orchestrator\ninitContainers:\n  - name: migrate\n    image: r/migrate\n',
+      ),
       errors: [
         { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 2, column: 3, message: 'container "orchestrator"' },
         { messageId: 'missingTag', path: 'charts/orchestrator/values.yaml', line: 5, column: 5, message: 'container "migrate" (initContainers)' },

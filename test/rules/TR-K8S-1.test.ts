@@ -26,26 +26,36 @@ ruleTester(rule, {
       name: 'StatefulSet template of the infrastructure chart',
       files: {
         ...infraChart,
-        'charts/platform/templates/postgresql.yaml': 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: postgresql\n  namespace: {{ .Release.Namespace }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: postgresql\n          image: {{ .Values.postgresql.image }}\n',
+        'charts/platform/templates/postgresql.yaml':
+          'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: postgresql\n  namespace: {{ .Release.Namespace }}\nspec:\n  template:\n    spec:\n      containers:\n        - name: postgresql\n          image: {{ .Values.postgresql.image }}\n',
       },
     },
     {
       name: 'Argo CD Application and Flux HelmRelease pointing at charts',
       files: {
-        'argocd/api-gateway.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: api-gateway\nspec:\n  source:\n    path: charts/api-gateway\n    helm:\n      valueFiles: [values.yaml, values-prod.yaml]\n',
-        'flux/orchestrator.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: orchestrator\nspec:\n  chart:\n    spec:\n      chart: ./charts/orchestrator\n',
+        'argocd/api-gateway.yaml':
+          'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: api-gateway\nspec:\n  source:\n    path: charts/api-gateway\n    helm:\n      valueFiles: [values.yaml, values-prod.yaml]\n',
+        'flux/orchestrator.yaml':
+          'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: orchestrator\nspec:\n  chart:\n    spec:\n      chart: ./charts/orchestrator\n',
       },
     },
     {
       name: 'plain non-workload manifests (Service, ConfigMap, NetworkPolicy) outside charts',
       files: {
-        'manifests/base.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { A: "1" }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec: { selector: { app: web }, ports: [{ port: 80 }] }\n',
+        'manifests/base.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { A: "1" }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec: { selector: { app: web }, ports: [{ port: 80 }] }\n',
       },
     },
-    { name: 'List without workloads', files: { 'manifests/list.yaml': 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n' } },
+    {
+      name: 'List without workloads',
+      files: { 'manifests/list.yaml': 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n' },
+    },
     {
       name: 'waived with a written reason',
-      files: { 'manifests/debug.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\n  annotations:\n    bplus.io/exception-TR-K8S-1: "break-glass toolbox pod, removed after INC-77"\nspec:\n  containers: [{ name: sh, image: busybox:1.36 }]\n' },
+      files: {
+        'manifests/debug.yaml':
+          'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\n  annotations:\n    bplus.io/exception-TR-K8S-1: "break-glass toolbox pod, removed after INC-77"\nspec:\n  containers: [{ name: sh, image: busybox:1.36 }]\n',
+      },
     },
   ],
   invalid: [
@@ -86,7 +96,8 @@ ruleTester(rule, {
       name: 'bare Pod and ReplicaSet next to a chart, not inside it',
       files: {
         ...infraChart,
-        'manifests/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: toolbox }\nspec:\n  containers: [{ name: sh, image: busybox:1.36 }]\n---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata: { name: legacy }\n',
+        'manifests/pod.yaml':
+          'apiVersion: v1\nkind: Pod\nmetadata: { name: toolbox }\nspec:\n  containers: [{ name: sh, image: busybox:1.36 }]\n---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata: { name: legacy }\n',
       },
       errors: [
         { messageId: 'rawWorkload', path: 'manifests/pod.yaml', line: 2, column: 1, message: 'Pod/toolbox' },
@@ -95,7 +106,10 @@ ruleTester(rule, {
     },
     {
       name: 'workload inside a kind: List',
-      files: { 'manifests/list.yaml': 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: { name: web }\n' },
+      files: {
+        'manifests/list.yaml':
+          'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: { name: web }\n',
+      },
       errors: [{ messageId: 'rawWorkloadInList', path: 'manifests/list.yaml', line: 8, column: 5, message: 'Deployment/web (item 2 of List/(unnamed))' }],
     },
     {

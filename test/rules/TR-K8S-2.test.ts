@@ -33,7 +33,11 @@ ruleTester(rule, {
     {
       name: 'pinned with =, v prefix, pre-release and matching local library version',
       files: {
-        ...withChartYaml(serviceChart('condenser-worker', 'python-celery-worker', 'keda: {}\n'), 'condenser-worker', chartYaml('condenser-worker', dep('python-celery-worker', '"=v2.0.0-rc.1"'))),
+        ...withChartYaml(
+          serviceChart('condenser-worker', 'python-celery-worker', 'keda: {}\n'),
+          'condenser-worker',
+          chartYaml('condenser-worker', dep('python-celery-worker', '"=v2.0.0-rc.1"')),
+        ),
         ...library('python-celery-worker', '2.0.0-rc.1'),
       },
     },
@@ -41,7 +45,8 @@ ruleTester(rule, {
       name: 'service chart with its own ConfigMap, NetworkPolicy and a migration hook Job',
       files: {
         ...serviceChart('orchestrator', 'python-fastapi-service', 'resources: {}\n'),
-        'charts/orchestrator/templates/extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: orchestrator-files }\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: orchestrator-extra }\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations: { helm.sh/hook: pre-upgrade }\n',
+        'charts/orchestrator/templates/extra.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: orchestrator-files }\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: orchestrator-extra }\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations: { helm.sh/hook: pre-upgrade }\n',
       },
     },
     {
@@ -53,7 +58,10 @@ ruleTester(rule, {
     },
     {
       name: 'application chart without workloads (only a ConfigMap)',
-      files: { 'charts/dashboards/Chart.yaml': 'apiVersion: v2\nname: dashboards\nversion: 1.0.0\n', 'charts/dashboards/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: dashboards }\n' },
+      files: {
+        'charts/dashboards/Chart.yaml': 'apiVersion: v2\nname: dashboards\nversion: 1.0.0\n',
+        'charts/dashboards/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: dashboards }\n',
+      },
     },
     {
       name: 'library include through a helper in a .tpl file',
@@ -65,13 +73,21 @@ ruleTester(rule, {
     },
     {
       name: 'non-platform dependency beside the library (redis) is not checked',
-      files: withChartYaml(serviceChart('orchestrator', 'python-fastapi-service', 'resources: {}\n'), 'orchestrator', chartYaml('orchestrator', dep('python-fastapi-service', '1.3.0') + dep('redis', '^18.0.0', 'https://charts.bitnami.com/bitnami'))),
+      files: withChartYaml(
+        serviceChart('orchestrator', 'python-fastapi-service', 'resources: {}\n'),
+        'orchestrator',
+        chartYaml('orchestrator', dep('python-fastapi-service', '1.3.0') + dep('redis', '^18.0.0', 'https://charts.bitnami.com/bitnami')),
+      ),
     },
   ],
   invalid: [
     {
       name: 'caret range',
-      files: withChartYaml(serviceChart('api-gateway', 'python-fastapi-service', ''), 'api-gateway', chartYaml('api-gateway', dep('python-fastapi-service', '^1.3.0'))),
+      files: withChartYaml(
+        serviceChart('api-gateway', 'python-fastapi-service', ''),
+        'api-gateway',
+        chartYaml('api-gateway', dep('python-fastapi-service', '^1.3.0')),
+      ),
       errors: [{ messageId: 'unpinnedVersion', path: 'charts/api-gateway/Chart.yaml', line: 7, column: 5, message: '"^1.3.0" is a range' }],
     },
     {
@@ -97,14 +113,17 @@ ruleTester(rule, {
         'hybrid',
         chartYaml('hybrid', dep('python-fastapi-service', '1.3.0') + dep('python-celery-worker', '1.1.0')),
       ),
-      errors: [{ messageId: 'severalLibraries', path: 'charts/hybrid/Chart.yaml', line: 9, column: 5, message: 'second platform library python-celery-worker' }],
+      errors: [
+        { messageId: 'severalLibraries', path: 'charts/hybrid/Chart.yaml', line: 9, column: 5, message: 'second platform library python-celery-worker' },
+      ],
     },
     {
       name: 'copied Deployment and HPA templates beside the include',
       files: {
         ...serviceChart('orchestrator', 'python-fastapi-service', ''),
         'charts/orchestrator/templates/deployment.yaml': `# copied from the library\n${deployment}`,
-        'charts/orchestrator/templates/hpa.yaml': 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: orchestrator }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: orchestrator }\n',
+        'charts/orchestrator/templates/hpa.yaml':
+          'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: orchestrator }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: orchestrator }\n',
       },
       errors: [
         { messageId: 'copiedBoilerplate', path: 'charts/orchestrator/templates/deployment.yaml', line: 3, column: 1, message: 'Deployment/orchestrator' },
@@ -116,7 +135,8 @@ ruleTester(rule, {
       name: 'copied ScaledObject and Ingress in a worker chart',
       files: {
         ...serviceChart('condenser-worker', 'python-celery-worker', ''),
-        'charts/condenser-worker/templates/keda.yaml': 'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: { name: condenser-worker }\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: flower }\n',
+        'charts/condenser-worker/templates/keda.yaml':
+          'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: { name: condenser-worker }\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: flower }\n',
       },
       errors: [
         { messageId: 'copiedBoilerplate', path: 'charts/condenser-worker/templates/keda.yaml', line: 2, column: 1 },
@@ -140,12 +160,22 @@ ruleTester(rule, {
     },
     {
       name: 'pinned version differs from the local library chart',
-      files: { ...withChartYaml(serviceChart('api-gateway', 'python-fastapi-service', ''), 'api-gateway', chartYaml('api-gateway', dep('python-fastapi-service', '1.3.0'))), ...library('python-fastapi-service', '1.4.0') },
+      files: {
+        ...withChartYaml(
+          serviceChart('api-gateway', 'python-fastapi-service', ''),
+          'api-gateway',
+          chartYaml('api-gateway', dep('python-fastapi-service', '1.3.0')),
+        ),
+        ...library('python-fastapi-service', '1.4.0'),
+      },
       errors: [{ messageId: 'versionMismatch', path: 'charts/api-gateway/Chart.yaml', line: 7, column: 5, message: 'is version 1.4.0' }],
     },
     {
       name: 'library never included by any template',
-      files: { ...serviceChart('api-gateway', 'python-fastapi-service', ''), 'charts/api-gateway/templates/all.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n' },
+      files: {
+        ...serviceChart('api-gateway', 'python-fastapi-service', ''),
+        'charts/api-gateway/templates/all.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n',
+      },
       errors: [{ messageId: 'libraryNotIncluded', path: 'charts/api-gateway/Chart.yaml', line: 6, column: 5 }],
     },
   ],
@@ -153,7 +183,8 @@ ruleTester(rule, {
 
 describe('TR-K8S-2 isExactVersion', () => {
   it.each(['1.0.0', '=1.0.0', 'v1.2.3', '1.2.3-rc.1', '1.2.3+build.5', ' 1.2.3 '])('%s is exact', (v) => expect(isExactVersion(v)).toBe(true));
-  it.each(['^1.0.0', '~1', '~1.2.3', '>=1.0.0', '*', 'x', '1.x', '1.2.x', '1.2', '1', '1.0.0 - 2.0.0', '1.0.0 || 2.0.0', '>1.0.0 <2.0.0', '01.0.0', ''])('%s is a range', (v) =>
-    expect(isExactVersion(v)).toBe(false),
+  it.each(['^1.0.0', '~1', '~1.2.3', '>=1.0.0', '*', 'x', '1.x', '1.2.x', '1.2', '1', '1.0.0 - 2.0.0', '1.0.0 || 2.0.0', '>1.0.0 <2.0.0', '01.0.0', ''])(
+    '%s is a range',
+    (v) => expect(isExactVersion(v)).toBe(false),
   );
 });

@@ -216,7 +216,10 @@ function smallRepo(overrides: Files = {}): Files {
 ruleTester(rule, {
   valid: [
     { name: 'a declared Namespace other than production, with nothing in it', files: { 'manifests/namespace.yaml': NS.replace('balance-plus', 'sandbox') } },
-    { name: 'a declared production Namespace with its default deny and DNS policy, no workload yet', files: { 'manifests/namespace.yaml': NS, 'manifests/default-deny.yaml': DENY } },
+    {
+      name: 'a declared production Namespace with its default deny and DNS policy, no workload yet',
+      files: { 'manifests/namespace.yaml': NS, 'manifests/default-deny.yaml': DENY },
+    },
     { name: 'a compliant slice of the platform (values and manifests, default graph)', files: platform() },
     { name: 'a configured graph, matched exactly; named ingress port resolved on the pod', files: smallRepo() },
     {
@@ -265,7 +268,10 @@ ruleTester(rule, {
         'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\nannotations:\n  balance-plus.io/chart-role: infrastructure\n',
         'charts/platform/templates/deny.yaml': DENY.replace('namespace: balance-plus', 'namespace: {{ .Release.Namespace }}'),
         'charts/platform/templates/dns.yaml': DNS.replace('namespace: balance-plus', 'namespace: {{ .Release.Namespace }}'),
-        'charts/platform/templates/db.yaml': workload('postgresql', [['postgresql', 5432]], 'StatefulSet').replace('namespace: balance-plus', 'namespace: {{ .Release.Namespace }}'),
+        'charts/platform/templates/db.yaml': workload('postgresql', [['postgresql', 5432]], 'StatefulSet').replace(
+          'namespace: balance-plus',
+          'namespace: {{ .Release.Namespace }}',
+        ),
       },
     },
     {
@@ -284,13 +290,27 @@ ruleTester(rule, {
   invalid: [
     {
       name: 'a declared production Namespace with nothing in it yet: reported on the Namespace object',
-      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
+      output: {
+        'manifests/networkpolicy-default-deny.yaml':
+          '# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n',
+      },
       files: { 'manifests/namespace.yaml': NS },
-      errors: [{ messageId: 'noDefaultDeny', path: 'manifests/namespace.yaml', line: 1, column: 1, message: 'namespace "balance-plus" has no default-deny NetworkPolicy for policyTypes [Ingress, Egress]' }],
+      errors: [
+        {
+          messageId: 'noDefaultDeny',
+          path: 'manifests/namespace.yaml',
+          line: 1,
+          column: 1,
+          message: 'namespace "balance-plus" has no default-deny NetworkPolicy for policyTypes [Ingress, Egress]',
+        },
+      ],
     },
     {
       name: 'a production Namespace declared in JSON, templated name, nothing in it yet',
-      output: { "charts/platform/templates/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
+      output: {
+        'charts/platform/templates/networkpolicy-default-deny.yaml':
+          '# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n',
+      },
       files: {
         'charts/platform/Chart.yaml': 'apiVersion: v2\nname: platform\nversion: 1.0.0\nannotations:\n  balance-plus.io/chart-role: infrastructure\n',
         'charts/platform/templates/ns.json': '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n  "metadata": {"name": "{{ .Release.Namespace }}"}\n}\n',
@@ -299,24 +319,37 @@ ruleTester(rule, {
     },
     {
       name: 'no default deny: reported on the Namespace object, with the add-default-deny fix',
-      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n" },
+      output: {
+        'manifests/networkpolicy-default-deny.yaml':
+          '# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n',
+      },
       files: platform({ 'manifests/default-deny.yaml': '# removed\n' }),
       // allow-dns still isolates every pod for egress: only Ingress is missing.
       errors: [{ messageId: 'noDefaultDeny', path: 'manifests/namespace.yaml', line: 1, column: 1, message: 'for policyTypes [Ingress]:' }],
     },
     {
       name: 'no default deny and no Namespace object: reported on the infrastructure chart',
-      output: { "charts/platform/templates/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
+      output: {
+        'charts/platform/templates/networkpolicy-default-deny.yaml':
+          '# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: {{ .Release.Namespace }}\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n',
+      },
       files: {
-        'charts/platform/Chart.yaml': '# platform\napiVersion: v2\nname: platform\nversion: 1.0.0\nannotations:\n  balance-plus.io/chart-role: infrastructure\n',
+        'charts/platform/Chart.yaml':
+          '# platform\napiVersion: v2\nname: platform\nversion: 1.0.0\nannotations:\n  balance-plus.io/chart-role: infrastructure\n',
         'charts/platform/templates/db.yaml': workload('postgresql', [['postgresql', 5432]], 'StatefulSet'),
       },
       errors: [{ messageId: 'noDefaultDeny', path: 'charts/platform/Chart.yaml', line: 3, column: 1, message: 'policyTypes [Ingress, Egress]' }],
     },
     {
       name: 'omitted policyTypes on a rule-less podSelector {} policy: it denies ingress only',
-      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
-      files: platform({ 'manifests/default-deny.yaml': DENY.replace('  policyTypes:\n    - Ingress\n    - Egress\n', ''), 'manifests/allow-dns.yaml': '# none\n' }),
+      output: {
+        'manifests/networkpolicy-default-deny.yaml':
+          '# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n',
+      },
+      files: platform({
+        'manifests/default-deny.yaml': DENY.replace('  policyTypes:\n    - Ingress\n    - Egress\n', ''),
+        'manifests/allow-dns.yaml': '# none\n',
+      }),
       errors: [
         // The services' own policies still isolate their egress, and nothing allows DNS any more.
         { messageId: 'dnsBlocked', path: 'charts/api-gateway/values.yaml', line: 20, column: 3, message: 'api-gateway cannot resolve names' },
@@ -327,8 +360,14 @@ ruleTester(rule, {
     },
     {
       name: 'trap: `egress: []` without policyTypes isolates nothing for egress',
-      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" },
-      files: platform({ 'manifests/default-deny.yaml': DENY.replace('  policyTypes:\n    - Ingress\n    - Egress\n', '  ingress: []\n  egress: []\n'), 'manifests/allow-dns.yaml': '# none\n' }),
+      output: {
+        'manifests/networkpolicy-default-deny.yaml':
+          '# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n',
+      },
+      files: platform({
+        'manifests/default-deny.yaml': DENY.replace('  policyTypes:\n    - Ingress\n    - Egress\n', '  ingress: []\n  egress: []\n'),
+        'manifests/allow-dns.yaml': '# none\n',
+      }),
       errors: [
         { messageId: 'dnsBlocked', path: 'charts/api-gateway/values.yaml', line: 20, column: 3 },
         { messageId: 'dnsBlocked', path: 'charts/orchestrator/values.yaml', line: 20, column: 3 },
@@ -442,12 +481,22 @@ ${TO_POSTGRES}    - ports:
       }),
       errors: [
         { messageId: 'forbiddenReachable', path: 'charts/api-gateway/values.yaml', line: 28, column: 11, message: 'api-gateway → postgresql (TCP 5432)' },
-        { messageId: 'forbiddenReachable', path: 'manifests/postgresql-policy.yaml', line: 18, column: 15, message: 'ingress rule of NetworkPolicy postgresql' },
+        {
+          messageId: 'forbiddenReachable',
+          path: 'manifests/postgresql-policy.yaml',
+          line: 18,
+          column: 15,
+          message: 'ingress rule of NetworkPolicy postgresql',
+        },
       ],
     },
     {
       name: 'forbidden edge with nothing isolating either side: on the workload, plus the missing default deny',
-      output: { "manifests/networkpolicy-default-deny.yaml": "# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n" }, afterFix: ["declaredBlocked"],
+      output: {
+        'manifests/networkpolicy-default-deny.yaml':
+          '# TR-K8S-7: nothing reaches or leaves a pod of the namespace unless another policy allows it.\n# Added by bplus fix.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# Every pod may resolve names through cluster DNS (kube-system/kube-dns), nothing else.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\n  namespace: balance-plus\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53\n',
+      },
+      afterFix: ['declaredBlocked'],
       files: {
         'manifests/api-gateway.yaml': workload('api-gateway', [['http', 8000]]),
         'manifests/postgresql.yaml': workload('postgresql', [['postgresql', 5432]], 'StatefulSet'),
@@ -501,7 +550,9 @@ ${TO_POSTGRES}    - ports:
       files: platform({
         'charts/orchestrator/values.yaml': apiValues(FROM_API_GATEWAY.replace('api-gateway', 'frontend'), TO_POSTGRES),
       }),
-      errors: [{ messageId: 'declaredBlocked', path: 'charts/orchestrator/values.yaml', line: 14, column: 3, message: 'api-gateway → orchestrator (TCP 8000)' }],
+      errors: [
+        { messageId: 'declaredBlocked', path: 'charts/orchestrator/values.yaml', line: 14, column: 3, message: 'api-gateway → orchestrator (TCP 8000)' },
+      ],
     },
     {
       name: 'declared edge blocked on both sides: neither policy mentions the other',
@@ -588,7 +639,9 @@ describe('TR-K8S-7 findings in detail', () => {
   it('the missing default deny is fixed for the namespace, once for all its findings', async () => {
     const { fixable, plan } = await fixesOf(rule, platform({ 'manifests/default-deny.yaml': '# removed\n' }));
     expect(fixable.map((f) => f.messageId)).toEqual(['noDefaultDeny']);
-    expect(plan.applied.map((a) => a.description)).toEqual([expect.stringContaining('added NetworkPolicy default-deny-all (ingress and egress) for namespace balance-plus')]);
+    expect(plan.applied.map((a) => a.description)).toEqual([
+      expect.stringContaining('added NetworkPolicy default-deny-all (ingress and egress) for namespace balance-plus'),
+    ]);
   });
 
   it('speaks Russian with the edge and the port', async () => {
@@ -604,7 +657,12 @@ describe('TR-K8S-7 findings in detail', () => {
     expect(ru.map((f) => f.message)).toContain(
       'orchestrator → postgresql (TCP 5432) объявлено в графе сервисов, но NetworkPolicy postgresql это блокирует: она изолирует ingress у postgresql, и ни одно правило ingress не разрешает это соединение, поэтому orchestrator не сможет работать с postgresql',
     );
-    const dns = await findingsOf(rule, { 'manifests/default-deny.yaml': DENY, 'manifests/db.yaml': workload('postgresql', [['postgresql', 5432]]) }, undefined, 'ru');
+    const dns = await findingsOf(
+      rule,
+      { 'manifests/default-deny.yaml': DENY, 'manifests/db.yaml': workload('postgresql', [['postgresql', 5432]]) },
+      undefined,
+      'ru',
+    );
     expect(dns.map((f) => f.message)).toEqual([
       'postgresql не сможет разрешать имена: NetworkPolicy default-deny-all изолирует его egress, и ни одно правило egress не разрешает DNS кластера (UDP 53, TCP 53); добавьте правило egress к kube-system/kube-dns на UDP и TCP 53',
     ]);
@@ -626,7 +684,10 @@ describe('TR-K8S-7 findings in detail', () => {
       ports:
         - { protocol: TCP, port: 5432 }
 `,
-      }).replace('  namespace: balance-plus\n', '  namespace: balance-plus\n  annotations:\n    bplus.io/exception-TR-K8S-7: "batch jobs of the namespace load the database (PLAT-7)"\n'),
+      }).replace(
+        '  namespace: balance-plus\n',
+        '  namespace: balance-plus\n  annotations:\n    bplus.io/exception-TR-K8S-7: "batch jobs of the namespace load the database (PLAT-7)"\n',
+      ),
     });
     expect(await findingsOf(rule, files)).toEqual([]);
   });

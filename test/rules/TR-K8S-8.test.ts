@@ -22,21 +22,59 @@ const four = literal('A', '1') + literal('B', '2') + literal('C', '3') + literal
 
 export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
-    { name: 'option maxLiteralEnv: 5 tolerates four literals', config: 'rules:\n  TR-K8S-8: [warning, { maxLiteralEnv: 5 }]\n', files: { 'manifests/web.yaml': deployment(four) } },
-    { name: 'values: config only, env empty', files: serviceChart('api-gateway', 'python-fastapi-service', 'config:\n  LOG_LEVEL: info\n  ORCHESTRATOR_URL: http://orchestrator:8000\nenv: {}\n') },
-    { name: 'values: a credential in env is TR-K8S-9, not reported here', files: serviceChart('api-gateway', 'python-fastapi-service', 'env:\n  DB_PASSWORD: hunter2\n') },
-    { name: 'values: env key removed with null in the prod overlay', files: serviceChart('api-gateway', 'python-fastapi-service', 'env:\n  LOG_LEVEL: debug\n', 'env:\n  LOG_LEVEL: null\n') },
-    { name: 'manifest: three literals are within the threshold', files: { 'manifests/web.yaml': deployment(literal('A', '1') + literal('B', '2') + literal('C', '3')) } },
-    { name: 'manifest: valueFrom entries are not literals', files: { 'manifests/web.yaml': deployment(`${literal('A', '1')}            - name: POD_IP\n              valueFrom:\n                fieldRef: { fieldPath: status.podIP }\n            - name: LOG_LEVEL\n              valueFrom:\n                configMapKeyRef: { name: web-config, key: LOG_LEVEL }\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: { name: pg, key: password }\n${literal('B', '2')}`) } },
-    { name: 'manifest: four literals of which one is a credential (TR-K8S-9) leave three', files: { 'manifests/web.yaml': deployment(literal('A', '1') + literal('B', '2') + literal('C', '3') + literal('API_TOKEN', 'tok-123')) } },
+    {
+      name: 'option maxLiteralEnv: 5 tolerates four literals',
+      config: 'rules:\n  TR-K8S-8: [warning, { maxLiteralEnv: 5 }]\n',
+      files: { 'manifests/web.yaml': deployment(four) },
+    },
+    {
+      name: 'values: config only, env empty',
+      files: serviceChart('api-gateway', 'python-fastapi-service', 'config:\n  LOG_LEVEL: info\n  ORCHESTRATOR_URL: http://orchestrator:8000\nenv: {}\n'),
+    },
+    {
+      name: 'values: a credential in env is TR-K8S-9, not reported here',
+      files: serviceChart('api-gateway', 'python-fastapi-service', 'env:\n  DB_PASSWORD: hunter2\n'),
+    },
+    {
+      name: 'values: env key removed with null in the prod overlay',
+      files: serviceChart('api-gateway', 'python-fastapi-service', 'env:\n  LOG_LEVEL: debug\n', 'env:\n  LOG_LEVEL: null\n'),
+    },
+    {
+      name: 'manifest: three literals are within the threshold',
+      files: { 'manifests/web.yaml': deployment(literal('A', '1') + literal('B', '2') + literal('C', '3')) },
+    },
+    {
+      name: 'manifest: valueFrom entries are not literals',
+      files: {
+        'manifests/web.yaml': deployment(
+          `${literal('A', '1')}            - name: POD_IP\n              valueFrom:\n                fieldRef: { fieldPath: status.podIP }\n            - name: LOG_LEVEL\n              valueFrom:\n                configMapKeyRef: { name: web-config, key: LOG_LEVEL }\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: { name: pg, key: password }\n${literal('B', '2')}`,
+        ),
+      },
+    },
+    {
+      name: 'manifest: four literals of which one is a credential (TR-K8S-9) leave three',
+      files: { 'manifests/web.yaml': deployment(literal('A', '1') + literal('B', '2') + literal('C', '3') + literal('API_TOKEN', 'tok-123')) },
+    },
     { name: 'manifest outside production is not reviewed', files: { 'manifests/web.yaml': deployment(four, 'staging') } },
   ],
   invalid: [
     {
       name: 'values: every env literal is reported on its key, in the file that sets it',
-      files: serviceChart('api-gateway', 'python-fastapi-service', '# api-gateway\nconfig:\n  LOG_LEVEL: info\nenv:\n  FEATURE_X: "true"\n  DB_PASSWORD: hunter2\n', 'env:\n  ORCHESTRATOR_URL: http://orchestrator:8000\n'),
+      files: serviceChart(
+        'api-gateway',
+        'python-fastapi-service',
+        '# api-gateway\nconfig:\n  LOG_LEVEL: info\nenv:\n  FEATURE_X: "true"\n  DB_PASSWORD: hunter2\n',
+        'env:\n  ORCHESTRATOR_URL: http://orchestrator:8000\n',
+      ),
       errors: [
-        { messageId: 'valuesEnv', path: 'charts/api-gateway/values-prod.yaml', line: 2, column: 3, message: 'env "ORCHESTRATOR_URL" is a literal in the pod spec: move it under config: so that it reaches the pod from the ConfigMap api-gateway-config' },
+        {
+          messageId: 'valuesEnv',
+          path: 'charts/api-gateway/values-prod.yaml',
+          line: 2,
+          column: 3,
+          message:
+            'env "ORCHESTRATOR_URL" is a literal in the pod spec: move it under config: so that it reaches the pod from the ConfigMap api-gateway-config',
+        },
         { messageId: 'valuesEnv', path: 'charts/api-gateway/values.yaml', line: 5, column: 3, message: 'FEATURE_X' },
       ],
     },
@@ -54,7 +92,15 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'manifest: four literals on one container, reported once on env',
       files: { 'manifests/web.yaml': deployment(four) },
-      errors: [{ messageId: 'manifestEnv', path: 'manifests/web.yaml', line: 14, column: 11, message: 'container "web" (containers) of Deployment/web sets 4 env values as literals (A, B, C, D), more than 3' }],
+      errors: [
+        {
+          messageId: 'manifestEnv',
+          path: 'manifests/web.yaml',
+          line: 14,
+          column: 11,
+          message: 'container "web" (containers) of Deployment/web sets 4 env values as literals (A, B, C, D), more than 3',
+        },
+      ],
     },
     {
       name: 'chart template StatefulSet without namespace: init container and container',

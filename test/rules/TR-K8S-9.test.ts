@@ -6,7 +6,20 @@ import { CERT_4096, KEY_4096, NOW } from '../seal/keys.ts';
 import { findingsOf, fixesOf, ruleTester, serviceChart, type Files, type InvalidCase, type ValidCase } from './rule-tester.ts';
 
 // Plaintexts used below; no finding message may contain any of them.
-const PLAINTEXTS = ['26741', 'hunter2', 'aHVudGVyMg==', 's3cretRabbit', 'changeme', 'pg-superuser-pw', 'ZXhhbXBsZQ==', 'q1w2e3r4t5', 'MIIEvQIBADANBgkqh', 'pwd-is-not-a-path', 'dXNlcjpwYXNzd29yZA', 'a1B2c3D4e5F6g7H8i9J0k1L2'];
+const PLAINTEXTS = [
+  '26741',
+  'hunter2',
+  'aHVudGVyMg==',
+  's3cretRabbit',
+  'changeme',
+  'pg-superuser-pw',
+  'ZXhhbXBsZQ==',
+  'q1w2e3r4t5',
+  'MIIEvQIBADANBgkqh',
+  'pwd-is-not-a-path',
+  'dXNlcjpwYXNzd29yZA',
+  'a1B2c3D4e5F6g7H8i9J0k1L2',
+];
 // Test-only fake credentials, assembled so that secret scanners do not flag this file.
 const STRIPE = ['sk', 'live', 'a1B2c3D4e5F6g7H8i9J0k1L2'].join('_');
 const AWS = ['AKIA', 'QWERTYUIOP', '234567'].join('');
@@ -19,7 +32,9 @@ function sealed(rsaBytes = 512, rest = 32, declared = rsaBytes): string {
 }
 const GOOD = sealed();
 
-const sealedSecret = (opts: { name?: string; ns?: string | null; tName?: string; tNs?: string; annotations?: string; tAnnotations?: string; data?: string } = {}) => `apiVersion: bitnami.com/v1alpha1
+const sealedSecret = (
+  opts: { name?: string; ns?: string | null; tName?: string; tNs?: string; annotations?: string; tAnnotations?: string; data?: string } = {},
+) => `apiVersion: bitnami.com/v1alpha1
 kind: SealedSecret
 metadata:
   name: ${opts.name ?? 'postgresql-credentials'}
@@ -53,20 +68,60 @@ ${env}`;
 export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
     { name: 'SealedSecret with strict scope, name and namespace consistent', files: { 'manifests/pg.yaml': sealedSecret() } },
-    { name: 'SealedSecret in a chart template with a templated namespace', files: platformChart({ 'ss.yaml': sealedSecret({ ns: '{{ .Release.Namespace }}' }) }) },
+    {
+      name: 'SealedSecret in a chart template with a templated namespace',
+      files: platformChart({ 'ss.yaml': sealedSecret({ ns: '{{ .Release.Namespace }}' }) }),
+    },
     { name: 'SealedSecret without namespace deployed to production, sealed for it', files: { 'manifests/pg.yaml': sealedSecret({ ns: null }) } },
-    { name: 'cluster-wide SealedSecret may be renamed and moved', files: { 'manifests/pg.yaml': sealedSecret({ name: 'other', ns: 'staging', annotations: '  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: "true"\n' }) } },
-    { name: 'namespace-wide SealedSecret may be renamed', files: { 'manifests/pg.yaml': sealedSecret({ name: 'renamed', annotations: '  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: "true"\n' }) } },
-    { name: 'Secret without data (service-account token, TLS filled by cert-manager)', files: { 'manifests/s.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: sa-token\n  annotations:\n    kubernetes.io/service-account.name: app\ntype: kubernetes.io/service-account-token\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: tls }\ntype: kubernetes.io/tls\ndata: {}\n' } },
+    {
+      name: 'cluster-wide SealedSecret may be renamed and moved',
+      files: {
+        'manifests/pg.yaml': sealedSecret({
+          name: 'other',
+          ns: 'staging',
+          annotations: '  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: "true"\n',
+        }),
+      },
+    },
+    {
+      name: 'namespace-wide SealedSecret may be renamed',
+      files: { 'manifests/pg.yaml': sealedSecret({ name: 'renamed', annotations: '  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: "true"\n' }) },
+    },
+    {
+      name: 'Secret without data (service-account token, TLS filled by cert-manager)',
+      files: {
+        'manifests/s.yaml':
+          'apiVersion: v1\nkind: Secret\nmetadata:\n  name: sa-token\n  annotations:\n    kubernetes.io/service-account.name: app\ntype: kubernetes.io/service-account-token\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: tls }\ntype: kubernetes.io/tls\ndata: {}\n',
+      },
+    },
     // A Secret generated at render time (lookup/randAlphaNum) is rendered with data: Helm's view
     // judges it like any other Secret, so it is no longer a valid case here.
-    { name: 'service values with config, secretEnvFrom and references only', files: serviceChart('orchestrator', 'python-fastapi-service', 'config:\n  DATABASE_HOST: postgresql\n  BROKER_URL_TEMPLATE: amqp://$(BROKER_USER):$(BROKER_PASSWORD)@rabbitmq\nsecretEnvFrom:\n  - postgresql-credentials\nkeda:\n  authenticationRef:\n    secretName: rabbitmq-keda\n    hostKey: host\npostgresql:\n  auth:\n    existingSecret: pg-credentials\n    passwordKey: password\n    passwordLength: 24\n') },
-    { name: 'env from secretKeyRef, Vault agent annotations, ExternalSecret', files: { 'manifests/w.yaml': `${workload('            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: { name: pg, key: password }\n            - name: LOG_LEVEL\n              value: info\n').replace('  template:\n', '  template:\n    metadata:\n      annotations:\n        vault.hashicorp.com/agent-inject: "true"\n        vault.hashicorp.com/agent-inject-secret-db: database/creds/app\n')}---\napiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata: { name: pg }\nspec:\n  secretStoreRef: { name: vault, kind: ClusterSecretStore }\n  data:\n    - secretKey: password\n      remoteRef: { key: db, property: password }\n---\napiVersion: secrets.hashicorp.com/v1beta1\nkind: VaultStaticSecret\nmetadata: { name: app }\nspec:\n  mount: kv\n  path: app\n  destination: { name: app, create: true }\n` } },
-    { name: 'ConfigMap with non-secret configuration', files: { 'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\ndata:\n  PGDATA: /var/lib/postgresql/data/pgdata\n  TOKEN_TTL_SECONDS: "3600"\n  ca.crt: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----\n' } },
+    {
+      name: 'service values with config, secretEnvFrom and references only',
+      files: serviceChart(
+        'orchestrator',
+        'python-fastapi-service',
+        'config:\n  DATABASE_HOST: postgresql\n  BROKER_URL_TEMPLATE: amqp://$(BROKER_USER):$(BROKER_PASSWORD)@rabbitmq\nsecretEnvFrom:\n  - postgresql-credentials\nkeda:\n  authenticationRef:\n    secretName: rabbitmq-keda\n    hostKey: host\npostgresql:\n  auth:\n    existingSecret: pg-credentials\n    passwordKey: password\n    passwordLength: 24\n',
+      ),
+    },
+    {
+      name: 'env from secretKeyRef, Vault agent annotations, ExternalSecret',
+      files: {
+        'manifests/w.yaml': `${workload('            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef: { name: pg, key: password }\n            - name: LOG_LEVEL\n              value: info\n').replace('  template:\n', '  template:\n    metadata:\n      annotations:\n        vault.hashicorp.com/agent-inject: "true"\n        vault.hashicorp.com/agent-inject-secret-db: database/creds/app\n')}---\napiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata: { name: pg }\nspec:\n  secretStoreRef: { name: vault, kind: ClusterSecretStore }\n  data:\n    - secretKey: password\n      remoteRef: { key: db, property: password }\n---\napiVersion: secrets.hashicorp.com/v1beta1\nkind: VaultStaticSecret\nmetadata: { name: app }\nspec:\n  mount: kv\n  path: app\n  destination: { name: app, create: true }\n`,
+      },
+    },
+    {
+      name: 'ConfigMap with non-secret configuration',
+      files: {
+        'manifests/cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\ndata:\n  PGDATA: /var/lib/postgresql/data/pgdata\n  TOKEN_TTL_SECONDS: "3600"\n  ca.crt: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----\n',
+      },
+    },
     {
       name: 'widened key names keep their exceptions: PWD a path, routing and publishable keys, a header without a credential or with a reference',
       files: {
-        'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\ndata:\n  PWD: /srv/app\n  passwd: /etc/passwd\n  CELERY_ROUTING_KEY: condense.default\n  STRIPE_PUBLISHABLE_KEY: pk_live_abc\n  ACCEPT_HEADER: application/json\n  AUTH_HEADER: Bearer $(API_TOKEN)\n',
+        'manifests/cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\ndata:\n  PWD: /srv/app\n  passwd: /etc/passwd\n  CELERY_ROUTING_KEY: condense.default\n  STRIPE_PUBLISHABLE_KEY: pk_live_abc\n  ACCEPT_HEADER: application/json\n  AUTH_HEADER: Bearer $(API_TOKEN)\n',
       },
     },
   ],
@@ -75,12 +130,21 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       name: 'widened key names: *_KEY and *_KEY_CONTENT env literals, pwd that is not a path, an Authorization header with a bearer token',
       output: {},
       files: {
-        'manifests/w.yaml': workload('            - name: AZURE_BATCH_KEY\n              value: q1w2e3r4t5\n            - name: OCI_CLI_KEY_CONTENT\n              value: MIIEvQIBADANBgkqh\n'),
-        'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: client }\ndata:\n  pwd: pwd-is-not-a-path\n  AUTH_HEADER: "basic dXNlcjpwYXNzd29yZA=="\n',
+        'manifests/w.yaml': workload(
+          '            - name: AZURE_BATCH_KEY\n              value: q1w2e3r4t5\n            - name: OCI_CLI_KEY_CONTENT\n              value: MIIEvQIBADANBgkqh\n',
+        ),
+        'manifests/cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: client }\ndata:\n  pwd: pwd-is-not-a-path\n  AUTH_HEADER: "basic dXNlcjpwYXNzd29yZA=="\n',
       },
       errors: [
         { messageId: 'credentialInConfigMap', path: 'manifests/cm.yaml', line: 5, column: 3, message: 'key "pwd"' },
-        { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 6, column: 3, message: 'ConfigMap "client" key "AUTH_HEADER" holds a value shaped like Authorization: Bearer/Basic …' },
+        {
+          messageId: 'credentialShapeInConfigMap',
+          path: 'manifests/cm.yaml',
+          line: 6,
+          column: 3,
+          message: 'ConfigMap "client" key "AUTH_HEADER" holds a value shaped like Authorization: Bearer/Basic …',
+        },
         { messageId: 'credentialInEnv', path: 'manifests/w.yaml', line: 13, column: 15, message: 'env "AZURE_BATCH_KEY"' },
         { messageId: 'credentialInEnv', path: 'manifests/w.yaml', line: 15, column: 15, message: 'env "OCI_CLI_KEY_CONTENT"' },
       ],
@@ -94,21 +158,49 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
         ...serviceChart('orchestrator', 'python-fastapi-service', `config:\n  BACKUP: "${STRIPE}"\n`),
       },
       errors: [
-        { messageId: 'credentialShapeInValues', path: 'charts/orchestrator/values.yaml', line: 2, column: 3, message: 'values key "config.BACKUP" holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe)' },
+        {
+          messageId: 'credentialShapeInValues',
+          path: 'charts/orchestrator/values.yaml',
+          line: 2,
+          column: 3,
+          message: 'values key "config.BACKUP" holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe)',
+        },
         { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 5, column: 3, message: 'secretlint rule gcp' },
-        { messageId: 'credentialInObject', path: 'manifests/svc.yaml', line: 6, column: 5, message: 'Service/billing holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe) at metadata.annotations.billing.example.com/api' },
+        {
+          messageId: 'credentialInObject',
+          path: 'manifests/svc.yaml',
+          line: 6,
+          column: 5,
+          message: 'Service/billing holds a value shaped like STRIPE_SECRET_KEY_LIVE (secretlint rule stripe) at metadata.annotations.billing.example.com/api',
+        },
       ],
     },
     {
       name: 'plain Secret with data in a manifest: on the kind line',
       output: {},
-      files: { 'manifests/pg.yaml': '# credentials\napiVersion: v1\nkind: Secret\nmetadata:\n  name: postgresql-credentials\n  namespace: balance-plus\ntype: Opaque\ndata:\n  POSTGRES_PASSWORD: aHVudGVyMg==\n' },
-      errors: [{ messageId: 'plainSecret', path: 'manifests/pg.yaml', line: 3, column: 1, message: 'Secret "postgresql-credentials" keeps 1 value(s) (POSTGRES_PASSWORD) in data' }],
+      files: {
+        'manifests/pg.yaml':
+          '# credentials\napiVersion: v1\nkind: Secret\nmetadata:\n  name: postgresql-credentials\n  namespace: balance-plus\ntype: Opaque\ndata:\n  POSTGRES_PASSWORD: aHVudGVyMg==\n',
+      },
+      errors: [
+        {
+          messageId: 'plainSecret',
+          path: 'manifests/pg.yaml',
+          line: 3,
+          column: 1,
+          message: 'Secret "postgresql-credentials" keeps 1 value(s) (POSTGRES_PASSWORD) in data',
+        },
+      ],
     },
     {
       name: 'Secret with stringData in the second document of a chart template, fed from values',
       output: {},
-      files: { ...platformChart({ 'secrets.yaml': `${sealedSecret()}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: rabbitmq\nstringData:\n  RABBITMQ_DEFAULT_PASS: {{ .Values.rabbitmq.password | quote }}\n` }), 'charts/platform/values.yaml': 'rabbitmq:\n  host: rabbitmq\n' },
+      files: {
+        ...platformChart({
+          'secrets.yaml': `${sealedSecret()}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: rabbitmq\nstringData:\n  RABBITMQ_DEFAULT_PASS: {{ .Values.rabbitmq.password | quote }}\n`,
+        }),
+        'charts/platform/values.yaml': 'rabbitmq:\n  host: rabbitmq\n',
+      },
       errors: [{ messageId: 'plainSecret', path: 'charts/platform/templates/secrets.yaml', line: 16, column: 1, message: 'rotate' }],
     },
     {
@@ -121,22 +213,40 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
         'postgresql:\n  auth:\n    password: changeme\n',
       ),
       errors: [
-        { messageId: 'credentialInValues', path: 'charts/condenser-worker/values-prod.yaml', line: 3, column: 5, message: 'values key "postgresql.auth.password" holds a credential in clear text' },
+        {
+          messageId: 'credentialInValues',
+          path: 'charts/condenser-worker/values-prod.yaml',
+          line: 3,
+          column: 5,
+          message: 'values key "postgresql.auth.password" holds a credential in clear text',
+        },
         { messageId: 'credentialInValues', path: 'charts/condenser-worker/values.yaml', line: 3, column: 3, message: 'env.DB_PASSWORD' },
-        { messageId: 'credentialShapeInValues', path: 'charts/condenser-worker/values.yaml', line: 5, column: 3, message: 'shaped like scheme://user:password@host' },
+        {
+          messageId: 'credentialShapeInValues',
+          path: 'charts/condenser-worker/values.yaml',
+          line: 5,
+          column: 3,
+          message: 'shaped like scheme://user:password@host',
+        },
         { messageId: 'credentialInValues', path: 'charts/condenser-worker/values.yaml', line: 8, column: 3, message: 'keda.password' },
       ],
     },
     {
       name: 'credential in an infrastructure chart values file',
       output: {},
-      files: { ...platformChart({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata: { A: b }\n' }), 'charts/platform/values.yaml': 'postgresql:\n  image: postgres:16\n  superuserPassword: pg-superuser-pw\n' },
+      files: {
+        ...platformChart({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata: { A: b }\n' }),
+        'charts/platform/values.yaml': 'postgresql:\n  image: postgres:16\n  superuserPassword: pg-superuser-pw\n',
+      },
       errors: [{ messageId: 'credentialInValues', path: 'charts/platform/values.yaml', line: 3, column: 3 }],
     },
     {
       name: 'ConfigMap with a password key and an embedded config file with a DSN',
       output: {},
-      files: { 'manifests/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  LOG_LEVEL: info\n  SMTP_PASSWORD: hunter2\n  app.ini: |\n    [db]\n    url = postgres://app:hunter2@db/app\n' },
+      files: {
+        'manifests/cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  LOG_LEVEL: info\n  SMTP_PASSWORD: hunter2\n  app.ini: |\n    [db]\n    url = postgres://app:hunter2@db/app\n',
+      },
       errors: [
         { messageId: 'credentialInConfigMap', path: 'manifests/cm.yaml', line: 7, column: 3, message: 'key "SMTP_PASSWORD"' },
         { messageId: 'credentialShapeInConfigMap', path: 'manifests/cm.yaml', line: 8, column: 3, message: 'app.ini' },
@@ -145,17 +255,44 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     {
       name: 'env literal with a password and one with an AWS key, in a chart template StatefulSet',
       output: {},
-      files: platformChart({ 'sts.yaml': workload(`            - name: POSTGRES_PASSWORD\n              value: hunter2\n            - name: AWS_ACCESS_KEY_ID\n              value: ${AWS}\n            - name: LOG_LEVEL\n              value: info\n`).replace('kind: Deployment', 'kind: StatefulSet') }),
+      files: platformChart({
+        'sts.yaml': workload(
+          `            - name: POSTGRES_PASSWORD\n              value: hunter2\n            - name: AWS_ACCESS_KEY_ID\n              value: ${AWS}\n            - name: LOG_LEVEL\n              value: info\n`,
+        ).replace('kind: Deployment', 'kind: StatefulSet'),
+      }),
       errors: [
-        { messageId: 'credentialInEnv', path: 'charts/platform/templates/sts.yaml', line: 13, column: 15, message: 'env "POSTGRES_PASSWORD" of container "web" in StatefulSet/web' },
-        { messageId: 'credentialShapeInEnv', path: 'charts/platform/templates/sts.yaml', line: 15, column: 15, message: 'shaped like AWSAccessKeyID (secretlint rule aws)' },
+        {
+          messageId: 'credentialInEnv',
+          path: 'charts/platform/templates/sts.yaml',
+          line: 13,
+          column: 15,
+          message: 'env "POSTGRES_PASSWORD" of container "web" in StatefulSet/web',
+        },
+        {
+          messageId: 'credentialShapeInEnv',
+          path: 'charts/platform/templates/sts.yaml',
+          line: 15,
+          column: 15,
+          message: 'shaped like AWSAccessKeyID (secretlint rule aws)',
+        },
       ],
     },
     {
       name: 'a URL with credentials inline in a ScaledObject trigger',
       output: {},
-      files: { 'manifests/so.yaml': 'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: { name: w }\nspec:\n  scaleTargetRef: { name: w }\n  triggers:\n    - type: rabbitmq\n      metadata:\n        host: amqp://keda:s3cretRabbit@rabbitmq:5672/\n        queueName: q\n' },
-      errors: [{ messageId: 'credentialInObject', path: 'manifests/so.yaml', line: 9, column: 9, message: 'shaped like scheme://user:password@host at spec.triggers.0.metadata.host' }],
+      files: {
+        'manifests/so.yaml':
+          'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: { name: w }\nspec:\n  scaleTargetRef: { name: w }\n  triggers:\n    - type: rabbitmq\n      metadata:\n        host: amqp://keda:s3cretRabbit@rabbitmq:5672/\n        queueName: q\n',
+      },
+      errors: [
+        {
+          messageId: 'credentialInObject',
+          path: 'manifests/so.yaml',
+          line: 9,
+          column: 9,
+          message: 'shaped like scheme://user:password@host at spec.triggers.0.metadata.host',
+        },
+      ],
     },
     {
       name: 'SealedSecret without encryptedData',
@@ -164,7 +301,11 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     },
     {
       name: 'SealedSecret values: not base64, too short an RSA part, inconsistent length prefix',
-      files: { 'manifests/pg.yaml': sealedSecret({ data: `    A: ${GOOD}\n    B: aHVudGVyMg==\n    C: ${sealed(128)}\n    D: ${sealed(512, 0)}\n    E: not-base64!\n    F: ${sealed(256, 40, 600)}\n` }) },
+      files: {
+        'manifests/pg.yaml': sealedSecret({
+          data: `    A: ${GOOD}\n    B: aHVudGVyMg==\n    C: ${sealed(128)}\n    D: ${sealed(512, 0)}\n    E: not-base64!\n    F: ${sealed(256, 40, 600)}\n`,
+        }),
+      },
       errors: [
         { messageId: 'sealedTruncated', path: 'manifests/pg.yaml', line: 9, column: 5 },
         { messageId: 'sealedShortKey', path: 'manifests/pg.yaml', line: 10, column: 5, message: 'shorter than a 2048-bit key' },
@@ -178,7 +319,13 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
       files: { 'manifests/pg.yaml': sealedSecret({ name: 'pg-creds', ns: 'balance-plus', tNs: 'staging' }) },
       errors: [
         { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 11, column: 7, message: 'sealed for name "postgresql-credentials"' },
-        { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 12, column: 7, message: 'sealed for namespace "staging" (spec.template.metadata) but is deployed as namespace "balance-plus"' },
+        {
+          messageId: 'sealedForOtherTarget',
+          path: 'manifests/pg.yaml',
+          line: 12,
+          column: 7,
+          message: 'sealed for namespace "staging" (spec.template.metadata) but is deployed as namespace "balance-plus"',
+        },
       ],
     },
     {
@@ -193,7 +340,12 @@ export const cases: { valid: ValidCase[]; invalid: InvalidCase[] } = {
     },
     {
       name: 'scope annotation on the template has no effect (and the strict rename is reported)',
-      files: { 'manifests/pg.yaml': sealedSecret({ tName: 'old-name', tAnnotations: '      annotations:\n        sealedsecrets.bitnami.com/namespace-wide: "true"\n' }) },
+      files: {
+        'manifests/pg.yaml': sealedSecret({
+          tName: 'old-name',
+          tAnnotations: '      annotations:\n        sealedsecrets.bitnami.com/namespace-wide: "true"\n',
+        }),
+      },
       errors: [
         { messageId: 'sealedForOtherTarget', path: 'manifests/pg.yaml', line: 11, column: 7, message: 'name "old-name"' },
         { messageId: 'scopeOnTemplate', path: 'manifests/pg.yaml', line: 14, column: 9 },
@@ -232,7 +384,9 @@ describe('TR-K8S-9 never leaks a secret value', () => {
     expect(plan.sensitivePaths).toEqual(new Set(['manifests/pg.yaml']));
     const sealedDoc = parseAllDocuments(sealed)[0]!.toJS() as unknown;
     expect(unsealSealedSecret(sealedDoc, KEY_4096)).toEqual({ password: Buffer.from('hunter2') });
-    expect(plan.applied.map((a) => [a.line, a.description])).toEqual([[3, 'Secret balance-plus/pg replaced by a SealedSecret (1 key: password; sealed with the given certificate)']]);
+    expect(plan.applied.map((a) => [a.line, a.description])).toEqual([
+      [3, 'Secret balance-plus/pg replaced by a SealedSecret (1 key: password; sealed with the given certificate)'],
+    ]);
     expect(plan.remaining).toEqual([]);
   });
 });

@@ -74,11 +74,22 @@ export async function findingsOf(rule: Rule, files: Files, configText?: string, 
 }
 
 /** The rule's findings on `files` and what the fix engine makes of their fixes (the fixed tree reviewed with the rule alone). */
-export async function fixesOf(rule: Rule, files: Files, options: FixOptions = {}, configText?: string): Promise<{ findings: Finding[]; fixable: Finding[]; plan: FixPlan }> {
+export async function fixesOf(
+  rule: Rule,
+  files: Files,
+  options: FixOptions = {},
+  configText?: string,
+): Promise<{ findings: Finding[]; fixable: Finding[]; plan: FixPlan }> {
   const config = configText ?? files['.github/bplus.yml'];
   const source = new MemorySource(new Map(Object.entries(files)));
   const reviewed = await reviewWithRule(rule, source, config, 'en');
-  const review: Review = { findings: reviewed.findings, summary: {} as Review['summary'], model: reviewed.model, config: reviewed.loaded, fixes: reviewed.fixes };
+  const review: Review = {
+    findings: reviewed.findings,
+    summary: {} as Review['summary'],
+    model: reviewed.model,
+    config: reviewed.loaded,
+    fixes: reviewed.fixes,
+  };
   const again = async (fixed: RepositorySource) => ({ findings: (await reviewWithRule(rule, fixed, config, 'en')).findings, summary: {} as Review['summary'] });
   const plan = await planFixes(source, review, options, again);
   return { findings: reviewed.findings, fixable: reviewed.findings.filter((f) => reviewed.fixes.has(f)), plan };
@@ -101,7 +112,19 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
       const { findings, fixable, plan } = await fixesOf(rule, c.files, c.fixOptions, c.config);
       if (process.env.RULE_TESTER_RECORD) {
         const { appendFileSync } = await import('node:fs');
-        appendFileSync(process.env.RULE_TESTER_RECORD, JSON.stringify({ rule: rule.meta.id, name: c.name, lines: findings.map((f) => f.line), expectedLines: c.errors.map((e) => e.line), columns: findings.map((f) => f.column), fixable: fixable.length, output: Object.fromEntries([...plan.edits].sort(([a], [b]) => (a < b ? -1 : 1))), after: plan.remaining.filter((f) => f.ruleId === rule.meta.id).map((f) => f.messageId) }) + '\n');
+        appendFileSync(
+          process.env.RULE_TESTER_RECORD,
+          JSON.stringify({
+            rule: rule.meta.id,
+            name: c.name,
+            lines: findings.map((f) => f.line),
+            expectedLines: c.errors.map((e) => e.line),
+            columns: findings.map((f) => f.column),
+            fixable: fixable.length,
+            output: Object.fromEntries([...plan.edits].sort(([a], [b]) => (a < b ? -1 : 1))),
+            after: plan.remaining.filter((f) => f.ruleId === rule.meta.id).map((f) => f.messageId),
+          }) + '\n',
+        );
         return;
       }
       expect(findings.map((f) => ({ messageId: f.messageId, path: f.path, line: f.line, column: f.column }))).toEqual(
@@ -116,7 +139,8 @@ export function ruleTester(rule: Rule, cases: { valid: ValidCase[]; invalid: Inv
         if (c.output !== undefined) throw new Error('the case gives an output but none of its findings is fixable');
         return;
       }
-      if (c.output === undefined) throw new Error(`the case's findings are fixable: give its output (the changed files after the fix; {} when nothing changes)`);
+      if (c.output === undefined)
+        throw new Error(`the case's findings are fixable: give its output (the changed files after the fix; {} when nothing changes)`);
       expect(Object.fromEntries([...plan.edits].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual(c.output);
       for (const [path, text] of Object.entries(c.output)) {
         if (text === c.files[path]) throw new Error(`the output of ${path} is its input: a fix that changes nothing is output {}`);

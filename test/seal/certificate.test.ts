@@ -24,7 +24,7 @@ describe('loadSealingCertificate', () => {
     expect(cert.certificateSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   });
 
-  it('names the key with the controller\'s fingerprint (ssh-keygen -l SHA256)', () => {
+  it("names the key with the controller's fingerprint (ssh-keygen -l SHA256)", () => {
     expect(loadSealingCertificate(CERT_4096, NOW).fingerprint).toBe(FINGERPRINT_4096);
     expect(loadSealingCertificate(CERT_2048, NOW).fingerprint).toBe(FINGERPRINT_2048);
   });

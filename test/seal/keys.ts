@@ -26,9 +26,7 @@ export const NOW = new Date('2030-01-01T00:00:00Z');
 export function leakForms(plaintexts: Array<string | Buffer>): string[] {
   return plaintexts.flatMap((p) => {
     const b = typeof p === 'string' ? Buffer.from(p, 'utf8') : p;
-    return [b.toString('utf8'), b.toString('base64'), b.toString('base64').replace(/=+$/, ''), b.toString('hex')].filter(
-      (s) => s.length >= 6,
-    );
+    return [b.toString('utf8'), b.toString('base64'), b.toString('base64').replace(/=+$/, ''), b.toString('hex')].filter((s) => s.length >= 6);
   });
 }
 

@@ -66,10 +66,9 @@ describe('sealSecret: the controller gets the original bytes back', () => {
   it('decodes data as base64 (binary, line-wrapped) and takes stringData as UTF-8, stringData winning', () => {
     const big = randomBytes(1000);
     const wrapped = big.toString('base64').replace(/(.{76})/g, '$1\n');
-    const sealed = sealSecret(
-      plainSecret({ data: { big: wrapped, password: Buffer.from('overridden').toString('base64'), empty: '' } }),
-      { certificate: small },
-    );
+    const sealed = sealSecret(plainSecret({ data: { big: wrapped, password: Buffer.from('overridden').toString('base64'), empty: '' } }), {
+      certificate: small,
+    });
     const data = unsealSealedSecret(sealed, KEY_2048);
     expect(data.big?.equals(big)).toBe(true);
     expect(data.password?.toString('utf8')).toBe(PASSWORD);
@@ -126,7 +125,7 @@ describe('the shape of the SealedSecret', () => {
     expect(sealed.spec.template.metadata?.annotations).toEqual(annotations);
   });
 
-  it('takes the scope from the Secret\'s annotations unless told otherwise; cluster-wide wins', () => {
+  it("takes the scope from the Secret's annotations unless told otherwise; cluster-wide wins", () => {
     const annotated = plainSecret({
       metadata: { annotations: { [NAMESPACE_WIDE_ANNOTATION]: 'true', [CLUSTER_WIDE_ANNOTATION]: 'true' } },
     });
@@ -212,7 +211,7 @@ describe('scope × where the SealedSecret is applied (rename / move)', () => {
     expect(() => unsealSealedSecret(stripped, KEY_2048)).toThrow(/no key could decrypt secret/);
   });
 
-  it('does not decrypt with another controller\'s key', () => {
+  it("does not decrypt with another controller's key", () => {
     const sealed = sealSecret(plainSecret(), { certificate: small });
     expect(() => unsealSealedSecret(sealed, KEY_4096)).toThrow(/no key could decrypt secret/);
   });
@@ -269,9 +268,7 @@ describe('validation: clear errors that never quote a value', () => {
 
   it('names the key and the Secret in the message', () => {
     const e = errorOf(() => sealSecret(plainSecret({ data: { password: PASSWORD } }), { certificate: small }));
-    expect(e.message).toBe(
-      'Secret "db-credentials": data.password is not valid base64 (data values must be base64-encoded; put plain text under stringData)',
-    );
+    expect(e.message).toBe('Secret "db-credentials": data.password is not valid base64 (data values must be base64-encoded; put plain text under stringData)');
   });
 
   it('allows an empty Secret when asked (kubeseal --allow-empty-data)', () => {
@@ -312,10 +309,10 @@ describe('merge into an existing SealedSecret (kubeseal --merge-into)', () => {
     existing.metadata.uid = 'abc';
     existing.status = { conditions: [] };
     existing.spec.template.type = 'Opaque';
-    const merged = sealSecret(
-      plainSecret({ metadata: { labels: { b: '2' }, annotations: { note: 'n' } }, type: 'kubernetes.io/basic-auth' }),
-      { certificate: small, existing },
-    );
+    const merged = sealSecret(plainSecret({ metadata: { labels: { b: '2' }, annotations: { note: 'n' } }, type: 'kubernetes.io/basic-auth' }), {
+      certificate: small,
+      existing,
+    });
     expect(merged.metadata).toEqual({ name: 'db-credentials', namespace: 'balance-plus', labels: { 'argocd.argoproj.io/instance': 'infra' } });
     expect(merged.status).toBeUndefined();
     expect(merged.spec.template.metadata?.labels).toEqual({ a: '1', b: '2' });

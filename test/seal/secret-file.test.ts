@@ -154,7 +154,9 @@ describe('sealSecretsInYaml', () => {
   });
 
   it('refuses to create a second SealedSecret with the same name in the file', () => {
-    const existing = sealSecretsInYaml(`kind: Secret\napiVersion: v1\nmetadata: {name: db, namespace: balance-plus}\nstringData: {a: b}\n`, { certificate }).text;
+    const existing = sealSecretsInYaml(`kind: Secret\napiVersion: v1\nmetadata: {name: db, namespace: balance-plus}\nstringData: {a: b}\n`, {
+      certificate,
+    }).text;
     const e = catchError(() => sealSecretsInYaml(`${existing}---\n${FILE}`, { certificate }));
     expect(e.code).toBe('DUPLICATE_SEALED_SECRET');
     expect(e.message).toContain('--merge-into');
@@ -189,7 +191,9 @@ describe('mergeSecretIntoYaml', () => {
   });
 
   it('keeps other documents of the target file and picks the SealedSecret by name', () => {
-    const other = sealSecretsInYaml(`kind: Secret\napiVersion: v1\nmetadata: {name: other, namespace: balance-plus}\nstringData: {a: b}\n`, { certificate }).text;
+    const other = sealSecretsInYaml(`kind: Secret\napiVersion: v1\nmetadata: {name: other, namespace: balance-plus}\nstringData: {a: b}\n`, {
+      certificate,
+    }).text;
     const target = `${other}---\n${sealedFile}---\n${CONFIGMAP}`;
     const update = `kind: Secret\napiVersion: v1\nmetadata: {name: db, namespace: balance-plus}\nstringData: {added: v}\n`;
     const out = mergeSecretIntoYaml(update, target, { certificate });

@@ -11,7 +11,8 @@ import { MemorySource } from '../../src/source/local.ts';
 import { parseYaml } from '../../src/yaml/parse.ts';
 import { findingsOf } from '../helpers/json-report.ts';
 
-const RAW_DEPLOYMENT = (name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: balance-plus}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: "app:1"}]\n`;
+const RAW_DEPLOYMENT = (name: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: balance-plus}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: "app:1"}]\n`;
 
 async function review(files: Record<string, string>, options = {}) {
   return reviewRepository(new MemorySource(new Map(Object.entries(files))), options);
@@ -118,7 +119,9 @@ describe('wall-clock and memory budget', () => {
 
   it('a memory budget below what the process holds stops the review the same way', async () => {
     const result = await review({ 'm.yaml': RAW_DEPLOYMENT('d') }, { budget: reviewBudget({ maxRssBytes: 1024 }) });
-    expect(result.findings.map((f) => f.message)).toContainEqual(expect.stringMatching(/memory budget \(0 MB\) ran out: 1 file\(s\) were not reviewed: m\.yaml/));
+    expect(result.findings.map((f) => f.message)).toContainEqual(
+      expect.stringMatching(/memory budget \(0 MB\) ran out: 1 file\(s\) were not reviewed: m\.yaml/),
+    );
   });
 
   it('a generous budget changes nothing', async () => {

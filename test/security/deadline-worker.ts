@@ -8,7 +8,10 @@ import { Worker } from 'node:worker_threads';
 
 export type TimedOutcome = { ok: true; ms: number } | { ok: false; reason: 'deadline' | 'error'; ms: number; message: string };
 
-type Job = { kind: 'regex'; source: string; flags: string; input: string } | { kind: 'scan'; module: string; name: string; input: string } | { kind: 'load'; module: string };
+type Job =
+  | { kind: 'regex'; source: string; flags: string; input: string }
+  | { kind: 'scan'; module: string; name: string; input: string }
+  | { kind: 'load'; module: string };
 
 /** Plain JavaScript (the worker runs without the test's TypeScript transform). */
 const WORKER_SOURCE = `

@@ -120,7 +120,11 @@ beforeAll(async () => {
   // Asynchronously: a worker blocked for the length of a compile misses the runner's heartbeats.
   // Emitted without type-checking (`--noCheck`: the same JavaScript, less than half the time):
   // `npm test` type-checks the sources before the tests run.
-  await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD, '--sourceMap', 'false', '--noCheck'], { cwd: ROOT });
+  await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD, '--sourceMap', 'false', '--noCheck'],
+    { cwd: ROOT },
+  );
   base = mkdtempSync(path.join(os.tmpdir(), 'bplus-hostile-'));
   // Cases run a few at a time; each test awaits its own.
   let next = 0;
@@ -143,7 +147,9 @@ afterAll(() => {
   if (measured.length > 0) {
     const byCpu = [...measured].sort((a, b) => b.cpuMs - a.cpuMs)[0]!;
     const byRss = [...measured].sort((a, b) => b.peakMb - a.peakMb)[0]!;
-    console.log(`hostile corpus: ${measured.length} runs; most CPU ${Math.round(byCpu.cpuMs)} ms (${byCpu.label}); most memory ${Math.round(byRss.peakMb)} MB (${byRss.label})`);
+    console.log(
+      `hostile corpus: ${measured.length} runs; most CPU ${Math.round(byCpu.cpuMs)} ms (${byCpu.label}); most memory ${Math.round(byRss.peakMb)} MB (${byRss.label})`,
+    );
   }
   if (base) rmSync(base, { recursive: true, force: true });
   rmSync(BUILD, { recursive: true, force: true });
@@ -160,7 +166,20 @@ async function outcomeOf(name: string): Promise<Outcome> {
 describe('the hostile corpus', () => {
   it('has the cases the issue lists, and more', () => {
     const names = cases.map((c) => c.name).join('\n');
-    for (const needed of [/billion laughs/, /deep flow nesting/, /900 KB line/, /NUL bytes/, /UTF-16/, /invalid UTF-8/, /merge-key loop/, /configuration limits = /, /symlink loop/, /that is a directory/, /linked outside/, /fix target/]) {
+    for (const needed of [
+      /billion laughs/,
+      /deep flow nesting/,
+      /900 KB line/,
+      /NUL bytes/,
+      /UTF-16/,
+      /invalid UTF-8/,
+      /merge-key loop/,
+      /configuration limits = /,
+      /symlink loop/,
+      /that is a directory/,
+      /linked outside/,
+      /fix target/,
+    ]) {
       expect(names).toMatch(needed);
     }
     expect(cases.length).toBeGreaterThan(70);

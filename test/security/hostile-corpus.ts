@@ -60,7 +60,12 @@ function replaceWithLink(repo: string, file: string, target: string): void {
 
 function gitInit(repo: string): void {
   const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
-  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'base']]) execFileSync('git', args, { cwd: repo, stdio: 'pipe', env });
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['commit', '-qm', 'base'],
+  ])
+    execFileSync('git', args, { cwd: repo, stdio: 'pipe', env });
 }
 
 const sentinelOf = (outside: string) => path.join(outside, 'sentinel.yaml');
@@ -75,12 +80,30 @@ function billionLaughs(depth: number, width: number): string {
 /** Every key of the configuration with a value of each wrong type. */
 export function wrongConfigTypes(): Array<[string, string]> {
   const keys: Array<[string, string]> = [
-    ['production', 'map'], ['production.environments', 'list'], ['production.namespace', 'string'],
-    ['libraries', 'map'], ['values', 'map'], ['values.resources', 'string'], ['ingress', 'map'],
-    ['ingress.classNames', 'list'], ['ingress.requireTls', 'bool'], ['network', 'map'], ['network.allow', 'list'],
-    ['network.forbid', 'list'], ['network.undeclared', 'string'], ['rules', 'map'], ['recommended', 'bool'],
-    ['ignore', 'list'], ['exceptions', 'list'], ['review', 'map'], ['review.failOn', 'string'], ['limits', 'map'],
-    ['limits.maxFileBytes', 'number'], ['limits.maxObjects', 'number'], ['defaults', 'map'], ['defaults.resources', 'map'],
+    ['production', 'map'],
+    ['production.environments', 'list'],
+    ['production.namespace', 'string'],
+    ['libraries', 'map'],
+    ['values', 'map'],
+    ['values.resources', 'string'],
+    ['ingress', 'map'],
+    ['ingress.classNames', 'list'],
+    ['ingress.requireTls', 'bool'],
+    ['network', 'map'],
+    ['network.allow', 'list'],
+    ['network.forbid', 'list'],
+    ['network.undeclared', 'string'],
+    ['rules', 'map'],
+    ['recommended', 'bool'],
+    ['ignore', 'list'],
+    ['exceptions', 'list'],
+    ['review', 'map'],
+    ['review.failOn', 'string'],
+    ['limits', 'map'],
+    ['limits.maxFileBytes', 'number'],
+    ['limits.maxObjects', 'number'],
+    ['defaults', 'map'],
+    ['defaults.resources', 'map'],
     ['defaults.autoscaling', 'map'],
   ];
   const wrong: Record<string, string[]> = {
@@ -110,13 +133,19 @@ export function hostileCases(): HostileCase[] {
     { name: 'billion laughs in a manifest', build: (r) => write(r, 'manifests/bomb.yaml', billionLaughs(12, 10)), exit: CHECK_FAILS, reported: /alias bomb/ },
     {
       name: 'a scalar repeated through aliases into a ConfigMap',
-      build: (r) => write(r, 'manifests/cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: balance-plus}\nx: &s "${'a'.repeat(500_000)}"\ndata:\n${Array.from({ length: 2_000 }, (_, i) => `  k${i}: *s`).join('\n')}\n`),
+      build: (r) =>
+        write(
+          r,
+          'manifests/cm.yaml',
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: balance-plus}\nx: &s "${'a'.repeat(500_000)}"\ndata:\n${Array.from({ length: 2_000 }, (_, i) => `  k${i}: *s`).join('\n')}\n`,
+        ),
       exit: CHECK_FAILS,
       reported: /limits\.maxExpandedBytes/,
     },
     {
       name: 'keys amplified by a list alias',
-      build: (r) => write(r, 'manifests/keys.yaml', `s: &s "${'k'.repeat(400_000)}"\nl: &l [${Array.from({ length: 5_000 }, () => '*s').join(', ')}]\n? *l\n: 1\n`),
+      build: (r) =>
+        write(r, 'manifests/keys.yaml', `s: &s "${'k'.repeat(400_000)}"\nl: &l [${Array.from({ length: 5_000 }, () => '*s').join(', ')}]\n? *l\n: 1\n`),
       exit: CHECK_FAILS,
       reported: /limits\.maxExpandedBytes/,
     },
@@ -130,45 +159,174 @@ export function hostileCases(): HostileCase[] {
     { name: 'a 900 KB line', build: (r) => write(r, 'charts/api/values.yaml', `${VALUES}note: "${'x'.repeat(900_000)}"\n`) },
     { name: 'a 900 KB line of blanks and colons', build: (r) => write(r, 'manifests/blank.yaml', `a: "${' :'.repeat(450_000)}"\n`) },
     { name: 'a 900 KB template line of unclosed actions', build: (r) => write(r, 'charts/api/templates/t.yaml', `a: ${'{{'.repeat(450_000)}\n`) },
-    { name: 'NUL bytes', build: (r) => write(r, 'manifests/nul.yaml', Buffer.from('apiVersion: v1\n\0kind: ConfigMap\n')), exit: CHECK_FAILS, reported: /binary file/ },
-    { name: 'UTF-16 with a byte-order mark', build: (r) => write(r, 'charts/api/values-prod.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('replicaCount: 3\n', 'utf16le')])), exit: CHECK_FAILS },
-    { name: 'invalid UTF-8', build: (r) => write(r, 'manifests/latin1.yaml', Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0xff, 0x0a])), exit: CHECK_FAILS, reported: /not valid UTF-8/ },
-    { name: '100,000 empty documents', build: (r) => write(r, 'manifests/docs.yaml', 'a: 1\n---\n'.repeat(100_000)), exit: CHECK_FAILS, reported: /limits\.maxDocumentsPerFile/ },
-    { name: 'a file over the size cap', build: (r) => write(r, 'manifests/big.yaml', `a: "${'x'.repeat(2 * 1024 * 1024)}"\n`), exit: CHECK_FAILS, reported: /limits\.maxFileBytes/ },
-    { name: 'a js-yaml function tag', build: (r) => write(r, 'manifests/fn.yaml', 'a: !!js/function "function () { require(\'fs\').writeFileSync(\'/tmp/pwned\', \'x\') }"\n'), exit: CHECK_FAILS },
-    { name: 'a URL with credentials in a long value', build: (r) => write(r, 'charts/api/values.yaml', `${VALUES}url: "https://user:${'p'.repeat(100)}@${'h'.repeat(5_000)}"\n`) },
+    {
+      name: 'NUL bytes',
+      build: (r) => write(r, 'manifests/nul.yaml', Buffer.from('apiVersion: v1\n\0kind: ConfigMap\n')),
+      exit: CHECK_FAILS,
+      reported: /binary file/,
+    },
+    {
+      name: 'UTF-16 with a byte-order mark',
+      build: (r) => write(r, 'charts/api/values-prod.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('replicaCount: 3\n', 'utf16le')])),
+      exit: CHECK_FAILS,
+    },
+    {
+      name: 'invalid UTF-8',
+      build: (r) => write(r, 'manifests/latin1.yaml', Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0xff, 0x0a])),
+      exit: CHECK_FAILS,
+      reported: /not valid UTF-8/,
+    },
+    {
+      name: '100,000 empty documents',
+      build: (r) => write(r, 'manifests/docs.yaml', 'a: 1\n---\n'.repeat(100_000)),
+      exit: CHECK_FAILS,
+      reported: /limits\.maxDocumentsPerFile/,
+    },
+    {
+      name: 'a file over the size cap',
+      build: (r) => write(r, 'manifests/big.yaml', `a: "${'x'.repeat(2 * 1024 * 1024)}"\n`),
+      exit: CHECK_FAILS,
+      reported: /limits\.maxFileBytes/,
+    },
+    {
+      name: 'a js-yaml function tag',
+      build: (r) => write(r, 'manifests/fn.yaml', "a: !!js/function \"function () { require('fs').writeFileSync('/tmp/pwned', 'x') }\"\n"),
+      exit: CHECK_FAILS,
+    },
+    {
+      name: 'a URL with credentials in a long value',
+      build: (r) => write(r, 'charts/api/values.yaml', `${VALUES}url: "https://user:${'p'.repeat(100)}@${'h'.repeat(5_000)}"\n`),
+    },
 
     // --- shapes ------------------------------------------------------------------------------
-    { name: 'Chart.yaml that is a list', build: (r) => write(r, 'charts/api/Chart.yaml', '- a\n- b\n'), exit: CHECK_FAILS, reported: /is a list, not a mapping/ },
-    { name: 'Chart.yaml that is a scalar', build: (r) => write(r, 'charts/api/Chart.yaml', 'api\n'), exit: CHECK_FAILS, reported: /is a string, not a mapping/ },
-    { name: 'dependencies that is a string', build: (r) => write(r, 'charts/api/Chart.yaml', 'apiVersion: v2\nname: api\nversion: 1.0.0\ndependencies: python-fastapi-service\n'), exit: CHECK_FAILS, reported: /dependencies is invalid/ },
-    { name: 'values-prod.yaml that is a list', build: (r) => write(r, 'charts/api/values-prod.yaml', '- 1\n- 2\n'), exit: CHECK_FAILS, reported: /values-prod\.yaml is a list/ },
+    {
+      name: 'Chart.yaml that is a list',
+      build: (r) => write(r, 'charts/api/Chart.yaml', '- a\n- b\n'),
+      exit: CHECK_FAILS,
+      reported: /is a list, not a mapping/,
+    },
+    {
+      name: 'Chart.yaml that is a scalar',
+      build: (r) => write(r, 'charts/api/Chart.yaml', 'api\n'),
+      exit: CHECK_FAILS,
+      reported: /is a string, not a mapping/,
+    },
+    {
+      name: 'dependencies that is a string',
+      build: (r) => write(r, 'charts/api/Chart.yaml', 'apiVersion: v2\nname: api\nversion: 1.0.0\ndependencies: python-fastapi-service\n'),
+      exit: CHECK_FAILS,
+      reported: /dependencies is invalid/,
+    },
+    {
+      name: 'values-prod.yaml that is a list',
+      build: (r) => write(r, 'charts/api/values-prod.yaml', '- 1\n- 2\n'),
+      exit: CHECK_FAILS,
+      reported: /values-prod\.yaml is a list/,
+    },
     { name: 'values.yaml that is a scalar', build: (r) => write(r, 'charts/api/values.yaml', '42\n'), exit: CHECK_FAILS, reported: /values\.yaml is a number/ },
-    { name: '10,000 environments', build: (r) => write(r, '.github/bplus.yml', `production:\n  environments: [${Array.from({ length: 10_000 }, (_, i) => `e${i}`).join(', ')}]\n`), exit: { check: [2], netpol: [0, 2] }, reported: /limits\.maxEnvironments/ },
-    { name: 'a configuration over 1 MB', build: (r) => write(r, '.github/bplus.yml', `ignore: ["${'x'.repeat(2 * 1024 * 1024)}"]\n`), exit: { check: [2], netpol: [2] }, reported: /over the limit/ },
-    { name: '5,000 exceptions', build: (r) => write(r, '.github/bplus.yml', `exceptions:\n${Array.from({ length: 5_000 }, (_, i) => `  - {rule: TR-K8S-1, path: "a${i}/**", reason: r}`).join('\n')}\n`), exit: { check: [2] }, reported: /limits\.maxExceptions/ },
+    {
+      name: '10,000 environments',
+      build: (r) => write(r, '.github/bplus.yml', `production:\n  environments: [${Array.from({ length: 10_000 }, (_, i) => `e${i}`).join(', ')}]\n`),
+      exit: { check: [2], netpol: [0, 2] },
+      reported: /limits\.maxEnvironments/,
+    },
+    {
+      name: 'a configuration over 1 MB',
+      build: (r) => write(r, '.github/bplus.yml', `ignore: ["${'x'.repeat(2 * 1024 * 1024)}"]\n`),
+      exit: { check: [2], netpol: [2] },
+      reported: /over the limit/,
+    },
+    {
+      name: '5,000 exceptions',
+      build: (r) =>
+        write(
+          r,
+          '.github/bplus.yml',
+          `exceptions:\n${Array.from({ length: 5_000 }, (_, i) => `  - {rule: TR-K8S-1, path: "a${i}/**", reason: r}`).join('\n')}\n`,
+        ),
+      exit: { check: [2] },
+      reported: /limits\.maxExceptions/,
+    },
     { name: 'ignore globs of many stars', build: (r) => write(r, '.github/bplus.yml', `ignore: ["${'*a'.repeat(2_000)}b", "${'**/'.repeat(500)}x"]\n`) },
 
     // --- names that are directories, special files, loops ----------------------------------------
-    { name: 'values.yaml that is a directory', build: (r) => { rmSync(path.join(r, 'charts/api/values.yaml')); mkdirSync(path.join(r, 'charts/api/values.yaml/x.yaml'), { recursive: true }); } },
-    { name: 'Chart.yaml that is a directory', build: (r) => { rmSync(path.join(r, 'charts/api/Chart.yaml')); mkdirSync(path.join(r, 'charts/api/Chart.yaml')); } },
+    {
+      name: 'values.yaml that is a directory',
+      build: (r) => {
+        rmSync(path.join(r, 'charts/api/values.yaml'));
+        mkdirSync(path.join(r, 'charts/api/values.yaml/x.yaml'), { recursive: true });
+      },
+    },
+    {
+      name: 'Chart.yaml that is a directory',
+      build: (r) => {
+        rmSync(path.join(r, 'charts/api/Chart.yaml'));
+        mkdirSync(path.join(r, 'charts/api/Chart.yaml'));
+      },
+    },
     { name: 'the configuration that is a directory', build: (r) => mkdirSync(path.join(r, '.github/bplus.yml'), { recursive: true }) },
-    { name: 'a FIFO named like a values file', build: (r) => { rmSync(path.join(r, 'charts/api/values-prod.yaml')); execFileSync('mkfifo', [path.join(r, 'charts/api/values-prod.yaml')]); } },
-    { name: 'a symlink loop', build: (r) => { replaceWithLink(r, 'manifests/a.yaml', 'b.yaml'); replaceWithLink(r, 'manifests/b.yaml', 'a.yaml'); }, exit: CHECK_FAILS, reported: /loop of symbolic links/ },
+    {
+      name: 'a FIFO named like a values file',
+      build: (r) => {
+        rmSync(path.join(r, 'charts/api/values-prod.yaml'));
+        execFileSync('mkfifo', [path.join(r, 'charts/api/values-prod.yaml')]);
+      },
+    },
+    {
+      name: 'a symlink loop',
+      build: (r) => {
+        replaceWithLink(r, 'manifests/a.yaml', 'b.yaml');
+        replaceWithLink(r, 'manifests/b.yaml', 'a.yaml');
+      },
+      exit: CHECK_FAILS,
+      reported: /loop of symbolic links/,
+    },
     { name: 'a directory link loop', build: (r) => replaceWithLink(r, 'manifests/again', '..') },
     { name: 'a link to itself as the configuration', build: (r) => replaceWithLink(r, '.github/bplus.yml', 'bplus.yml') },
 
     // --- links out of the repository -------------------------------------------------------------
-    { name: 'configuration linked outside', build: (r, o) => replaceWithLink(r, '.github/bplus.yml', sentinelOf(o)), exit: { check: [2], netpol: [2] }, reported: /outside the repository/ },
-    { name: 'values.yaml linked outside', build: (r, o) => replaceWithLink(r, 'charts/api/values.yaml', sentinelOf(o)), exit: CHECK_FAILS, reported: /outside the repository/ },
-    { name: 'values-prod.yaml linked outside (relative)', build: (r) => replaceWithLink(r, 'charts/api/values-prod.yaml', '../../../outside/sentinel.yaml'), exit: CHECK_FAILS, reported: /outside the repository/ },
+    {
+      name: 'configuration linked outside',
+      build: (r, o) => replaceWithLink(r, '.github/bplus.yml', sentinelOf(o)),
+      exit: { check: [2], netpol: [2] },
+      reported: /outside the repository/,
+    },
+    {
+      name: 'values.yaml linked outside',
+      build: (r, o) => replaceWithLink(r, 'charts/api/values.yaml', sentinelOf(o)),
+      exit: CHECK_FAILS,
+      reported: /outside the repository/,
+    },
+    {
+      name: 'values-prod.yaml linked outside (relative)',
+      build: (r) => replaceWithLink(r, 'charts/api/values-prod.yaml', '../../../outside/sentinel.yaml'),
+      exit: CHECK_FAILS,
+      reported: /outside the repository/,
+    },
     // Service chart templates are rendered by Helm now: the sentinel must not leak (asserted for
     // every case); whether the refusal is reported on the template is the renderer's to say.
     { name: 'a template linked outside', build: (r, o) => replaceWithLink(r, 'charts/api/templates/cm.yaml', sentinelOf(o)) },
-    { name: 'a manifest linked outside', build: (r, o) => replaceWithLink(r, 'manifests/cm.yaml', sentinelOf(o)), exit: CHECK_FAILS, reported: /outside the repository/ },
-    { name: 'the manifests directory linked outside (a fix target)', build: (r, o) => { replaceWithLink(r, 'manifests', o); write(r, 'deploy.yaml', DEPLOYMENT); write(r, 'ns.yaml', NAMESPACE); }, exit: { fix: [2], 'fix-dry-run': [2] } },
+    {
+      name: 'a manifest linked outside',
+      build: (r, o) => replaceWithLink(r, 'manifests/cm.yaml', sentinelOf(o)),
+      exit: CHECK_FAILS,
+      reported: /outside the repository/,
+    },
+    {
+      name: 'the manifests directory linked outside (a fix target)',
+      build: (r, o) => {
+        replaceWithLink(r, 'manifests', o);
+        write(r, 'deploy.yaml', DEPLOYMENT);
+        write(r, 'ns.yaml', NAMESPACE);
+      },
+      exit: { fix: [2], 'fix-dry-run': [2] },
+    },
     { name: 'the fix target file linked outside', build: (r, o) => replaceWithLink(r, 'charts/api/values.yaml', sentinelOf(o)) },
-    { name: 'a sealing certificate linked outside', build: (r, o) => replaceWithLink(r, '.github/sealed-secrets.pem', sentinelOf(o)), commands: ['check', 'fix-dry-run', 'fix'] },
+    {
+      name: 'a sealing certificate linked outside',
+      build: (r, o) => replaceWithLink(r, '.github/sealed-secrets.pem', sentinelOf(o)),
+      commands: ['check', 'fix-dry-run', 'fix'],
+    },
     { name: 'a link inside the repository is followed', build: (r) => replaceWithLink(r, 'charts/api/values-prod.yaml', 'values.yaml'), exit: { check: [1] } },
     {
       name: 'seal --merge-into a link outside',
@@ -177,10 +335,22 @@ export function hostileCases(): HostileCase[] {
       args: { seal: ['secrets/db.yaml', '--merge-into', 'secrets/sealed.yaml'] },
       exit: { seal: [1, 2] },
     },
-    { name: 'seal -o into a linked directory', build: (r, o) => replaceWithLink(r, 'out', o), commands: ['seal'], args: { seal: ['secrets/db.yaml', '-o', 'out/sealed.yaml'] }, exit: { seal: [1, 2] } },
+    {
+      name: 'seal -o into a linked directory',
+      build: (r, o) => replaceWithLink(r, 'out', o),
+      commands: ['seal'],
+      args: { seal: ['secrets/db.yaml', '-o', 'out/sealed.yaml'] },
+      exit: { seal: [1, 2] },
+    },
 
     // --- option injection ------------------------------------------------------------------------
-    { name: '--changed-since that is an option', build: (r) => gitInit(r), commands: ['check'], args: { check: ['--changed-since=--output=../outside/written'] }, exit: { check: [2] } },
+    {
+      name: '--changed-since that is an option',
+      build: (r) => gitInit(r),
+      commands: ['check'],
+      args: { check: ['--changed-since=--output=../outside/written'] },
+      exit: { check: [2] },
+    },
   ];
   // One wrong type per key through the CLI (check and netpol read the configuration on separate
   // paths); every other wrong type is checked in-process (wrongConfigTypes, exported below).
@@ -189,7 +359,13 @@ export function hostileCases(): HostileCase[] {
     const key = name.split(' = ')[0]!;
     if (keysSeen.has(key)) continue;
     keysSeen.add(key);
-    cases.push({ name: `configuration ${name}`, build: (r) => write(r, '.github/bplus.yml', text), commands: ['check', 'netpol'], exit: { check: [2], netpol: [2] }, reported: /configuration/ });
+    cases.push({
+      name: `configuration ${name}`,
+      build: (r) => write(r, '.github/bplus.yml', text),
+      commands: ['check', 'netpol'],
+      exit: { check: [2], netpol: [2] },
+      reported: /configuration/,
+    });
   }
   return cases;
 }

@@ -40,7 +40,16 @@ describe('Jail', () => {
     const jail = new Jail(repo);
     expect(jail.readFile('a.yaml').toString()).toBe('a: 1\n');
     expect(jail.readFile('inside.yaml').toString()).toBe('a: 1\n');
-    for (const file of ['out.yaml', 'relative-out.yaml', 'linked-dir/sentinel.yaml', '../outside/sentinel.yaml', sentinel, 'loop-a.yaml', 'dir.yaml', 'fifo.yaml']) {
+    for (const file of [
+      'out.yaml',
+      'relative-out.yaml',
+      'linked-dir/sentinel.yaml',
+      '../outside/sentinel.yaml',
+      sentinel,
+      'loop-a.yaml',
+      'dir.yaml',
+      'fifo.yaml',
+    ]) {
       expect(() => jail.readFile(file), file).toThrow(JailError);
     }
     expect(() => jail.readFile('out.yaml')).toThrow(/symbolic link to outside the repository/);

@@ -173,19 +173,22 @@ describe('linear-time matching', () => {
     expect([...new Set(constructed.map((c) => c.file))].sort()).toEqual(Object.keys(CONSTRUCTED).sort());
   });
 
-  it.each([...unique.values()].map((entry) => [`${entry.places.join(', ')} /${entry.site.source}/${entry.site.flags}`, entry] as const))('%s', async (where, { site }) => {
-    if (NOT_REPOSITORY_TEXT[key(site)]) return;
-    const pattern = new RegExp(site.source, site.flags);
-    const verdict = verdicts.get(`${site.source}/${site.flags.replace(/[gy]/g, '')}`)!;
-    const inputs = worstCases(pattern);
-    if (verdict.status === 'vulnerable') inputs.unshift(grownAttack(verdict.attack));
-    // A proof from the automaton checker is final; a string the fuzzer found costly in recheck's
-    // own matcher is judged by what V8 makes of it, 1 MB of it, below.
-    const proven = verdict.status === 'vulnerable' && !verdict.complexity.isFuzz;
-    expect(proven, `${where}: ${verdict.status === 'vulnerable' ? verdict.attack.pattern : ''}`).toBe(false);
-    const outcomes = await Promise.all(inputs.map((input) => pool.regex(pattern.source, pattern.flags, input.text)));
-    inputs.forEach((input, i) => expect(outcomes[i]!.ok, failure(where, input, outcomes[i]!)).toBe(true));
-  });
+  it.each([...unique.values()].map((entry) => [`${entry.places.join(', ')} /${entry.site.source}/${entry.site.flags}`, entry] as const))(
+    '%s',
+    async (where, { site }) => {
+      if (NOT_REPOSITORY_TEXT[key(site)]) return;
+      const pattern = new RegExp(site.source, site.flags);
+      const verdict = verdicts.get(`${site.source}/${site.flags.replace(/[gy]/g, '')}`)!;
+      const inputs = worstCases(pattern);
+      if (verdict.status === 'vulnerable') inputs.unshift(grownAttack(verdict.attack));
+      // A proof from the automaton checker is final; a string the fuzzer found costly in recheck's
+      // own matcher is judged by what V8 makes of it, 1 MB of it, below.
+      const proven = verdict.status === 'vulnerable' && !verdict.complexity.isFuzz;
+      expect(proven, `${where}: ${verdict.status === 'vulnerable' ? verdict.attack.pattern : ''}`).toBe(false);
+      const outcomes = await Promise.all(inputs.map((input) => pool.regex(pattern.source, pattern.flags, input.text)));
+      inputs.forEach((input, i) => expect(outcomes[i]!.ok, failure(where, input, outcomes[i]!)).toBe(true));
+    },
+  );
 
   it.each(Object.keys(CONSTRUCTED))('new RegExp in %s', async (file) => {
     const pattern = built[file]!;

@@ -126,26 +126,46 @@ describe("helmPlaceLines (render: the places of Helm's error chain)", () => {
     '    executing "lib.pod" at <.Values.x>: nil pointer',
   ].join('\n');
   it.each([
-    ['the chain of a Helm 4 error', helm4, [
-      { file: 'api/templates/deployment.yaml', line: 12, column: 3 },
-      { file: 'lib/templates/_pod.tpl', line: 40, column: 7 },
-    ]],
-    ['each extension', 'a.yml:1:2\nb.txt:3:4\nc.json:5:6\nd.yaml:7:8\ne.tpl:9:10\nf.md:1:1', [
-      { file: 'a.yml', line: 1, column: 2 },
-      { file: 'b.txt', line: 3, column: 4 },
-      { file: 'c.json', line: 5, column: 6 },
-      { file: 'd.yaml', line: 7, column: 8 },
-      { file: 'e.tpl', line: 9, column: 10 },
-    ]],
-    ['CRLF, blank lines and spaces around', '\r\n  a.yaml:1:2 \r\n\r\n\tb.yaml:3:4\t\r\n', [
-      { file: 'a.yaml', line: 1, column: 2 },
-      { file: 'b.yaml', line: 3, column: 4 },
-    ]],
-    ['U+2028 ends a line too', 'a.yaml:1:2\u2028b.yaml:3:4', [
-      { file: 'a.yaml', line: 1, column: 2 },
-      { file: 'b.yaml', line: 3, column: 4 },
-    ]],
-    ['not a place: text around, no column, a space, a parenthesis, no name', 'see a.yaml:1:2\na.yaml:1\na b.yaml:1:2\n(a.yaml:1:2)\n.yaml:1:2\na.yaml:1:2:3\na.yaml:x:2', []],
+    [
+      'the chain of a Helm 4 error',
+      helm4,
+      [
+        { file: 'api/templates/deployment.yaml', line: 12, column: 3 },
+        { file: 'lib/templates/_pod.tpl', line: 40, column: 7 },
+      ],
+    ],
+    [
+      'each extension',
+      'a.yml:1:2\nb.txt:3:4\nc.json:5:6\nd.yaml:7:8\ne.tpl:9:10\nf.md:1:1',
+      [
+        { file: 'a.yml', line: 1, column: 2 },
+        { file: 'b.txt', line: 3, column: 4 },
+        { file: 'c.json', line: 5, column: 6 },
+        { file: 'd.yaml', line: 7, column: 8 },
+        { file: 'e.tpl', line: 9, column: 10 },
+      ],
+    ],
+    [
+      'CRLF, blank lines and spaces around',
+      '\r\n  a.yaml:1:2 \r\n\r\n\tb.yaml:3:4\t\r\n',
+      [
+        { file: 'a.yaml', line: 1, column: 2 },
+        { file: 'b.yaml', line: 3, column: 4 },
+      ],
+    ],
+    [
+      'U+2028 ends a line too',
+      'a.yaml:1:2\u2028b.yaml:3:4',
+      [
+        { file: 'a.yaml', line: 1, column: 2 },
+        { file: 'b.yaml', line: 3, column: 4 },
+      ],
+    ],
+    [
+      'not a place: text around, no column, a space, a parenthesis, no name',
+      'see a.yaml:1:2\na.yaml:1\na b.yaml:1:2\n(a.yaml:1:2)\n.yaml:1:2\na.yaml:1:2:3\na.yaml:x:2',
+      [],
+    ],
     ['a name of only a dot before the extension', '..yaml:1:2', [{ file: '..yaml', line: 1, column: 2 }]],
     ['nothing', '', []],
   ])('%s', (_name, text, places) => {
@@ -294,7 +314,13 @@ describe('variableBindings (template-structure: variables bound to values)', () 
     ['$1 := .Values.b', []],
     ['$a := .Release.Name', []],
     ['$a := .Values.b.2c', [{ name: 'a', target: '.Values.b' }]],
-    ['$a := .Values.x $b := .Values.y', [{ name: 'a', target: '.Values.x' }, { name: 'b', target: '.Values.y' }]],
+    [
+      '$a := .Values.x $b := .Values.y',
+      [
+        { name: 'a', target: '.Values.x' },
+        { name: 'b', target: '.Values.y' },
+      ],
+    ],
     ['', []],
   ])('%j', (body, bindings) => {
     expect(variableBindings(body)).toEqual(bindings);

@@ -28,7 +28,12 @@ beforeAll(() => {
   mkdirSync(outside);
   cpSync(BALANCE_PLUS_DIR, repo, { recursive: true });
   const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
-  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'base']]) execFileSync('git', args, { cwd: repo, stdio: 'pipe', env });
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['commit', '-qm', 'base'],
+  ])
+    execFileSync('git', args, { cwd: repo, stdio: 'pipe', env });
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 

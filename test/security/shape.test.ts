@@ -15,7 +15,12 @@ describe('shape of Chart.yaml, values and overlays', () => {
     ['a list', '- apiVersion: v2\n- name: x\n', /is a list, not a mapping/, 1],
     ['a scalar', 'just text\n', /is a string, not a mapping/, 1],
     ['a number', '42\n', /is a number, not a mapping/, 1],
-    ['dependencies as a string', 'apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies: python-fastapi-service\n', /dependencies is invalid: expected array/, 4],
+    [
+      'dependencies as a string',
+      'apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies: python-fastapi-service\n',
+      /dependencies is invalid: expected array/,
+      4,
+    ],
     ['a dependency without a name', 'apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies:\n  - version: 1.0.0\n', /dependencies\.0\.name is invalid/, 5],
     ['a dependency that is a string', 'apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies:\n  - python-fastapi-service\n', /dependencies\.0 is invalid/, 5],
     ['annotations as a list', 'apiVersion: v2\nname: x\nversion: 1.0.0\nannotations: [a, b]\n', /annotations is invalid/, 4],
@@ -42,7 +47,11 @@ describe('shape of Chart.yaml, values and overlays', () => {
   });
 
   it('well-formed charts and values give no shape finding (empty values files included)', async () => {
-    const findings = await inputFindings({ 'charts/api/Chart.yaml': SERVICE_CHART, 'charts/api/values.yaml': '# nothing yet\n', 'charts/api/values-prod.yaml': 'replicaCount: 2\n' });
+    const findings = await inputFindings({
+      'charts/api/Chart.yaml': SERVICE_CHART,
+      'charts/api/values.yaml': '# nothing yet\n',
+      'charts/api/values-prod.yaml': 'replicaCount: 2\n',
+    });
     // The only finding left is that the library dependency cannot be resolved offline (Helm path): no shape finding.
     expect(findings.filter((f) => !/is neither a file:\/\/ chart nor vendored/.test(f.message))).toEqual([]);
   });

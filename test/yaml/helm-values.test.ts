@@ -66,12 +66,37 @@ const PLAIN_VALUES = RICH_VALUES.split('\nbase:')[0]!.replace('y: keyy\n', '') +
 
 describe('YAML 1.1 scalars as go-yaml v2 resolves them', () => {
   it.each([
-    ['on', true], ['On', true], ['ON', true], ['y', true], ['Y', true], ['yes', true], ['True', true],
-    ['off', false], ['n', false], ['NO', false], ['false', false],
-    ['~', null], ['null', null], ['NULL', null], ['', null],
-    ['0777', 511], ['0x1F', 31], ['0o17', 15], ['0b101', 5], ['1_000', 1000], ['-12', -12], ['+7', 7],
-    ['1e3', 1000], ['.5', 0.5], ['08', 8], ['1.50', 1.5],
-    ['2001-12-14', '2001-12-14'], ['1:20', '1:20'], ['08x', '08x'], ['yess', 'yess'], ['-', '-'],
+    ['on', true],
+    ['On', true],
+    ['ON', true],
+    ['y', true],
+    ['Y', true],
+    ['yes', true],
+    ['True', true],
+    ['off', false],
+    ['n', false],
+    ['NO', false],
+    ['false', false],
+    ['~', null],
+    ['null', null],
+    ['NULL', null],
+    ['', null],
+    ['0777', 511],
+    ['0x1F', 31],
+    ['0o17', 15],
+    ['0b101', 5],
+    ['1_000', 1000],
+    ['-12', -12],
+    ['+7', 7],
+    ['1e3', 1000],
+    ['.5', 0.5],
+    ['08', 8],
+    ['1.50', 1.5],
+    ['2001-12-14', '2001-12-14'],
+    ['1:20', '1:20'],
+    ['08x', '08x'],
+    ['yess', 'yess'],
+    ['-', '-'],
   ])('%j → %j', (text, expected) => {
     expect(resolvePlainScalar(text)).toStrictEqual(expected);
   });
@@ -109,7 +134,10 @@ describe('parseHelmValues', () => {
     expect(line(['m2', 'a'])).toBe(37);
     // m2.b comes through `<<: *b` on line 36: it is written on line 31, inside the anchor.
     expect(line(['m2', 'b', 'x'])).toBe(31);
-    expect(doc.origin(['m2', 'b', 'x'])!.via.map((v) => [v.kind, v.span.line])).toEqual([['merge', 36], ['alias', 36]]);
+    expect(doc.origin(['m2', 'b', 'x'])!.via.map((v) => [v.kind, v.span.line])).toEqual([
+      ['merge', 36],
+      ['alias', 36],
+    ]);
     expect(doc.origin(['m2', 'a'])!.via).toEqual([]);
     expect(line(['list2', 2, 'three'])).toBe(48);
     expect(doc.origin(['list2', 2])!.via[0]!.span.line).toBe(49);
@@ -127,7 +155,12 @@ describe('parseHelmValues', () => {
 
   it('reports an alias bomb instead of expanding it', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill('*' + String.fromCharCode(96 + i))
+          .join(', ')}]`,
+      );
     const parsed = parseHelmValues(bomb.join('\n') + '\n');
     expect(parsed.doc).toBeUndefined();
     expect(parsed.problems[0]?.code).toBe('yaml-alias-bomb');
@@ -147,7 +180,10 @@ describe('agrees with the real Helm', () => {
     await mkdir(path.join(dir, 'templates'));
     await writeFile(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: values-probe\nversion: 0.1.0\n');
     await writeFile(path.join(dir, 'values.yaml'), RICH_VALUES);
-    await writeFile(path.join(dir, 'templates', 'values.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  values: {{ toJson .Values | quote }}\n');
+    await writeFile(
+      path.join(dir, 'templates', 'values.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  values: {{ toJson .Values | quote }}\n',
+    );
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -189,7 +225,10 @@ describe('bad values files of the fixture variants', () => {
   it('reports each duplicate key of the rich file', () => {
     const parsed = parseHelmValues(RICH_VALUES);
     // `y:` after `on:` is a duplicate too: both are the key "true".
-    expect(parsed.problems.map((p) => [p.code, p.line])).toEqual([['yaml-duplicate-key', 29], ['yaml-duplicate-key', 44]]);
+    expect(parsed.problems.map((p) => [p.code, p.line])).toEqual([
+      ['yaml-duplicate-key', 29],
+      ['yaml-duplicate-key', 44],
+    ]);
     expect(parsed.problems[0]!.message).toContain('Helm reads it as "true"');
   });
 });

@@ -20,7 +20,10 @@ export function parseCommand(body: string | null | undefined): Command | undefin
     const word = (m[1] ?? 'help').toLowerCase();
     const rest = (m[2] ?? '').trim();
     if (word === 'fix') {
-      const rules = rest.split(/[\s,]+/).filter((r) => /^[A-Za-z][\w-]*$/.test(r)).map((r) => r.toUpperCase());
+      const rules = rest
+        .split(/[\s,]+/)
+        .filter((r) => /^[A-Za-z][\w-]*$/.test(r))
+        .map((r) => r.toUpperCase());
       return { name: 'fix', rules };
     }
     if (word === 'check' || word === 'review') return { name: 'check' };

@@ -7,10 +7,7 @@
  */
 import type { GitHubApi } from '../checks.ts';
 
-export type PushOutcome =
-  | { status: 'pushed'; sha: string }
-  | { status: 'moved'; headSha?: string }
-  | { status: 'forbidden'; httpStatus: number };
+export type PushOutcome = { status: 'pushed'; sha: string } | { status: 'moved'; headSha?: string } | { status: 'forbidden'; httpStatus: number };
 
 export interface PushRequest {
   owner: string;

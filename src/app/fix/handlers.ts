@@ -73,7 +73,12 @@ export function certificatesFromEnvironment(env: NodeJS.ProcessEnv = process.env
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function environmentOf(context: { octokit: unknown; log: ReviewEnvironment['log']; config: <T>(file: string) => Promise<T | null>; payload: unknown }): ReviewEnvironment {
+function environmentOf(context: {
+  octokit: unknown;
+  log: ReviewEnvironment['log'];
+  config: <T>(file: string) => Promise<T | null>;
+  payload: unknown;
+}): ReviewEnvironment {
   return {
     octokit: context.octokit as GitHubApi,
     log: context.log,
@@ -170,7 +175,9 @@ export async function runFix(env: ReviewEnvironment, request: FixRequest, deps: 
 
   if (!(await canPush(env.octokit, owner, repo, requestedBy))) {
     env.log.info({ ...where, user: requestedBy }, 'fix refused: no write permission');
-    await reply(`@${requestedBy} thanks! Only people with write, maintain or admin permission on this repository can ask bplus to push fixes. A maintainer can comment \`/bplus fix\`, or you can run \`bplus fix\` locally.`);
+    await reply(
+      `@${requestedBy} thanks! Only people with write, maintain or admin permission on this repository can ask bplus to push fixes. A maintainer can comment \`/bplus fix\`, or you can run \`bplus fix\` locally.`,
+    );
     return;
   }
 
@@ -191,7 +198,14 @@ export async function runFix(env: ReviewEnvironment, request: FixRequest, deps: 
     for (const path of [...plan.edits.keys()]) {
       if (PROTECTED_PATHS.test(path)) plan.edits.delete(path);
     }
-    for (const path of plan.edits.keys()) originals.set(path, await source.read(path).then((b) => b.toString('utf8'), () => undefined));
+    for (const path of plan.edits.keys())
+      originals.set(
+        path,
+        await source.read(path).then(
+          (b) => b.toString('utf8'),
+          () => undefined,
+        ),
+      );
   } catch (error) {
     env.log.error({ ...where, error: describe(error) }, 'fix could not be planned');
     await reply(`@${requestedBy} bplus could not compute the fixes (${describe(error)}). Nothing was pushed.`);
@@ -205,17 +219,39 @@ export async function runFix(env: ReviewEnvironment, request: FixRequest, deps: 
     const fork = !pull.head.repo || pull.head.repo.full_name !== pull.base.repo.full_name;
     if (fork) result = await suggest(env, request, plan, originals, reviewedSha, 'the pull request comes from a fork');
     else {
-      const pushed = await pushCommit(env.octokit, { owner, repo, branch: pull.head.ref, baseSha: reviewedSha, edits: plan.edits, message: commitMessage(plan, request) });
+      const pushed = await pushCommit(env.octokit, {
+        owner,
+        repo,
+        branch: pull.head.ref,
+        baseSha: reviewedSha,
+        edits: plan.edits,
+        message: commitMessage(plan, request),
+      });
       if (pushed.status === 'pushed') result = { kind: 'pushed', sha: pushed.sha };
       else if (pushed.status === 'moved') result = { kind: 'moved', reviewedSha, headSha: pushed.headSha };
-      else result = await suggest(env, request, plan, originals, reviewedSha, `GitHub answered ${pushed.httpStatus} to the push: the branch is protected or the app may not write to it`);
+      else
+        result = await suggest(
+          env,
+          request,
+          plan,
+          originals,
+          reviewedSha,
+          `GitHub answered ${pushed.httpStatus} to the push: the branch is protected or the app may not write to it`,
+        );
     }
   }
   env.log.info({ ...where, outcome: result.kind }, 'fix done');
   await reply(outcomeComment(plan, result, requestedBy));
 }
 
-async function suggest(env: ReviewEnvironment, request: FixRequest, plan: FixPlan, originals: Map<string, string | undefined>, sha: string, reason: string): Promise<FixResult> {
+async function suggest(
+  env: ReviewEnvironment,
+  request: FixRequest,
+  plan: FixPlan,
+  originals: Map<string, string | undefined>,
+  sha: string,
+  reason: string,
+): Promise<FixResult> {
   const { owner, repo, pullNumber } = request;
   const files: ChangedFile[] = [];
   for await (const page of env.octokit.paginate.iterator(env.octokit.rest.pulls.listFiles, { owner, repo, pull_number: pullNumber, per_page: 100 })) {

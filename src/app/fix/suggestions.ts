@@ -72,7 +72,8 @@ export function buildSuggestions(
 
 export function reviewBody(intro: string, outside: readonly string[]): string {
   let body = intro;
-  if (outside.length > 0) body += `\n\n**Changes outside this pull request's diff** (GitHub cannot suggest them; apply by hand or run \`bplus fix\` locally):\n\n${outside.join('\n\n')}`;
+  if (outside.length > 0)
+    body += `\n\n**Changes outside this pull request's diff** (GitHub cannot suggest them; apply by hand or run \`bplus fix\` locally):\n\n${outside.join('\n\n')}`;
   return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}\n\n… (cut: run \`bplus fix\` locally for the rest)` : body;
 }
 

@@ -44,7 +44,8 @@ async function sealFile(fixer: Fixer, file: string, secret: { name: string; name
   const name = secret.name || '(unnamed)';
   const memoKey = `seal:${file}`;
   const done = fixer.memo.get(memoKey);
-  if (done instanceof Set) return done.has(name) ? { status: 'covered' } : { status: 'skipped', reason: `Secret ${name} in ${file} could not be sealed with the others` };
+  if (done instanceof Set)
+    return done.has(name) ? { status: 'covered' } : { status: 'skipped', reason: `Secret ${name} in ${file} could not be sealed with the others` };
 
   const text = await fixer.tree.read(file);
   if (text === undefined) return { status: 'skipped', reason: `${file} could not be read` };
@@ -145,7 +146,13 @@ async function moveFromValues(fixer: Fixer, { values, file, path, at }: ValuesCr
   const setIn = values.values.layers.filter((l) => l.doc?.has(path)).map((l) => l.path);
   const safeFile = file === overlay || (file === values.chart.valuesFile && otherEnvironments.length === 0);
   if (!safeFile || setIn.length !== 1) {
-    return instruction(fixer, at, 'values', path, setIn.length > 1 ? `${path.join('.')} is set in ${setIn.join(' and ')}` : `${file} is shared with the environments ${otherEnvironments.join(', ')}`);
+    return instruction(
+      fixer,
+      at,
+      'values',
+      path,
+      setIn.length > 1 ? `${path.join('.')} is set in ${setIn.join(' and ')}` : `${file} is shared with the environments ${otherEnvironments.join(', ')}`,
+    );
   }
   const value = getIn(layer.doc.value, path);
   if ((typeof value !== 'string' && typeof value !== 'number') || String(value).includes('{{')) {
@@ -159,7 +166,13 @@ async function moveFromValues(fixer: Fixer, { values, file, path, at }: ValuesCr
 
   const secretName = `${serviceName(values)}-credentials`;
   const sealedFile = `${platformObjectsDirectory(fixer.model).dir}/sealedsecret-${secretName}.yaml`;
-  const secretYaml = renderValue({ apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName, namespace }, type: 'Opaque', stringData: { [key]: String(value) } });
+  const secretYaml = renderValue({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: secretName, namespace },
+    type: 'Opaque',
+    stringData: { [key]: String(value) },
+  });
   let sealedText: string;
   try {
     const existing = await fixer.tree.read(sealedFile);
@@ -189,7 +202,11 @@ async function moveFromValues(fixer: Fixer, { values, file, path, at }: ValuesCr
   return {
     status: 'applied',
     changes: [
-      { path: file, line: removed.line, description: `moved ${path.join('.')} into the SealedSecret ${namespace}/${secretName} (key ${key}) and added ${secretName} to ${SECRET_ENV_FROM}` },
+      {
+        path: file,
+        line: removed.line,
+        description: `moved ${path.join('.')} into the SealedSecret ${namespace}/${secretName} (key ${key}) and added ${secretName} to ${SECRET_ENV_FROM}`,
+      },
       { path: sealedFile, line: 1, description: `SealedSecret ${namespace}/${secretName} holds ${key} (sealed with ${choice.source})` },
     ],
   };
