@@ -8,9 +8,6 @@ import tseslint from 'typescript-eslint';
  * type-checked rules, and the list ends empty.
  */
 const TYPE_CHECK_PENDING = [
-  // App tests over test/app's harness, whose webhook payloads are `any` until test/app leaves this list.
-  'test/fix/app-fix.test.ts',
-  'test/fix/fake-git.ts',
   'bench/**',
 ];
 
