@@ -1,18 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/**
- * Directories other work is rewriting right now (the one-pass review, fixes beside their rules,
- * the CLI and App layering, the benchmarks). They are linted with the untyped rules only until
- * that work lands: each owner removes its entries here when its directory passes the
- * type-checked rules, and the list ends empty.
- */
-const TYPE_CHECK_PENDING = [
-  // App tests over test/app's harness, whose webhook payloads are `any` until test/app leaves this list.
-  'test/fix/app-fix.test.ts',
-  'test/fix/fake-git.ts',
-];
-
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'test-artifacts/', 'fixtures/', '.vercel/'] },
   js.configs.recommended,
@@ -37,5 +25,4 @@ export default tseslint.config(
   // Plain JavaScript (the bin/ launchers, this file, the benchmark hooks) has no types to check:
   // every value would be `any` to the type-checked rules.
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: TYPE_CHECK_PENDING, ...tseslint.configs.disableTypeChecked },
 );

@@ -16,7 +16,7 @@ import { MemorySource } from '../../src/source/local.ts';
 import { unsealSealedSecret } from '../../src/seal/index.ts';
 import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { parseAllDocuments } from 'yaml';
-import { APP_ID, examplePayload, HEAD_SHA, OWNER, REPO, testPrivateKey } from '../app/harness.ts';
+import { APP_ID, delivery, HEAD_SHA, OWNER, REPO, testPrivateKey, webhookPayload, type Payload } from '../app/harness.ts';
 import { CERT_4096, KEY_4096, leakForms } from '../seal/keys.ts';
 import { FakeGitHubWithGit, type FrontOptions } from './fake-git.ts';
 import { variantFiles } from './helpers.ts';
@@ -78,27 +78,35 @@ async function setup(options: Partial<FrontOptions> = {}): Promise<Setup> {
     privateKey: testPrivateKey(),
     baseUrl: `http://${host}/api/v3`,
     log: pino({ level: 'trace' }, stream),
-    Octokit: ProbotOctokit.defaults((o: any) => ({ ...o, retry: { enabled: false }, throttle: { ...o.throttle, enabled: false } })),
+    // Probot replaces a plain `throttle` default with its own: override after its merge.
+    Octokit: ProbotOctokit.defaults((options: { throttle?: object }) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...options.throttle, enabled: false },
+    })),
   });
   const deps: FixDeps = { review: reviewRepository, appId: APP_ID, timeoutMs: 50_000, inProgressAfterMs: 0 };
   await probot.load((app) => registerFixCommands(app, deps));
   return { fake, probot, logs, head };
 }
 
-function commentPayload(body: string, login = 'maintainer', type = 'User'): Record<string, any> {
-  const payload = examplePayload('issue_comment', 'created');
+type CommentPayload = Payload<'issue_comment.created'>;
+
+function commentPayload(body: string, login = 'maintainer', type: 'User' | 'Bot' = 'User'): CommentPayload {
+  const payload = webhookPayload('issue_comment.created');
   payload.repository.owner.login = OWNER;
   payload.repository.name = REPO;
   payload.issue.number = PULL;
-  payload.issue.pull_request = { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${PULL}` };
+  // The official example is a plain issue: only `url` of its pull_request link is read.
+  Object.assign(payload.issue, { pull_request: { url: `https://api.github.com/repos/${OWNER}/${REPO}/pulls/${PULL}` } });
   payload.comment.body = body;
-  payload.comment.user = { ...payload.comment.user, login, type };
+  payload.comment.user = { ...payload.comment.user!, login, type };
   payload.sender = { ...payload.sender, login, type };
   return payload;
 }
 
-async function send(s: Setup, name: 'issue_comment' | 'check_run', payload: Record<string, any>): Promise<void> {
-  await s.probot.receive({ id: `delivery-${Math.random()}`, name, payload } as never);
+async function send(s: Setup, name: 'issue_comment' | 'check_run', payload: CommentPayload | Payload<'check_run.requested_action'>): Promise<void> {
+  await s.probot.receive(delivery(`delivery-${Math.random()}`, name, payload));
 }
 
 /** Every body the app sent (blob contents decoded) and every log line: no plaintext anywhere. */
@@ -119,7 +127,7 @@ describe('/bplus fix', () => {
     const s = await setup();
     await send(s, 'issue_comment', commentPayload('Thanks!\n/bplus fix'));
     expect(s.fake.allViolations()).toEqual([]);
-    expect(s.fake.reactions).toEqual([{ comment: expect.any(Number), content: 'eyes' }]);
+    expect(s.fake.reactions).toEqual([{ comment: expect.any(Number) as unknown, content: 'eyes' }]);
     const commits = [...s.fake.commits.values()];
     expect(commits).toHaveLength(1);
     const commit = commits[0]!;
@@ -139,7 +147,7 @@ describe('/bplus fix', () => {
     // The SealedSecret decrypts to the original values with the controller's private key.
     const sealedText = fixed.get('charts/platform/templates/secret-postgresql.yaml')!.toString('utf8');
     const sealed = parseAllDocuments(sealedText)
-      .map((d) => d.toJS())
+      .map((d) => d.toJS() as { kind?: unknown } | null)
       .find((d) => d?.kind === 'SealedSecret');
     const plain = unsealSealedSecret(sealed, KEY_4096);
     expect(plain.POSTGRES_PASSWORD!.toString('utf8')).toBe(PASSWORD);
@@ -195,7 +203,7 @@ describe('/bplus fix', () => {
     const review = s.fake.reviews[0]!;
     expect(review.commit_id).toBe(HEAD_SHA);
     expect(review.event).toBe('COMMENT');
-    const bodies = [review.body, ...review.comments.map((c: any) => c.body)].join('\n');
+    const bodies = [review.body, ...review.comments!.map((c) => c.body)].join('\n');
     expect(bodies).toMatch(/```suggestion/);
     expect(s.fake.comments.at(-1)!.body).toMatch(/fork/);
     expect(s.fake.allViolations()).toEqual([]);
@@ -250,13 +258,16 @@ describe('/bplus fix', () => {
 
   it("fixes from the check run's Fix button, on the commit that run reviewed", async () => {
     const s = await setup();
-    const payload = examplePayload('check_run', 'requested_action');
+    const payload = webhookPayload('check_run.requested_action');
     payload.repository.owner.login = OWNER;
     payload.repository.name = REPO;
     payload.check_run.name = CHECK_RUN_NAME;
     payload.check_run.head_sha = HEAD_SHA;
-    payload.check_run.app = { ...payload.check_run.app, id: APP_ID };
-    payload.check_run.pull_requests = [{ number: PULL, head: { sha: HEAD_SHA, ref: 'feature' }, base: { sha: 'b'.repeat(40), ref: 'main' } }];
+    payload.check_run.app = { ...payload.check_run.app!, id: APP_ID };
+    // Only the fields the app reads: the number and the two commits.
+    Object.assign(payload.check_run, {
+      pull_requests: [{ number: PULL, head: { sha: HEAD_SHA, ref: 'feature' }, base: { sha: 'b'.repeat(40), ref: 'main' } }],
+    });
     payload.requested_action = { identifier: FIX_ACTION_IDENTIFIER };
     payload.sender = { ...payload.sender, login: 'maintainer', type: 'User' };
     await send(s, 'check_run', payload);

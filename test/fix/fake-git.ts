@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import { FakeGitHub, gitBlobSha, type FakeGitHubOptions, type RecordedRequest } from '../app/fake-github.ts';
 import { OpenApiValidator } from '../app/openapi-validator.ts';
 
@@ -20,6 +21,37 @@ export interface FrontOptions extends FakeGitHubOptions {
   permissions?: Record<string, string>;
   /** `updateRef` answers 403 (a protected branch). */
   protectedBranch?: boolean;
+}
+
+/**
+ * The request bodies this front reads, as far as it reads them: each route parses its body
+ * before using it, so a body of the wrong shape is a 422 (as GitHub answers) rather than
+ * `undefined` flowing into the fake's state. Objects stay loose: the OpenAPI validator, not
+ * these schemas, judges the fields the front ignores.
+ */
+const ReactionBody = z.looseObject({ content: z.string() });
+const CommentBody = z.looseObject({ body: z.string() });
+const ReviewBody = z.looseObject({
+  commit_id: z.string().optional(),
+  event: z.string().optional(),
+  body: z.string().optional(),
+  comments: z.array(z.looseObject({ path: z.string(), body: z.string() })).optional(),
+});
+const BlobBody = z.looseObject({ content: z.string(), encoding: z.string().optional() });
+const TreeBody = z.looseObject({ base_tree: z.string(), tree: z.array(z.looseObject({ path: z.string(), sha: z.string() })) });
+const CommitBody = z.looseObject({ message: z.string(), tree: z.string(), parents: z.array(z.string()).optional() });
+const RefUpdateBody = z.looseObject({ sha: z.string(), force: z.boolean().optional() });
+
+/** A pull request review as the app posted it. */
+export type PostedReview = z.infer<typeof ReviewBody>;
+
+type Answer = { status: number; body?: unknown };
+
+/** `body` read through `schema`, or GitHub's 422 for a body the route cannot use. */
+function readBody<T>(schema: z.ZodType<T>, body: unknown): { body: T } | { answer: Answer } {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return { body: parsed.data };
+  return { answer: { status: 422, body: { message: `Invalid request: ${z.prettifyError(parsed.error)}` } } };
 }
 
 export interface CreatedCommit {
@@ -35,7 +67,7 @@ export class FakeGitHubWithGit {
   readonly violations: string[] = [];
   readonly comments: Array<{ issue: number; body: string }> = [];
   readonly reactions: Array<{ comment: number; content: string }> = [];
-  readonly reviews: Array<Record<string, any>> = [];
+  readonly reviews: PostedReview[] = [];
   readonly blobs = new Map<string, Buffer>();
   readonly trees = new Map<string, { base: string; entries: Array<{ path: string; sha: string }> }>();
   readonly commits = new Map<string, CreatedCommit>();
@@ -129,12 +161,11 @@ export class FakeGitHubWithGit {
     res.end(Buffer.from(await answer.arrayBuffer()));
   }
 
-  private route(r: RecordedRequest): { status: number; body?: unknown } | undefined {
+  private route(r: RecordedRequest): Answer | undefined {
     const { owner, repo } = this.options;
     const prefix = `/repos/${owner}/${repo}`;
     if (!r.path.startsWith(prefix + '/')) return undefined;
     const rest = decodeURIComponent(r.path.slice(prefix.length));
-    const b = (r.body ?? {}) as Record<string, any>;
     let m: RegExpExecArray | null;
     const full = `${owner}/${repo}`;
     if (r.method === 'GET' && (m = /^\/pulls\/(\d+)$/.exec(rest))) {
@@ -156,38 +187,53 @@ export class FakeGitHubWithGit {
       return { status: 200, body: { permission: legacy, role_name: permission, user: { login: m[1] } } };
     }
     if (r.method === 'POST' && (m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest))) {
+      const read = readBody(ReactionBody, r.body);
+      if ('answer' in read) return read.answer;
+      const { content } = read.body;
+      const comment = Number(m[1]);
       // GitHub answers 200 with the existing reaction when the same user reacted already.
-      const existing = this.reactions.findIndex((x) => x.comment === Number(m![1]) && x.content === b.content);
-      if (existing >= 0) return { status: 200, body: { id: existing + 1, content: b.content } };
-      this.reactions.push({ comment: Number(m[1]), content: b.content });
-      return { status: 201, body: { id: this.reactions.length, content: b.content } };
+      const existing = this.reactions.findIndex((x) => x.comment === comment && x.content === content);
+      if (existing >= 0) return { status: 200, body: { id: existing + 1, content } };
+      this.reactions.push({ comment, content });
+      return { status: 201, body: { id: this.reactions.length, content } };
     }
     if (r.method === 'POST' && (m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
-      this.comments.push({ issue: Number(m[1]), body: b.body });
-      return { status: 201, body: { id: 9000 + this.comments.length, body: b.body } };
+      const read = readBody(CommentBody, r.body);
+      if ('answer' in read) return read.answer;
+      this.comments.push({ issue: Number(m[1]), body: read.body.body });
+      return { status: 201, body: { id: 9000 + this.comments.length, body: read.body.body } };
     }
     if (r.method === 'POST' && (m = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
-      this.reviews.push(b);
+      const read = readBody(ReviewBody, r.body);
+      if ('answer' in read) return read.answer;
+      this.reviews.push(read.body);
       return { status: 200, body: { id: this.reviews.length, state: 'COMMENTED' } };
     }
     if (r.method === 'GET' && (m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(rest))) {
       return { status: 200, body: { sha: m[1], tree: { sha: treeShaOf(m[1]!) }, parents: [], message: 'head' } };
     }
     if (r.method === 'POST' && rest === '/git/blobs') {
-      const content = Buffer.from(String(b.content), b.encoding === 'base64' ? 'base64' : 'utf8');
+      const read = readBody(BlobBody, r.body);
+      if ('answer' in read) return read.answer;
+      const content = Buffer.from(read.body.content, read.body.encoding === 'base64' ? 'base64' : 'utf8');
       const sha = gitBlobSha(content);
       this.blobs.set(sha, content);
       return { status: 201, body: { sha, url: `http://fake/blobs/${sha}` } };
     }
     if (r.method === 'POST' && rest === '/git/trees') {
-      const sha = sha1(JSON.stringify(b));
-      this.trees.set(sha, { base: b.base_tree, entries: (b.tree ?? []).map((e: any) => ({ path: e.path, sha: e.sha })) });
+      const read = readBody(TreeBody, r.body);
+      if ('answer' in read) return read.answer;
+      const sha = sha1(JSON.stringify(r.body));
+      this.trees.set(sha, { base: read.body.base_tree, entries: read.body.tree.map((e) => ({ path: e.path, sha: e.sha })) });
       return { status: 201, body: { sha, tree: [], truncated: false } };
     }
     if (r.method === 'POST' && rest === '/git/commits') {
-      const sha = sha1(JSON.stringify(b) + this.commits.size);
-      this.commits.set(sha, { sha, tree: b.tree, parents: b.parents ?? [], message: b.message });
-      return { status: 201, body: { sha, tree: { sha: b.tree }, parents: (b.parents ?? []).map((p: string) => ({ sha: p })), message: b.message } };
+      const read = readBody(CommitBody, r.body);
+      if ('answer' in read) return read.answer;
+      const { tree, parents = [], message } = read.body;
+      const sha = sha1(JSON.stringify(r.body) + this.commits.size);
+      this.commits.set(sha, { sha, tree, parents, message });
+      return { status: 201, body: { sha, tree: { sha: tree }, parents: parents.map((p) => ({ sha: p })), message } };
     }
     if (r.method === 'GET' && (m = /^\/git\/ref\/heads\/(.+)$/.exec(rest))) {
       this.onGetRef?.();
@@ -197,13 +243,16 @@ export class FakeGitHubWithGit {
     }
     if (r.method === 'PATCH' && (m = /^\/git\/refs\/heads\/(.+)$/.exec(rest))) {
       this.onUpdateRef?.();
+      const read = readBody(RefUpdateBody, r.body);
+      if ('answer' in read) return read.answer;
+      const { sha, force } = read.body;
       if (this.options.protectedBranch) return { status: 403, body: { message: 'Resource not accessible by integration' } };
       const current = this.refs.get(m[1]!);
-      const commit = this.commits.get(b.sha);
+      const commit = this.commits.get(sha);
       // GitHub's fast-forward rule: without force, the new commit must descend from the ref.
-      if (!b.force && (!commit || !commit.parents.includes(current ?? ''))) return { status: 422, body: { message: 'Update is not a fast forward' } };
-      this.refs.set(m[1]!, b.sha);
-      return { status: 200, body: { ref: `refs/heads/${m[1]}`, object: { sha: b.sha, type: 'commit' } } };
+      if (!force && (!commit || !commit.parents.includes(current ?? ''))) return { status: 422, body: { message: 'Update is not a fast forward' } };
+      this.refs.set(m[1]!, sha);
+      return { status: 200, body: { ref: `refs/heads/${m[1]}`, object: { sha, type: 'commit' } } };
     }
     return undefined;
   }
