@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sign } from '@octokit/webhooks-methods';
 import { FakeGitHub, readTree, type Tree } from '../test/app/fake-github.ts';
-import { APP_ID, appEnvironment, freePort, OWNER, pullRequestPayload, REPO, WEBHOOK_SECRET } from '../test/app/harness.ts';
+import { APP_ID, appEnvironment, freePort, OWNER, pullRequestPayload, REPO, WEBHOOK_SECRET, withEdits } from '../test/app/harness.ts';
 import { ensureHelm } from '../scripts/extract-helm.ts';
 import { serviceRepository } from './helm.ts';
 
@@ -54,18 +54,8 @@ function repository(): { base: Tree; head: Tree; changed: string[] } {
   try {
     serviceRepository(dir, CHARTS);
     const base = readTree(dir);
-    const head = new Map(base);
     const changed = [...base.keys()].filter((p) => /^charts\/[^/]+-\d{3}\/values\.yaml$/.test(p)).slice(0, CHANGED);
-    for (const file of changed)
-      head.set(
-        file,
-        Buffer.from(
-          base
-            .get(file)!
-            .toString('utf8')
-            .replace(/^(\s+tag:\s*)"?([^"\n]+)"?$/m, '$1"$2-next"'),
-        ),
-      );
+    const head = withEdits(base, changed, (text) => text.replace(/^(\s+tag:\s*)"?([^"\n]+)"?$/m, '$1"$2-next"'));
     return { base, head, changed };
   } finally {
     rmSync(dir, { recursive: true, force: true });

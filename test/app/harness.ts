@@ -108,20 +108,20 @@ export function violatingVariant(base: Tree, name: string): Variant {
   return { name, head, expected };
 }
 
+/** A copy of `base` with each of `files` changed by `edit` (its text in, the new text out). */
+export function withEdits(base: Tree, files: readonly string[], edit: (text: string) => string): Tree {
+  const head = new Map(base);
+  for (const file of files) {
+    const content = base.get(file);
+    if (!content) throw new Error(`no ${file} in the tree to edit`);
+    head.set(file, Buffer.from(edit(content.toString('utf8'))));
+  }
+  return head;
+}
+
 /** The fixture with only a CPU request changed: a change that cannot move connectivity. */
 export function resourcesOnlyChange(base: Tree): Tree {
-  const head = new Map(base);
-  const file = 'charts/api-gateway/values-prod.yaml';
-  head.set(
-    file,
-    Buffer.from(
-      base
-        .get(file)!
-        .toString('utf8')
-        .replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m'),
-    ),
-  );
-  return head;
+  return withEdits(base, ['charts/api-gateway/values-prod.yaml'], (text) => text.replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m'));
 }
 
 export function variantNames(): string[] {

@@ -6,7 +6,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { createApp } from '../../src/app/index.ts';
 import { FakeGitHub, type Tree } from './fake-github.ts';
-import { APP_ID, delivery, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, resourcesOnlyChange, testProbot, violatingVariant } from './harness.ts';
+import {
+  APP_ID,
+  delivery,
+  fixtureTree,
+  HEAD_SHA,
+  OWNER,
+  pullRequestPayload,
+  REPO,
+  resourcesOnlyChange,
+  testProbot,
+  violatingVariant,
+  withEdits,
+} from './harness.ts';
 
 describe('network connectivity changes in the check-run summary', () => {
   let fake: FakeGitHub;
@@ -47,17 +59,7 @@ describe('network connectivity changes in the check-run summary', () => {
 describe('the Fix button', () => {
   it('appears on a failing run with a fixable finding', async () => {
     const base = fixtureTree();
-    const head = new Map(base);
-    const file = 'charts/api-gateway/values.yaml';
-    head.set(
-      file,
-      Buffer.from(
-        base
-          .get(file)!
-          .toString('utf8')
-          .replace(/type: ClusterIP/, 'type: NodePort'),
-      ),
-    );
+    const head = withEdits(base, ['charts/api-gateway/values.yaml'], (text) => text.replace(/type: ClusterIP/, 'type: NodePort'));
     const fake = new FakeGitHub({ owner: OWNER, repo: REPO, base, head, headSha: HEAD_SHA, pullNumber: 2, appId: APP_ID });
     await fake.start();
     try {
