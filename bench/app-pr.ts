@@ -18,9 +18,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { sign } from '@octokit/webhooks-methods';
 import { FakeGitHub, readTree, type Tree } from '../test/app/fake-github.ts';
-import { APP_ID, appEnvironment, freePort, OWNER, pullRequestPayload, REPO, WEBHOOK_SECRET, withEdits } from '../test/app/harness.ts';
+import { APP_ID, appEnvironment, freePort, OWNER, pullRequestPayload, REPO, withEdits, deliveryHeaders } from '../test/app/harness.ts';
 import { ensureHelm } from '../scripts/extract-helm.ts';
 import { serviceRepository } from './helm.ts';
 
@@ -96,12 +95,7 @@ async function deliver(fake: FakeGitHub, url: string, id: string, pullNumber: nu
   const started = performance.now();
   const response = fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'pull_request',
-      'x-github-delivery': id,
-      'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
-    },
+    headers: await deliveryHeaders('pull_request', id, body),
     body,
   });
   // Done when GitHub holds a completed run for the commit (the answer to the webhook may come earlier).

@@ -13,13 +13,22 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { sign } from '@octokit/webhooks-methods';
 import { createApp } from '../src/app/index.ts';
 import { createOffThreadReview, type OffThreadReview } from '../src/app/off-thread.ts';
 import { createRuntime } from '../src/app/runtime.ts';
 import { createWebhookHandler } from '../src/app/webhook-handler.ts';
 import { FakeGitHub } from '../test/app/fake-github.ts';
-import { APP_ID, fixtureTree, OWNER, pullRequestPayload, REPO, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from '../test/app/harness.ts';
+import {
+  APP_ID,
+  fixtureTree,
+  OWNER,
+  pullRequestPayload,
+  REPO,
+  testPrivateKey,
+  violatingVariant,
+  WEBHOOK_SECRET,
+  deliveryHeaders,
+} from '../test/app/harness.ts';
 
 const LATENCY_MS = 50;
 const RUNS = 20;
@@ -87,12 +96,7 @@ async function burst(scenario: 'installations' | 'one-installation', offThread: 
       return {
         sha,
         body,
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': 'pull_request',
-          'x-github-delivery': `burst-${scenario}-${i}`,
-          'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
-        },
+        headers: await deliveryHeaders('pull_request', `burst-${scenario}-${i}`, body),
       };
     }),
   );

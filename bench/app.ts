@@ -10,12 +10,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { sign } from '@octokit/webhooks-methods';
 import { createNodeMiddleware, Probot } from 'probot';
 import { createApp } from '../src/app/index.ts';
 import { benchThroughput, type BurstResult } from './app-throughput.ts';
 import { FakeGitHub, type Tree } from '../test/app/fake-github.ts';
-import { fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, testPrivateKey, WEBHOOK_SECRET } from '../test/app/harness.ts';
+import { fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, testPrivateKey, WEBHOOK_SECRET, deliveryHeaders } from '../test/app/harness.ts';
 
 export interface AppBenchRun {
   changedFiles: number;
@@ -81,12 +80,7 @@ async function runOnce(base: Tree, head: Tree, changedFiles: number, target: { w
   // A new installation each run: a cold token, and no write spacing carried over from a previous run.
   payload.installation.id = ++installationId;
   const body = JSON.stringify(payload);
-  const headers = {
-    'content-type': 'application/json',
-    'x-github-event': 'pull_request',
-    'x-github-delivery': `bench-${installationId}`,
-    'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
-  };
+  const headers = await deliveryHeaders('pull_request', `bench-${installationId}`, body);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
   const started = performance.now();

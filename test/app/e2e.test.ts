@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '@octokit/webhooks-methods';
 import { parse as parseYaml } from 'yaml';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
@@ -15,7 +14,19 @@ import { appliedConfig } from '../../src/app/config.ts';
 import { diffFromFiles, type ChangedFile } from '../../src/app/pull-request-diff.ts';
 import { CHECK_RUN_NAME, splitByDiff } from '../../src/app/check-run.ts';
 import { diffTrees, FakeGitHub } from './fake-github.ts';
-import { APP_ID, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, ROOT, violatingVariant, WEBHOOK_SECRET, appEnvironment, freePort } from './harness.ts';
+import {
+  APP_ID,
+  fixtureTree,
+  HEAD_SHA,
+  OWNER,
+  pullRequestPayload,
+  REPO,
+  ROOT,
+  violatingVariant,
+  appEnvironment,
+  freePort,
+  deliveryHeaders,
+} from './harness.ts';
 
 const VARIANT = 'tr-k8s-3-no-limits';
 
@@ -56,12 +67,7 @@ describe('the server process reviews a pull request on the fixture repository', 
     const body = JSON.stringify(payload);
     return fetch(webhookUrl, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': event,
-        'x-github-delivery': id,
-        'x-hub-signature-256': signature ?? (await sign(WEBHOOK_SECRET, body)),
-      },
+      headers: await deliveryHeaders(event, id, body, signature),
       body,
     });
   }

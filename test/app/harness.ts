@@ -3,11 +3,12 @@
  * repository and a violating variant of it, a throwaway App key, an in-process Probot.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sign } from '@octokit/webhooks-methods';
 import { Probot, ProbotOctokit, type Context } from 'probot';
 import { parse as parseYaml } from 'yaml';
 import { readTree, type Tree } from './fake-github.ts';
@@ -19,6 +20,16 @@ export const OWNER = 'Codertocat';
 export const REPO = 'Hello-World';
 export const HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 export const WEBHOOK_SECRET = 'bplus-test-secret';
+
+/** The headers of a webhook delivery as GitHub sends it, signed with the test secret unless `signature` replaces it (a bad one). */
+export async function deliveryHeaders(event: string, id: string, body: string, signature?: string): Promise<Record<string, string>> {
+  return {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': id,
+    'x-hub-signature-256': signature ?? (await sign(WEBHOOK_SECRET, body)),
+  };
+}
 export const APP_ID = 4242;
 
 const require = createRequire(import.meta.url);
@@ -122,14 +133,6 @@ export function withEdits(base: Tree, files: readonly string[], edit: (text: str
 /** The fixture with only a CPU request changed: a change that cannot move connectivity. */
 export function resourcesOnlyChange(base: Tree): Tree {
   return withEdits(base, ['charts/api-gateway/values-prod.yaml'], (text) => text.replace(/cpu: "?[0-9.]+m?"?/, 'cpu: 900m'));
-}
-
-export function variantNames(): string[] {
-  if (!existsSync(VIOLATIONS)) return [];
-  return readdirSync(VIOLATIONS, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
 }
 
 /** An in-process Probot talking to the fake API through the GHES layout. */

@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '@octokit/webhooks-methods';
 import { generateRepository } from '../../bench/generate.ts';
 import { createApp } from '../../src/app/index.ts';
 import { createOffThreadReview, type OffThreadReview } from '../../src/app/off-thread.ts';
@@ -20,7 +19,18 @@ import { planFix, reviewChange } from '../../src/app/engine-jobs.ts';
 import { reviewRepository } from '../../src/engine/review.ts';
 import { MemorySource } from '../../src/source/local.ts';
 import { FakeGitHub, readTree, type Tree } from './fake-github.ts';
-import { APP_ID, examplePayload, fixtureTree, OWNER, pullRequestPayload, REPO, testPrivateKey, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
+import {
+  APP_ID,
+  examplePayload,
+  fixtureTree,
+  OWNER,
+  pullRequestPayload,
+  REPO,
+  testPrivateKey,
+  violatingVariant,
+  WEBHOOK_SECRET,
+  deliveryHeaders,
+} from './harness.ts';
 
 let heavy: Tree;
 let dir = '';
@@ -56,12 +66,7 @@ async function serve(offThread: OffThreadReview, head: Tree, headSha: string) {
     const body = JSON.stringify(payload);
     const response = await fetch(`${url}/api/github/webhooks`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': event,
-        'x-github-delivery': id,
-        'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
-      },
+      headers: await deliveryHeaders(event, id, body),
       body,
     });
     return response.status;

@@ -8,9 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '@octokit/webhooks-methods';
 import { FakeGitHub, type RecordedRequest } from './fake-github.ts';
-import { APP_ID, appEnvironment, fixtureTree, freePort, OWNER, pullRequestPayload, REPO, ROOT, violatingVariant, WEBHOOK_SECRET } from './harness.ts';
+import { APP_ID, appEnvironment, fixtureTree, freePort, OWNER, pullRequestPayload, REPO, ROOT, violatingVariant, deliveryHeaders } from './harness.ts';
 
 const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
 if (!redisServer) console.warn('Redis tests skipped: redis-server is not installed (apt-get install redis-server; .ci/run does it)');
@@ -57,12 +56,7 @@ async function deliver(instance: Instance, id: string, payload: Record<string, a
   const body = JSON.stringify(payload);
   const response = await fetch(`${instance.url}/api/github/webhooks`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'pull_request',
-      'x-github-delivery': id,
-      'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
-    },
+    headers: await deliveryHeaders('pull_request', id, body),
     body,
   });
   return response.status;

@@ -11,7 +11,6 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '@octokit/webhooks-methods';
 import { CHECK_RUN_NAME } from '../../src/app/check-run.ts';
 import { FakeGitHub } from './fake-github.ts';
 import {
@@ -27,7 +26,7 @@ import {
   ROOT,
   testPrivateKey,
   violatingVariant,
-  WEBHOOK_SECRET,
+  deliveryHeaders,
 } from './harness.ts';
 
 const FUNCTION = 'functions/api/github/webhooks/index.func';
@@ -110,12 +109,7 @@ describe('the function built by `vercel build`, under Node 24', () => {
     const body = JSON.stringify(payload);
     return fetch(`${url}/api/github/webhooks`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': event,
-        'x-github-delivery': id,
-        'x-hub-signature-256': signature ?? (await sign(WEBHOOK_SECRET, body)),
-      },
+      headers: await deliveryHeaders(event, id, body, signature),
       body,
       signal: AbortSignal.timeout(30_000),
     });

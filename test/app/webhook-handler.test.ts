@@ -7,12 +7,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sign } from '@octokit/webhooks-methods';
 import { createApp } from '../../src/app/index.ts';
 import { createRuntime, type AppRuntime } from '../../src/app/runtime.ts';
 import { createWebhookHandler } from '../../src/app/webhook-handler.ts';
 import { FakeGitHub } from './fake-github.ts';
-import { APP_ID, fixtureTree, HEAD_SHA, OWNER, pullRequestPayload, REPO, testPrivateKey, violatingVariant, WEBHOOK_SECRET, webhookPayload } from './harness.ts';
+import {
+  APP_ID,
+  fixtureTree,
+  HEAD_SHA,
+  OWNER,
+  pullRequestPayload,
+  REPO,
+  testPrivateKey,
+  violatingVariant,
+  WEBHOOK_SECRET,
+  webhookPayload,
+  deliveryHeaders,
+} from './harness.ts';
 
 describe('the webhook handler', () => {
   const base = fixtureTree();
@@ -50,12 +61,7 @@ describe('the webhook handler', () => {
   async function post(event: string, id: string, body: string, signature?: string) {
     const response = await fetch(`${url}/api/github/webhooks`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': event,
-        'x-github-delivery': id,
-        'x-hub-signature-256': signature ?? (await sign(WEBHOOK_SECRET, body)),
-      },
+      headers: await deliveryHeaders(event, id, body, signature),
       body,
     });
     return { status: response.status, message: ((await response.json()) as { message: string }).message };
@@ -106,12 +112,7 @@ describe('the webhook handler', () => {
     const big = JSON.stringify({ ...pullRequestPayload(), padding: 'x'.repeat(3 * 1024 * 1024) });
     const answer = await fetch(`${url}/api/github/webhooks`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'pull_request',
-        'x-github-delivery': 'big',
-        'x-hub-signature-256': await sign(WEBHOOK_SECRET, big),
-      },
+      headers: await deliveryHeaders('pull_request', 'big', big),
       body: big,
     }).catch((error: unknown) => error);
     // Either the 413 arrives, or the connection is closed before the client finished sending.
