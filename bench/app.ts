@@ -86,6 +86,9 @@ async function runOnce(base: Tree, head: Tree, changedFiles: number, target: { w
   const started = performance.now();
   const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, { method: 'POST', headers, body });
   await response.text();
+  // The App may answer the delivery before its review ends (202): done is a completed run on GitHub's side.
+  const deadline = started + 60_000;
+  while ([...fake.checkRuns.values()][0]?.status !== 'completed' && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   const wallMs = performance.now() - started;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
